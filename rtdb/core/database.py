@@ -1,0 +1,233 @@
+"""One namespace's database, with no I/O: state, reads, writes, listeners, rules.
+
+Every operation returns the pushes it causes as ``(sink, action, body)`` tuples in wire
+shape; the transports deliver them. Keeping delivery out of here is what lets one core
+serve the WebSocket, long-poll, REST and SSE transports identically.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
+
+from . import query as q
+from . import tree
+from .auth import ADMIN, Auth
+from .errors import DataStale, InvalidData, PermissionDenied
+from .hashing import node_hash
+from .listeners import Listener, ListenerIndex
+from .normalize import normalize, normalize_priority
+from .paths import is_prefix, parse
+from .tree import PRIORITY, Node, Path
+
+Push = tuple[Any, str, dict[str, Any]]
+
+
+class Rules(Protocol):
+    """What the core needs from a compiled ruleset (``rtdb.rules.Ruleset``)."""
+
+    def can_read(
+        self, path: Path, auth: dict | None, root: Node, now: int, query: Any = None
+    ) -> bool: ...
+
+    def can_write(
+        self, writes: dict[Path, Node], auth: dict | None, before: Node, after: Node, now: int
+    ) -> bool: ...
+
+    def index_on(self, path: Path) -> tuple[str, ...]: ...
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def wire_path(path: Path) -> str:
+    return "/".join(path)
+
+
+class Database:
+    """A namespace. ``rules`` None means open, as in Google's emulator before an upload."""
+
+    def __init__(self, name: str, clock: Callable[[], int] = now_ms) -> None:
+        self.name = name
+        self.root: Node = None
+        self.rules: Rules | None = None
+        self.clock = clock
+        self.listeners = ListenerIndex()
+        self.journal: Callable[[dict[str, Any]], None] | None = None
+
+    # -- reads -----------------------------------------------------------------------
+
+    def can_read(self, auth: Auth, path: Path, spec: q.QuerySpec | None = None) -> bool:
+        if auth.admin or self.rules is None:
+            return True
+        return self.rules.can_read(path, auth.variable, self.root, self.clock(), spec)
+
+    def read(self, path: Path, spec: q.QuerySpec | None = None, auth: Auth = ADMIN) -> Node:
+        """The data at ``path`` seen through ``spec``; raises if the rules deny it."""
+        if not self.can_read(auth, path, spec):
+            raise PermissionDenied()
+        return q.apply(tree.get(self.root, path), spec)
+
+    def unindexed(self, path: Path, spec: q.QuerySpec | None) -> bool:
+        """True when a query orders by a child or value that no ``.indexOn`` declares."""
+        if spec is None or self.rules is None or spec.index in (q.KEY_INDEX, q.PRIORITY_INDEX):
+            return False
+        return spec.index not in self.rules.index_on(path)
+
+    # -- listens ---------------------------------------------------------------------
+
+    def listen(
+        self, sink: Any, path: Path, spec: q.QuerySpec | None, tag: int | None, auth: Auth
+    ) -> tuple[Listener, Push]:
+        """Register a listen and return it with the push carrying its initial data."""
+        if not self.can_read(auth, path, spec):
+            raise PermissionDenied()
+        if spec is not None and spec.loads_all_data:
+            spec, tag = None, None
+        listener = Listener(path, spec, tag, sink, auth)
+        data = q.apply(tree.get(self.root, path), spec)
+        listener.last = data
+        self.listeners.add(listener)
+        return listener, (sink, "d", self._body(listener, data))
+
+    def unlisten(self, listener: Listener) -> None:
+        self.listeners.remove(listener)
+
+    # -- writes ----------------------------------------------------------------------
+
+    def set(
+        self,
+        path: Path,
+        data: Any,
+        auth: Auth,
+        expected_hash: str | None = None,
+        dry_run: bool = False,
+    ) -> list[Push]:
+        """Replace the data at ``path`` (a transaction when ``expected_hash`` is given).
+
+        ``dry_run`` checks everything (data, rules) and changes nothing: onDisconnect
+        writes are judged when they are queued.
+        """
+        now = self.clock()
+        before = self.root
+        if path and path[-1] == PRIORITY:
+            path = path[:-1]
+            target = tree.get(before, path)
+            value = tree.with_priority(target, normalize_priority(data, target, now))
+        else:
+            value = normalize(data, tree.get(before, path), now)
+        if expected_hash is not None and node_hash(tree.get(before, path)) != expected_hash:
+            raise DataStale()
+        after = tree.set_at(before, path, value)
+        self._check_write(auth, {path: value}, before, after, now)
+        if dry_run:
+            return []
+        return self._commit(before, after, [path], {"op": "set", "p": wire_path(path), "d": value})
+
+    def update(self, path: Path, data: Any, auth: Auth, dry_run: bool = False) -> list[Push]:
+        """Apply a multi-path update atomically: every key is a path relative to ``path``."""
+        if not isinstance(data, dict):
+            raise InvalidData("Invalid data; an update must be a JSON object.")
+        now = self.clock()
+        before = after = self.root
+        writes: dict[Path, Node] = {}
+        rel: dict[str, Node] = {}
+        for key, value in data.items():
+            sub = parse(key)
+            full = path + sub
+            node = normalize(value, tree.get(before, full), now)
+            writes[full] = node
+            rel["/".join(sub)] = node
+        paths = sorted(writes)
+        for a, b in zip(paths, paths[1:], strict=False):
+            if is_prefix(a, b):
+                raise InvalidData(f"Invalid data; update paths overlap: {a} and {b}.")
+        for full, node in writes.items():
+            after = tree.set_at(after, full, node)
+        if not writes:
+            return []
+        self._check_write(auth, writes, before, after, now)
+        if dry_run:
+            return []
+        record = {"op": "update", "p": wire_path(path), "d": rel}
+        return self._commit(before, after, list(writes), record, merge_at=path, merge=rel)
+
+    def _check_write(
+        self, auth: Auth, writes: dict[Path, Node], before: Node, after: Node, now: int
+    ) -> None:
+        if auth.admin or self.rules is None:
+            return
+        if not self.rules.can_write(writes, auth.variable, before, after, now):
+            raise PermissionDenied()
+
+    def apply_record(self, record: dict[str, Any]) -> None:
+        """Replay a journal record (already resolved and checked) without notifying anyone."""
+        base = tuple(k for k in record["p"].split("/") if k)
+        if record["op"] == "set":
+            self.root = tree.set_at(self.root, base, record["d"])
+        else:
+            for key, node in record["d"].items():
+                self.root = tree.set_at(self.root, base + tuple(key.split("/")), node)
+
+    # -- notification ----------------------------------------------------------------
+
+    def _commit(
+        self,
+        before: Node,
+        after: Node,
+        written: list[Path],
+        record: dict[str, Any],
+        merge_at: Path | None = None,
+        merge: dict[str, Node] | None = None,
+    ) -> list[Push]:
+        self.root = after
+        if self.journal is not None:
+            self.journal(record)
+        return self.pushes_for(before, after, written, merge_at, merge)
+
+    def pushes_for(
+        self,
+        before: Node,
+        after: Node,
+        written: Iterable[Path],
+        merge_at: Path | None = None,
+        merge: dict[str, Node] | None = None,
+    ) -> list[Push]:
+        """What each listener must be sent after the tree went from ``before`` to ``after``."""
+        affected: dict[int, Listener] = {}
+        for w in written:
+            for listener in self.listeners.at_or_above(w):
+                affected[id(listener)] = listener
+            for listener in self.listeners.below(w):
+                affected[id(listener)] = listener
+        pushes: list[Push] = []
+        written = list(written)
+        for listener in affected.values():
+            L = listener.path
+            if listener.query is not None:
+                result = q.apply(tree.get(after, L), listener.query)
+                if result != listener.last:
+                    listener.last = result
+                    pushes.append((listener.sink, "d", self._body(listener, result)))
+                continue
+            if merge_at is not None and is_prefix(L, merge_at):
+                body = {"p": wire_path(merge_at), "d": merge}
+                pushes.append((listener.sink, "m", body))
+                continue
+            if len(written) == 1 and is_prefix(L, written[0]):
+                w = written[0]
+                pushes.append((listener.sink, "d", {"p": wire_path(w), "d": tree.get(after, w)}))
+                continue
+            old, new = tree.get(before, L), tree.get(after, L)
+            if old is not new and old != new:
+                pushes.append((listener.sink, "d", {"p": wire_path(L), "d": new}))
+        return pushes
+
+    @staticmethod
+    def _body(listener: Listener, data: Node) -> dict[str, Any]:
+        body: dict[str, Any] = {"p": wire_path(listener.path), "d": data}
+        if listener.tag is not None:
+            body["t"] = listener.tag
+        return body

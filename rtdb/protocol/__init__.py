@@ -1,0 +1,1 @@
+"""Firebase's realtime protocol v5, sans I/O: the same session serves WebSocket and long-poll."""

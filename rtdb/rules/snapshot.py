@@ -1,0 +1,74 @@
+"""RuleDataSnapshot: the ``root``, ``data`` and ``newData`` values seen by rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rtdb.core.tree import Node, Path, child, get, has_children, leaf_value, priority
+from rtdb.core.tree import strip_priorities
+
+from .errors import EvalError
+
+
+def split_path(path: Any) -> list[str]:
+    """Segments of a ``child()``/``hasChild()`` argument; non-strings are runtime errors."""
+    if type(path) is not str:
+        raise EvalError("child path must be a string")
+    return [seg for seg in path.split("/") if seg]
+
+
+class Snapshot:
+    """An immutable view of ``node`` at ``path`` inside the tree ``root``.
+
+    Keeping the root and path (not just the node) is what lets ``parent()`` work.
+    """
+
+    __slots__ = ("root", "path", "node")
+
+    def __init__(self, root: Node, path: Path, node: Node) -> None:
+        self.root = root
+        self.path = path
+        self.node = node
+
+    def val(self) -> Any:
+        return strip_priorities(self.node)
+
+    def child(self, path: Any) -> Snapshot:
+        segs = split_path(path)
+        node = self.node
+        for seg in segs:
+            node = child(node, seg) if node is not None else None
+        return Snapshot(self.root, self.path + tuple(segs), node)
+
+    def parent(self) -> Snapshot:
+        if not self.path:
+            raise EvalError("parent() of the root")
+        up = self.path[:-1]
+        return Snapshot(self.root, up, get(self.root, up))
+
+    def has_child(self, path: Any) -> bool:
+        return self.child(path).node is not None
+
+    def has_children(self, names: list[Any] | None = None) -> bool:
+        if names is None:
+            return has_children(self.node)
+        return all(self.child(name).node is not None for name in names)
+
+    def exists(self) -> bool:
+        return self.node is not None
+
+    def get_priority(self) -> Any:
+        return priority(self.node)
+
+    def is_number(self) -> bool:
+        v = leaf_value(self.node)
+        return type(v) in (int, float)
+
+    def is_string(self) -> bool:
+        return type(leaf_value(self.node)) is str
+
+    def is_boolean(self) -> bool:
+        return type(leaf_value(self.node)) is bool
+
+    def __repr__(self) -> str:
+        return f"Snapshot(/{'/'.join(self.path)}={self.node!r})"

@@ -1,0 +1,75 @@
+"""The aiohttp application: routes every transport onto one set of namespaces."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from .core.database import Database
+from .core.namespaces import DEFAULT_NAMESPACE, Namespaces
+from .protocol.session import Session
+from .transports import rest, websocket
+from .transports.outbox import Durability, NoDurability
+
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, PUT, POST, PATCH, DELETE, OPTIONS",
+    "Access-Control-Allow-Headers": (
+        "Authorization, Content-Type, X-Firebase-ETag, if-match, if-none-match, "
+        "X-HTTP-Method-Override, X-Firebase-GMPID, X-Firebase-AppCheck"
+    ),
+    "Access-Control-Max-Age": "3600",
+}
+
+
+class ServerState:
+    """What every transport shares: the namespaces, live sessions, the journal."""
+
+    def __init__(self, default_ns: str = DEFAULT_NAMESPACE, durability: Durability | None = None):
+        self.namespaces = Namespaces(default_ns)
+        self.sessions: set[Session] = set()
+        self.durability: Durability = durability or NoDurability()
+        self.push_ids = rest.PushIds()
+
+    def deliver(self, pushes: list[tuple[Any, str, dict[str, Any]]]) -> None:
+        for sink, action, body in pushes:
+            sink.push(action, body)
+
+    def set_rules(self, db: Database, ruleset: Any) -> None:
+        """Install rules and revoke every listen they no longer allow."""
+        db.rules = ruleset
+        for session in list(self.sessions):
+            if session.db is db:
+                session.recheck_listens()
+
+
+@web.middleware
+async def cors(request: web.Request, handler: Any) -> web.StreamResponse:
+    if request.method == "OPTIONS":
+        return web.Response(status=200, headers=CORS)
+    response = await handler(request)
+    if not response.prepared:
+        response.headers.update({"Access-Control-Allow-Origin": "*"})
+    return response
+
+
+async def dispatch(request: web.Request) -> web.StreamResponse:
+    tail = request.match_info["tail"]
+    if tail == ".ws" or request.path == "/.ws":
+        return await websocket.handle(request)
+    if tail == ".settings/rules.json":
+        return await rest.handle_rules(request)
+    if tail == ".inspect/databases.json":
+        names = request.app["rtdb"].namespaces.names()
+        return web.json_response([{"name": n} for n in names])
+    if tail.endswith(".json"):
+        return await rest.handle_data(request, tail[: -len(".json")])
+    return rest.error(404, "Append .json to your request URI to use the REST API.")
+
+
+def create_app(state: ServerState | None = None) -> web.Application:
+    app = web.Application(middlewares=[cors], client_max_size=256 * 1024 * 1024)
+    app["rtdb"] = state or ServerState()
+    app.router.add_route("*", "/{tail:.*}", dispatch)
+    return app

@@ -1,0 +1,1 @@
+"""Thin asyncio adapters between the network and the sans-I/O core and protocol."""
