@@ -85,7 +85,7 @@ class _Parser:
             if not self.text.startswith(":", self.i):
                 raise self.fail("expected ':'")
             self.i += 1
-            out[key] = self.value(path + (key,))
+            out[key] = self.value((*path, key))
             self.skip()
             if self.text.startswith(",", self.i):
                 self.i += 1
@@ -103,7 +103,7 @@ class _Parser:
             self.i += 1
             return out
         while True:
-            out.append(self.value(path + (str(len(out)),)))
+            out.append(self.value((*path, str(len(out)))))
             self.skip()
             if self.text.startswith(",", self.i):
                 self.i += 1

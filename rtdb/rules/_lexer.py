@@ -42,9 +42,7 @@ def tokenize(src: str) -> list[Token]:
             return toks
         ch = src[i]
         start = i
-        operand_expected = not toks or (
-            toks[-1].kind == "op" and toks[-1].value not in (")", "]")
-        )
+        operand_expected = not toks or (toks[-1].kind == "op" and toks[-1].value not in (")", "]"))
         if ch.isdigit() or (ch == "." and i + 1 < n and src[i + 1].isdigit()):
             j = i
             while j < n and src[j].isdigit():

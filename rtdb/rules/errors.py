@@ -22,7 +22,9 @@ class RulesError(ValueError):
             where.append(f"at {path}")
         if line is not None:
             where.append(f"line {line}, column {column}")
-        prefix = f"Error saving rules - Line {line}: " if line is not None else "Error saving rules: "
+        prefix = (
+            f"Error saving rules - Line {line}: " if line is not None else "Error saving rules: "
+        )
         super().__init__(prefix + message + (f" ({', '.join(where)})" if where else ""))
 
 

@@ -27,8 +27,15 @@ class QueryVars:
     """Attribute names are the rule language's (``query.orderByChild`` etc.)."""
 
     __slots__ = (
-        "orderByKey", "orderByPriority", "orderByValue", "orderByChild",
-        "startAt", "endAt", "equalTo", "limitToFirst", "limitToLast",
+        "endAt",
+        "equalTo",
+        "limitToFirst",
+        "limitToLast",
+        "orderByChild",
+        "orderByKey",
+        "orderByPriority",
+        "orderByValue",
+        "startAt",
     )  # fmt: skip
 
     def __init__(self, spec: QuerySpec | None = None) -> None:

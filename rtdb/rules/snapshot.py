@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from rtdb.core.tree import Node, Path, child, get, has_children, leaf_value, priority
-from rtdb.core.tree import strip_priorities
+from rtdb.core.tree import (
+    Node,
+    Path,
+    child,
+    get,
+    has_children,
+    leaf_value,
+    priority,
+    strip_priorities,
+)
 
 from .errors import EvalError
 
@@ -23,7 +31,7 @@ class Snapshot:
     Keeping the root and path (not just the node) is what lets ``parent()`` work.
     """
 
-    __slots__ = ("root", "path", "node")
+    __slots__ = ("node", "path", "root")
 
     def __init__(self, root: Node, path: Path, node: Node) -> None:
         self.root = root
@@ -34,6 +42,8 @@ class Snapshot:
         return strip_priorities(self.node)
 
     def child(self, path: Any) -> Snapshot:
+        if type(path) is str and "/" not in path and path:
+            return Snapshot(self.root, (*self.path, path), child(self.node, path))
         segs = split_path(path)
         node = self.node
         for seg in segs:

@@ -1,0 +1,386 @@
+"""Compile a type-checked AST into nested closures (evaluated per request, built once).
+
+Values at run time: None, bool, int/float (JavaScript numbers), str, dict/list (objects
+reached through ``auth`` or ``val()``), Snapshot, QueryVars. Anything Firebase treats as a
+runtime error raises EvalError; the caller turns that into "rule is false".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from .errors import EvalError
+from .parser import Array, Binary, Call, Cond, Ident, Literal, Logical, Member, Node, Regex, Unary
+from .snapshot import Snapshot
+
+
+class Ctx:
+    """The variables of one evaluation."""
+
+    __slots__ = ("auth", "data", "new_data", "now", "query", "root", "wild")
+
+    def __init__(
+        self,
+        auth: Any,
+        now: int,
+        root: Snapshot,
+        data: Snapshot | None = None,
+        new_data: Snapshot | None = None,
+        query: Any = None,
+        wild: dict[str, str] | None = None,
+    ) -> None:
+        self.auth = auth
+        self.now = now
+        self.root = root
+        self.data = data
+        self.new_data = new_data
+        self.query = query
+        self.wild = wild or {}
+
+
+Fn = Callable[[Ctx], Any]
+
+
+# --- JavaScript value semantics -------------------------------------------------------------
+
+
+def is_num(v: Any) -> bool:
+    t = type(v)
+    return t is int or t is float
+
+
+def js_str(v: Any) -> str:
+    """JavaScript's String(v) for the values ``+`` may concatenate."""
+    t = type(v)
+    if t is str:
+        return v
+    if t is int:
+        if abs(v) < 10**21:
+            return str(v)
+        v = float(v)
+    if t is bool:
+        return "true" if v else "false"
+    if v is None:
+        return "null"
+    return _js_float(v)
+
+
+def _js_float(x: float) -> str:
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "Infinity" if x > 0 else "-Infinity"
+    if x == 0:
+        return "0"
+    sign = "-" if x < 0 else ""
+    mantissa, _, exp_s = repr(abs(x)).partition("e")
+    int_part, _, frac_part = mantissa.partition(".")
+    digits = (int_part + frac_part).lstrip("0")
+    # n: position of the decimal point relative to the digit string (ECMA-262 Number::toString)
+    n = (
+        len(int_part.lstrip("0"))
+        if int_part.strip("0")
+        else -(len(frac_part) - len(frac_part.lstrip("0")))
+    )
+    if exp_s:
+        n = len(int_part) + int(exp_s)
+    digits = digits.rstrip("0") or "0"
+    k = len(digits)
+    if k <= n <= 21:
+        return sign + digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return sign + digits[:n] + "." + digits[n:]
+    if -6 < n <= 0:
+        return sign + "0." + "0" * (-n) + digits
+    e = n - 1
+    es = f"e{'+' if e >= 0 else '-'}{abs(e)}"
+    return sign + digits[0] + ("." + digits[1:] if k > 1 else "") + es
+
+
+def js_len(s: str) -> int:
+    """String length in UTF-16 code units, as JavaScript counts it."""
+    if s.isascii():
+        return len(s)
+    return len(s.encode("utf-16-le")) // 2
+
+
+def strict_eq(a: Any, b: Any) -> bool:
+    """``==``/``===`` in rules: no coercion; different types are simply unequal."""
+    ta, tb = type(a), type(b)
+    if ta is bool or tb is bool:
+        return ta is tb and a == b
+    if ta in (int, float):
+        return tb in (int, float) and a == b
+    if ta is str:
+        return tb is str and a == b
+    return a is b
+
+
+def _utf16(s: str) -> bytes | str:
+    return s if s.isascii() else s.encode("utf-16-be")
+
+
+def _relational(op: str) -> Callable[[Any, Any], bool]:
+    import operator
+
+    cmp = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}[op]
+
+    def compare(a: Any, b: Any) -> bool:
+        ta, tb = type(a), type(b)
+        if (ta is int or ta is float) and (tb is int or tb is float):
+            return cmp(a, b)
+        if ta is str and tb is str:
+            if a.isascii() and b.isascii():
+                return cmp(a, b)
+            return cmp(_utf16(a), _utf16(b))
+        raise EvalError(f"{op} needs two numbers or two strings")
+
+    return compare
+
+
+def _arith(op: str) -> Callable[[Any, Any], Any]:
+    def check(a: Any, b: Any) -> None:
+        if not (is_num(a) and is_num(b)):
+            raise EvalError(f"{op} needs numbers")
+
+    if op == "+":
+
+        def add(a: Any, b: Any) -> Any:
+            ta, tb = type(a), type(b)
+            if ta is str or tb is str:
+                if not (ta is str or ta is int or ta is float) or not (
+                    tb is str or tb is int or tb is float
+                ):
+                    raise EvalError("+ needs strings or numbers")
+                return js_str(a) + js_str(b)
+            check(a, b)
+            return a + b
+
+        return add
+    if op == "-":
+
+        def sub(a: Any, b: Any) -> Any:
+            check(a, b)
+            return a - b
+
+        return sub
+    if op == "*":
+
+        def mul(a: Any, b: Any) -> Any:
+            check(a, b)
+            return a * b
+
+        return mul
+    if op == "/":
+
+        def div(a: Any, b: Any) -> Any:
+            check(a, b)
+            if b == 0:
+                return math.nan
+            r = a / b
+            return int(r) if r.is_integer() and abs(r) < 2**53 else r
+
+        return div
+
+    def mod(a: Any, b: Any) -> Any:
+        check(a, b)
+        if b == 0 or (type(a) is float and math.isinf(a)):
+            return math.nan
+        if type(b) is float and math.isinf(b):
+            return a
+        if type(a) is int and type(b) is int:
+            r = abs(a) % abs(b)
+            return -r if a < 0 else r
+        return math.fmod(a, b)
+
+    return mod
+
+
+def get_member(v: Any, name: Any) -> Any:
+    """Property access on a value reached through ``auth`` (missing -> null, like JS)."""
+    if v is None:
+        return None
+    if type(name) is not str:
+        if is_num(name):
+            name = js_str(name)
+        else:
+            return None
+    t = type(v)
+    if t is dict:
+        return v.get(name)
+    if t is str:
+        return js_len(v) if name == "length" else None
+    if t is list:
+        if name == "length":
+            return len(v)
+        if name.isdigit() and int(name) < len(v):
+            return v[int(name)]
+    return None
+
+
+def _need_str(v: Any, what: str) -> str:
+    if type(v) is not str:
+        raise EvalError(f"{what} needs a string")
+    return v
+
+
+_STRING_IMPL: dict[str, Callable[..., Any]] = {
+    "contains": lambda s, x: _need_str(x, "contains") in s,
+    "beginsWith": lambda s, x: s.startswith(_need_str(x, "beginsWith")),
+    "endsWith": lambda s, x: s.endswith(_need_str(x, "endsWith")),
+    "replace": lambda s, a, b: s.replace(_need_str(a, "replace"), _need_str(b, "replace")),
+    "toLowerCase": lambda s: s.lower(),
+    "toUpperCase": lambda s: s.upper(),
+    "matches": lambda s, rx: rx.search(s) is not None,
+}
+_SNAPSHOT_IMPL: dict[str, Callable[..., Any]] = {
+    "val": Snapshot.val,
+    "child": Snapshot.child,
+    "parent": Snapshot.parent,
+    "hasChild": Snapshot.has_child,
+    "hasChildren": Snapshot.has_children,
+    "exists": Snapshot.exists,
+    "getPriority": Snapshot.get_priority,
+    "isNumber": Snapshot.is_number,
+    "isString": Snapshot.is_string,
+    "isBoolean": Snapshot.is_boolean,
+}
+
+# --- compilation --------------------------------------------------------------------------
+
+
+def compile_node(node: Node) -> Fn:
+    """A closure computing ``node``'s value from a Ctx (raises EvalError on runtime errors)."""
+    if isinstance(node, Literal):
+        v = node.value
+        return lambda c: v
+    if isinstance(node, Regex):
+        rx = node.compiled
+        return lambda c: rx
+    if isinstance(node, Ident):
+        return _ident(node.name)
+    if isinstance(node, Member):
+        return _member(node)
+    if isinstance(node, Call):
+        return _call(node)
+    if isinstance(node, Unary):
+        arg = compile_node(node.arg)
+        if node.op == "!":
+            return lambda c: not arg(c)
+
+        def neg(c: Ctx) -> Any:
+            v = arg(c)
+            if not is_num(v):
+                raise EvalError("unary - needs a number")
+            return -v
+
+        return neg
+    if isinstance(node, Logical):
+        left, right = compile_node(node.left), compile_node(node.right)
+        if node.op == "&&":
+            return lambda c: left(c) and right(c)
+        return lambda c: left(c) or right(c)
+    if isinstance(node, Binary):
+        return _binary(node)
+    if isinstance(node, Cond):
+        test, then, other = (
+            compile_node(node.test),
+            compile_node(node.then),
+            compile_node(node.other),
+        )
+        return lambda c: then(c) if test(c) is True else other(c)
+    if isinstance(node, Array):
+        items = [compile_node(i) for i in node.items]
+        return lambda c: [f(c) for f in items]
+    raise TypeError(f"cannot compile {node!r}")  # pragma: no cover
+
+
+def _ident(name: str) -> Fn:
+    if name == "auth":
+        return lambda c: c.auth
+    if name == "now":
+        return lambda c: c.now
+    if name == "root":
+        return lambda c: c.root
+    if name == "data":
+        return lambda c: c.data
+    if name == "newData":
+        return lambda c: c.new_data
+    if name == "query":
+        return lambda c: c.query
+    return lambda c: c.wild[name]
+
+
+def _member(node: Member) -> Fn:
+    obj = compile_node(node.obj)
+    if node.index is not None:
+        index = compile_node(node.index)
+        return lambda c: get_member(obj(c), index(c))
+    name = node.name
+    if node.obj.type == "query":
+        return lambda c: getattr(obj(c), name)  # type: ignore[arg-type]
+    return lambda c: get_member(obj(c), name)
+
+
+def _call(node: Call) -> Fn:
+    _, owner, name = node.callee.type
+    assert isinstance(node.callee, Member)
+    obj = compile_node(node.callee.obj)
+    args = [compile_node(a) for a in node.args]
+    if owner == "snapshot":
+        impl = _SNAPSHOT_IMPL[name]
+        if name == "hasChildren" and args:
+            items = [compile_node(i) for i in node.args[0].items]  # type: ignore[attr-defined]
+
+            def has_children(c: Ctx) -> bool:
+                names = [f(c) for f in items]
+                for n in names:
+                    if type(n) is not str:
+                        raise EvalError("hasChildren needs strings")
+                return obj(c).has_children(names)
+
+            return has_children
+        if not args:
+            return lambda c: impl(obj(c))
+        (arg,) = args
+        return lambda c: impl(obj(c), arg(c))
+    impl = _STRING_IMPL[name]
+
+    def string_method(c: Ctx) -> Any:
+        s = obj(c)
+        if type(s) is not str:
+            raise EvalError(f"{name}() called on a non-string")
+        return impl(s, *[a(c) for a in args])
+
+    return string_method
+
+
+def _binary(node: Binary) -> Fn:
+    left, right = compile_node(node.left), compile_node(node.right)
+    op = node.op
+    if op in ("==", "==="):
+        return lambda c: strict_eq(left(c), right(c))
+    if op in ("!=", "!=="):
+        return lambda c: not strict_eq(left(c), right(c))
+    if op in ("<", "<=", ">", ">="):
+        rel = _relational(op)
+        return lambda c: rel(left(c), right(c))
+    fn = _arith(op)
+    return lambda c: fn(left(c), right(c))
+
+
+def compile_rule(node: Node) -> Callable[[Ctx], bool]:
+    """The rule as a predicate: true only if it evaluates to true without a runtime error."""
+    fn = compile_node(node)
+
+    def rule(c: Ctx) -> bool:
+        try:
+            return fn(c) is True
+        except EvalError:
+            return False
+        except (TypeError, AttributeError, KeyError, ValueError, RecursionError):
+            return False  # anything unexpected denies rather than grants
+
+    return rule
