@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -9,7 +10,7 @@ from aiohttp import web
 from .core.database import Database
 from .core.namespaces import DEFAULT_NAMESPACE, Namespaces
 from .protocol.session import Session
-from .transports import rest, websocket
+from .transports import longpoll, rest, websocket
 from .transports.outbox import Durability, NoDurability
 
 CORS = {
@@ -29,8 +30,11 @@ class ServerState:
     def __init__(self, default_ns: str = DEFAULT_NAMESPACE, durability: Durability | None = None):
         self.namespaces = Namespaces(default_ns)
         self.sessions: set[Session] = set()
+        self.streams: set[Any] = set()  # live SSE streams (rtdb.transports.sse)
         self.durability: Durability = durability or NoDurability()
         self.push_ids = rest.PushIds()
+        # Set by ``--data``: keeps each namespace's uploaded rules source across restarts.
+        self.rules_store: Callable[[str, str], None] | None = None
 
     def deliver(self, pushes: list[tuple[Any, str, dict[str, Any]]]) -> None:
         for sink, action, body in pushes:
@@ -39,7 +43,9 @@ class ServerState:
     def set_rules(self, db: Database, ruleset: Any) -> None:
         """Install rules and revoke every listen they no longer allow."""
         db.rules = ruleset
-        for session in list(self.sessions):
+        if self.rules_store is not None:
+            self.rules_store(db.name, ruleset.source)
+        for session in [*self.sessions, *self.streams]:
             if session.db is db:
                 session.recheck_listens()
 
@@ -58,6 +64,8 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
     tail = request.match_info["tail"]
     if tail == ".ws" or request.path == "/.ws":
         return await websocket.handle(request)
+    if tail == ".lp":
+        return await longpoll.handle(request)
     if tail == ".settings/rules.json":
         return await rest.handle_rules(request)
     if tail == ".inspect/databases.json":
@@ -65,6 +73,8 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
         return web.json_response([{"name": n} for n in names])
     if tail.endswith(".json"):
         return await rest.handle_data(request, tail[: -len(".json")])
+    if tail == ".upload" or tail.endswith("/.upload"):
+        return await rest.handle_upload(request, tail[: -len(".upload")])
     return rest.error(404, "Append .json to your request URI to use the REST API.")
 
 

@@ -16,7 +16,7 @@ OWNER = "owner"
 
 @dataclass(frozen=True)
 class Auth:
-    """``admin`` bypasses rules; otherwise ``variable`` is the rules' ``auth`` (None = signed out)."""
+    """``admin`` bypasses rules; else ``variable`` is the rules' ``auth`` (None: signed out)."""
 
     admin: bool = False
     variable: dict[str, Any] | None = None
@@ -62,7 +62,7 @@ def from_credential(cred: str | None, override: Any = ...) -> Auth:
     """
     if not cred:
         return ANONYMOUS
-    if cred == OWNER or decode_jwt_claims(cred) is None and cred.startswith("ya29."):
+    if cred == OWNER or (decode_jwt_claims(cred) is None and cred.startswith("ya29.")):
         if override is ...:
             return ADMIN
         return Auth(admin=False, variable=override if isinstance(override, dict) else None)

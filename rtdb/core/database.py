@@ -7,6 +7,7 @@ serve the WebSocket, long-poll, REST and SSE transports identically.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
@@ -56,6 +57,8 @@ class Database:
         self.clock = clock
         self.listeners = ListenerIndex()
         self.journal: Callable[[dict[str, Any]], None] | None = None
+        # Run after every commit (SSE streams recheck data-dependent read rules).
+        self.after_commit: list[Callable[[], None]] = []
 
     # -- reads -----------------------------------------------------------------------
 
@@ -117,11 +120,12 @@ class Database:
             target = tree.get(before, path)
             value = tree.with_priority(target, normalize_priority(data, target, now))
         else:
-            value = normalize(data, tree.get(before, path), now)
+            value = normalize(data, tree.get(before, path), now, len(path))
+        after = tree.set_at(before, path, value)
+        # Rules first: a denied transaction must not learn whether its hash matched.
+        self._check_write(auth, {path: value}, before, after, now)
         if expected_hash is not None and node_hash(tree.get(before, path)) != expected_hash:
             raise DataStale()
-        after = tree.set_at(before, path, value)
-        self._check_write(auth, {path: value}, before, after, now)
         if dry_run:
             return []
         return self._commit(before, after, [path], {"op": "set", "p": wire_path(path), "d": value})
@@ -137,11 +141,11 @@ class Database:
         for key, value in data.items():
             sub = parse(key)
             full = path + sub
-            node = normalize(value, tree.get(before, full), now)
+            node = normalize(value, tree.get(before, full), now, len(full))
             writes[full] = node
             rel["/".join(sub)] = node
         paths = sorted(writes)
-        for a, b in zip(paths, paths[1:], strict=False):
+        for a, b in itertools.pairwise(paths):
             if is_prefix(a, b):
                 raise InvalidData(f"Invalid data; update paths overlap: {a} and {b}.")
         for full, node in writes.items():
@@ -185,6 +189,8 @@ class Database:
         self.root = after
         if self.journal is not None:
             self.journal(record)
+        for hook in list(self.after_commit):
+            hook()
         return self.pushes_for(before, after, written, merge_at, merge)
 
     def pushes_for(
@@ -207,7 +213,7 @@ class Database:
         for listener in affected.values():
             L = listener.path
             if listener.query is not None:
-                result = q.apply(tree.get(after, L), listener.query)
+                result = self._query_result(listener, before, after, written)
                 if result != listener.last:
                     listener.last = result
                     pushes.append((listener.sink, "d", self._body(listener, result)))
@@ -224,6 +230,21 @@ class Database:
             if old is not new and old != new:
                 pushes.append((listener.sink, "d", {"p": wire_path(L), "d": new}))
         return pushes
+
+    @staticmethod
+    def _query_result(listener: Listener, before: Node, after: Node, written: list[Path]) -> Node:
+        """A tagged listen's new window: incremental when only its children were written."""
+        L = listener.path
+        depth = len(L)
+        new = tree.get(after, L)
+        if any(len(w) <= depth for w in written):
+            return q.apply(new, listener.query)
+        changed = {w[depth] for w in written if w[:depth] == L}
+        old = tree.get(before, L)
+        result = q.apply_incremental(listener.query, listener.last, old, new, changed)
+        if result is q.RECOMPUTE:
+            result = q.apply(new, listener.query)
+        return result
 
     @staticmethod
     def _body(listener: Listener, data: Node) -> dict[str, Any]:

@@ -59,7 +59,11 @@ def normalize_priority(value: Any, existing: Node, now: int) -> Any:
 
 
 def normalize(value: Any, existing: Node = None, now: int = 0, depth: int = 0) -> Node:
-    """The canonical node for ``value``; raises :class:`InvalidData` on what Firebase refuses."""
+    """The canonical node for ``value``; raises :class:`InvalidData` on what Firebase refuses.
+
+    ``depth`` is the length of the path ``value`` is written at: Firebase limits the whole
+    path of every stored node (location plus nesting) to 32 keys.
+    """
     if depth > MAX_DEPTH:
         raise InvalidData(f"Invalid data; data is nested deeper than {MAX_DEPTH} levels.")
     if value is None:

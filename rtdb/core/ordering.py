@@ -15,14 +15,12 @@ from .tree import Node
 
 MIN_NAME = "[MIN_NAME]"
 MAX_NAME = "[MAX_NAME]"
-_INT_KEY = re.compile(r"^-?\d{1,10}$")
+_INT_KEY = re.compile(r"-?0*[0-9]{1,10}")  # tryParseInt: ASCII digits, any leading zeros
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 
 
 def js_string_key(s: str) -> bytes:
     """A sort key giving JavaScript's UTF-16 code-unit order."""
-    if s.isascii():
-        return s.encode("ascii")
     return s.encode("utf-16-be", "surrogatepass")
 
 
@@ -32,7 +30,7 @@ def name_key(name: str) -> tuple:
         return (-1,)
     if name == MAX_NAME:
         return (3,)
-    if _INT_KEY.match(name):
+    if _INT_KEY.fullmatch(name):
         n = int(name)
         if _INT32_MIN <= n <= _INT32_MAX:
             return (0, n, len(name))

@@ -8,11 +8,23 @@ turns into the ``query.*`` variables.
 
 from __future__ import annotations
 
+import heapq
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from . import tree
-from .ordering import MAX_NAME, MIN_NAME, leaf_key, name_key, node_key, priority_key
+from .errors import InvalidData
+from .ordering import (
+    MAX_NAME,
+    MIN_NAME,
+    is_number,
+    leaf_key,
+    name_key,
+    node_key,
+    priority_key,
+)
+from .paths import MAX_DEPTH, is_valid_key
 from .tree import Node, Path
 
 KEY_INDEX = ".key"
@@ -64,19 +76,31 @@ class QuerySpec:
 
     @classmethod
     def from_wire(cls, q: dict[str, Any] | None) -> QuerySpec:
-        """From the SDK's ``q`` object (``queryParamsGetQueryObject``)."""
+        """From the SDK's ``q`` object (``queryParamsGetQueryObject``), validated.
+
+        A malformed query is refused here, at listen time, so that it can never make a
+        later write (by anyone) fail while its pushes are computed.
+        """
         if not q:
             return cls()
-        start = end = None
-        if "sp" in q:
-            start = Bound(q["sp"], q.get("sn"), q.get("sin", True))
-        if "ep" in q:
-            end = Bound(q["ep"], q.get("en"), q.get("ein", True))
+        if not isinstance(q, dict):
+            raise InvalidQuery("Invalid query: expected a JSON object.")
+        index = q.get("i", PRIORITY_INDEX)
+        if not isinstance(index, str) or not _valid_index(index):
+            raise InvalidQuery(f"Invalid query: bad index {index!r}.")
+        start = _bound(q, "sp", "sn", "sin", index)
+        end = _bound(q, "ep", "en", "ein", index)
         limit = q.get("l")
+        if limit is not None and (
+            not isinstance(limit, int) or isinstance(limit, bool) or limit < 0
+        ):
+            raise InvalidQuery(f"Invalid query: bad limit {limit!r}.")
         view_from = q.get("vf") if limit is not None else None
+        if view_from not in (None, "l", "r"):
+            raise InvalidQuery(f"Invalid query: vf must be 'l' or 'r', not {view_from!r}.")
         if limit is not None and view_from is None:
             view_from = "l"
-        return cls(q.get("i", PRIORITY_INDEX), start, end, limit, view_from)
+        return cls(index, start, end, limit, view_from)
 
     def to_wire(self) -> dict[str, Any]:
         """Back to the SDK's ``q`` object (used in ``c`` revocation pushes)."""
@@ -97,6 +121,38 @@ class QuerySpec:
         if self.index != PRIORITY_INDEX:
             q["i"] = self.index
         return q
+
+
+class InvalidQuery(InvalidData):
+    """A query object the server cannot run (bad bound type, limit, index...)."""
+
+
+def _valid_index(index: str) -> bool:
+    if index in (KEY_INDEX, VALUE_INDEX, PRIORITY_INDEX):
+        return True
+    keys = [k for k in index.split("/") if k]
+    return bool(keys) and len(keys) <= MAX_DEPTH and all(is_valid_key(k) for k in keys)
+
+
+def _is_leaf_json(v: Any) -> bool:
+    return v is None or isinstance(v, (bool, str)) or (is_number(v) and math.isfinite(v))
+
+
+def _bound(q: dict[str, Any], vkey: str, nkey: str, ikey: str, index: str) -> Bound | None:
+    if vkey not in q:
+        return None
+    value, name, inclusive = q[vkey], q.get(nkey), q.get(ikey, True)
+    if not _is_leaf_json(value):
+        raise InvalidQuery(f"Invalid query: {vkey} must be a JSON leaf, not {value!r}.")
+    if index == KEY_INDEX and not isinstance(value, str):
+        raise InvalidQuery(f"Invalid query: {vkey} must be a string when ordering by key.")
+    if index == PRIORITY_INDEX and isinstance(value, bool):
+        raise InvalidQuery(f"Invalid query: {vkey} must be a priority (null, number, string).")
+    if name is not None and not isinstance(name, str):
+        raise InvalidQuery(f"Invalid query: {nkey} must be a string.")
+    if not isinstance(inclusive, bool):
+        raise InvalidQuery(f"Invalid query: {ikey} must be a boolean.")
+    return Bound(value, name, inclusive)
 
 
 def _index_sort_key(index: str, key: str, node: Node) -> tuple:
@@ -129,33 +185,94 @@ def sorted_children(node: Node, index: str) -> list[tuple[str, Node]]:
     return sorted(tree.children(node), key=lambda kv: _index_sort_key(index, kv[0], kv[1]))
 
 
+class _Window:
+    """A query's range test and ordering, precomputed once per evaluation."""
+
+    def __init__(self, spec: QuerySpec) -> None:
+        self.spec = spec
+        self.index = spec.index
+        self.lo = _post_sort_key(spec.index, spec.start, MIN_NAME) if spec.start else None
+        self.hi = _post_sort_key(spec.index, spec.end, MAX_NAME) if spec.end else None
+
+    def key(self, name: str, node: Node) -> tuple:
+        return _index_sort_key(self.index, name, node)
+
+    def in_range(self, k: tuple) -> bool:
+        lo, hi = self.lo, self.hi
+        if lo is not None and (k < lo or (k == lo and not self.spec.start.inclusive)):
+            return False
+        return not (hi is not None and (k > hi or (k == hi and not self.spec.end.inclusive)))
+
+    def pick(self, keyed: list[tuple[tuple, str, Node]]) -> list[tuple[tuple, str, Node]]:
+        """The entries a limit keeps (all of them without a limit), in any order."""
+        limit = self.spec.limit
+        if limit is None or len(keyed) <= limit:
+            return keyed
+        if limit == 0:
+            return []
+        if self.spec.view_from == "r":
+            return heapq.nlargest(limit, keyed, key=lambda e: e[0])
+        return heapq.nsmallest(limit, keyed, key=lambda e: e[0])
+
+
 def apply(node: Node, spec: QuerySpec | None) -> Node:
     """The part of ``node`` a query sees (``RangedFilter`` then ``LimitedFilter``).
 
     The result never carries the queried node's own priority. A leaf under a filtering
-    query gives the empty node.
+    query gives the empty node. O(n log limit): no full sort is needed for a window.
     """
     if spec is None or spec.loads_all_data:
         return node
     if node is None or tree.is_leaf(node):
         return None
-    kids = sorted_children(node, spec.index)
-    start = spec.start
-    end = spec.end
-    if start is not None or end is not None:
-        lo = _post_sort_key(spec.index, start, MIN_NAME) if start is not None else None
-        hi = _post_sort_key(spec.index, end, MAX_NAME) if end is not None else None
-        kept = []
-        for key, kid in kids:
-            k = _index_sort_key(spec.index, key, kid)
-            if lo is not None and (k < lo or (k == lo and not start.inclusive)):
-                continue
-            if hi is not None and (k > hi or (k == hi and not end.inclusive)):
-                continue
-            kept.append((key, kid))
-        kids = kept
-    if spec.limit is not None:
-        kids = kids[-spec.limit :] if spec.view_from == "r" else kids[: spec.limit]
-        if spec.limit == 0:
-            kids = []
-    return dict(kids) or None
+    w = _Window(spec)
+    keyed = []
+    for name, kid in tree.children(node):
+        k = w.key(name, kid)
+        if w.in_range(k):
+            keyed.append((k, name, kid))
+    return {name: kid for _, name, kid in w.pick(keyed)} or None
+
+
+_RECOMPUTE = object()
+
+
+def apply_incremental(spec: QuerySpec, last: Node, old: Node, new: Node, changed: set[str]) -> Node:
+    """The new result of a query at a location whose ``changed`` children were written.
+
+    ``last`` is the query's result on ``old``. Costs O(window log window) instead of a
+    pass over every child; returns :data:`RECOMPUTE` when the window must be refilled from
+    children it never held (then call :func:`apply` on ``new``).
+    """
+    if spec.loads_all_data or tree.is_leaf(old) or tree.is_leaf(new) or new is None:
+        return apply(new, spec)
+    w = _Window(spec)
+    window = dict(last) if isinstance(last, dict) else {}
+    was_full = spec.limit is not None and len(window) >= spec.limit
+    boundary = None
+    if was_full and window:
+        old_keys = [w.key(name, kid) for name, kid in window.items()]
+        boundary = min(old_keys) if spec.view_from == "r" else max(old_keys)
+    for name in changed:
+        window.pop(name, None)
+    keyed = [(w.key(name, kid), name, kid) for name, kid in window.items()]
+    for name in changed:
+        kid = tree.child(new, name)
+        if kid is not None:
+            k = w.key(name, kid)
+            if w.in_range(k):
+                keyed.append((k, name, kid))
+    chosen = w.pick(keyed)
+    if was_full:
+        if len(chosen) < spec.limit:
+            return RECOMPUTE
+        if boundary is not None:
+            worst = (
+                min(e[0] for e in chosen) if spec.view_from == "r" else max(e[0] for e in chosen)
+            )
+            if (worst < boundary) if spec.view_from == "r" else (worst > boundary):
+                return RECOMPUTE
+    return {name: kid for _, name, kid in chosen} or None
+
+
+RECOMPUTE = _RECOMPUTE

@@ -9,6 +9,7 @@ what the JS SDK's caches assume (rtdb-notes 1.4).
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +22,8 @@ from ..core.errors import DatabaseError, InvalidData
 from ..core.listeners import Listener
 from ..core.query import QuerySpec
 from .frames import FrameError, Reassembler, encode
+
+log = logging.getLogger(__name__)
 
 Deliver = Callable[[dict[str, Any]], None]
 
@@ -75,10 +78,11 @@ class Session:
             return
         try:
             msg = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             self.deliver({"t": "c", "d": {"t": "e", "d": "Invalid JSON frame"}})
             return
         if not isinstance(msg, dict):
+            self.deliver({"t": "c", "d": {"t": "e", "d": "Invalid message: not an object"}})
             return
         layer, body = msg.get("t"), msg.get("d")
         if layer == "c" and isinstance(body, dict):
@@ -103,8 +107,11 @@ class Session:
             handler(r, b)
         except DatabaseError as exc:
             self._respond(r, exc.code, exc.message)
-        except (TypeError, KeyError, ValueError) as exc:
+        except (TypeError, KeyError, ValueError, AttributeError, RecursionError) as exc:
             self._respond(r, "invalid_data", f"Invalid request: {exc}")
+        except Exception as exc:  # a bug must cost one request, never the connection
+            log.exception("request %r failed", action)
+            self._respond(r, "internal_error", f"Internal error: {type(exc).__name__}")
 
     def _path(self, b: dict[str, Any], *, allow_priority: bool = False) -> tree.Path:
         p = b.get("p")
@@ -196,9 +203,7 @@ class Session:
 
     def _a_oc(self, r: Any, b: dict[str, Any]) -> None:
         path = self._path(b, allow_priority=True)
-        self._on_disconnect = [
-            op for op in self._on_disconnect if not paths.is_prefix(path, op[1])
-        ]
+        self._on_disconnect = [op for op in self._on_disconnect if not paths.is_prefix(path, op[1])]
         self._respond(r, "ok")
 
     # -- auth changes and closing ----------------------------------------------------

@@ -205,7 +205,11 @@ class _Checker:
         callee = node.callee
         ct = self.check(callee)
         if not isinstance(ct, tuple):
-            raise ExprError("Type error: Function call on target that is not a function.", node.pos)
+            name = getattr(callee, "name", None)
+            what = f" ('{name}')" if isinstance(name, str) else ""
+            raise ExprError(
+                f"Type error: Function call on target that is not a function{what}.", node.pos
+            )
         _, owner, name = ct
         if owner == "snapshot" and name == "hasChildren":
             if len(node.args) > 1:

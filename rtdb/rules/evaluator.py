@@ -371,9 +371,30 @@ def _binary(node: Binary) -> Fn:
     return lambda c: fn(left(c), right(c))
 
 
+def variables_used(node: Node) -> set[str]:
+    """The identifiers an expression reads (so the walk builds only the snapshots it needs)."""
+    seen: set[str] = set()
+    stack: list[Any] = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Ident):
+            seen.add(n.name)
+        elif isinstance(n, Node):
+            stack.extend(v for v in vars(n).values() if isinstance(v, (Node, list)))
+        elif isinstance(n, list):
+            stack.extend(n)
+    return seen
+
+
 def compile_rule(node: Node) -> Callable[[Ctx], bool]:
-    """The rule as a predicate: true only if it evaluates to true without a runtime error."""
+    """The rule as a predicate: true only if it evaluates to true without a runtime error.
+
+    The predicate carries ``uses_data``/``uses_new_data`` so callers can skip building the
+    ``data``/``newData`` snapshots a rule never reads (most ``.validate`` rules read only
+    ``newData``).
+    """
     fn = compile_node(node)
+    used = variables_used(node)
 
     def rule(c: Ctx) -> bool:
         try:
@@ -383,4 +404,6 @@ def compile_rule(node: Node) -> Callable[[Ctx], bool]:
         except (TypeError, AttributeError, KeyError, ValueError, RecursionError):
             return False  # anything unexpected denies rather than grants
 
+    rule.uses_data = "data" in used  # type: ignore[attr-defined]
+    rule.uses_new_data = "newData" in used  # type: ignore[attr-defined]
     return rule

@@ -23,7 +23,9 @@ _BAD_KEY_CHARS = re.compile(r"[./#$\[\]\x00-\x1f\x7f]")
 
 
 def _const(value: bool) -> Rule:
-    return (lambda c: True) if value else (lambda c: False)
+    rule = (lambda c: True) if value else (lambda c: False)
+    rule.uses_data = rule.uses_new_data = False  # type: ignore[attr-defined]
+    return rule
 
 
 class RuleNode:
@@ -35,6 +37,7 @@ class RuleNode:
         "read",
         "validate",
         "validates_below",
+        "validating",
         "wild",
         "wild_name",
         "write",
@@ -49,6 +52,7 @@ class RuleNode:
         self.wild: RuleNode | None = None
         self.wild_name: str | None = None
         self.validates_below = False  # this node or a descendant has .validate
+        self.validating: tuple[tuple[str, RuleNode], ...] = ()  # named kids that validate
 
     def step(self, key: str, wild: dict[str, str]) -> tuple[RuleNode | None, dict[str, str]]:
         """The rules for child ``key``: a named child wins over the wildcard."""
@@ -113,6 +117,7 @@ class _Compiler:
             or any(c.validates_below for c in out.named.values())
             or (out.wild is not None and out.wild.validates_below)
         )
+        out.validating = tuple((k, c) for k, c in out.named.items() if c.validates_below)
         return out
 
     def rule(
@@ -216,17 +221,13 @@ class Ruleset:
         depth = 0
         while True:
             assert rnode is not None
-            here = path[:depth]
             if not permitted and rnode.write is not None:
-                ctx.data = Snapshot(before_root, here, before)
-                ctx.new_data = Snapshot(after_root, here, after)
-                ctx.wild = wild
+                _bind(ctx, rnode.write, before_root, after_root, path[:depth], before, after, wild)
                 permitted = rnode.write(ctx)
-            if after is not None and rnode.validate is not None:
-                ctx.data = Snapshot(before_root, here, before)
-                ctx.new_data = Snapshot(after_root, here, after)
-                ctx.wild = wild
-                if not rnode.validate(ctx):
+            validate = rnode.validate
+            if after is not None and validate is not None:
+                _bind(ctx, validate, before_root, after_root, path[:depth], before, after, wild)
+                if not validate(ctx):
                     return False
             if depth == len(path):
                 break
@@ -241,70 +242,7 @@ class Ruleset:
             return False
         if after is None or not rnode.validates_below:
             return True
-        return self._validate_below(rnode, path, before, after, wild, ctx, before_root, after_root)
-
-    def _validate_below(
-        self,
-        rnode: RuleNode,
-        path: Path,
-        before: Node,
-        after: Node,
-        wild: dict[str, str],
-        ctx: Ctx,
-        before_root: Node,
-        after_root: Node,
-    ) -> bool:
-        """Walk the rules tree alongside the new data; only rules nodes that exist are visited."""
-        if rnode.wild is None:
-            items = [
-                (k, sub, child(after, k)) for k, sub in rnode.named.items() if sub.validates_below
-            ]
-        else:
-            items = list(children(after))
-        named, wild_node, wild_name = rnode.named, rnode.wild, rnode.wild_name
-        for key, sub, new_child in items if rnode.wild is None else ():
-            if new_child is not None and not self._validate_child(
-                sub, wild, key, path, before, new_child, ctx, before_root, after_root
-            ):
-                return False
-        if wild_node is not None:
-            for key, new_child in items:
-                sub = named.get(key)
-                sub_wild = wild
-                if sub is None:
-                    sub = wild_node
-                    sub_wild = {**wild, wild_name: key}  # type: ignore[dict-item]
-                if sub.validates_below and not self._validate_child(
-                    sub, sub_wild, key, path, before, new_child, ctx, before_root, after_root
-                ):
-                    return False
-        return True
-
-    def _validate_child(
-        self,
-        sub: RuleNode,
-        sub_wild: dict[str, str],
-        key: str,
-        path: Path,
-        before: Node,
-        new_child: Node,
-        ctx: Ctx,
-        before_root: Node,
-        after_root: Node,
-    ) -> bool:
-        sub_path = (*path, key)
-        old_child = child(before, key) if before is not None else None
-        if sub.validate is not None:
-            ctx.data = Snapshot(before_root, sub_path, old_child)
-            ctx.new_data = Snapshot(after_root, sub_path, new_child)
-            ctx.wild = sub_wild
-            if not sub.validate(ctx):
-                return False
-        if sub.named or sub.wild:
-            return self._validate_below(
-                sub, sub_path, old_child, new_child, sub_wild, ctx, before_root, after_root
-            )
-        return True
+        return _validate_below(rnode, path, before, after, wild, ctx, before_root, after_root)
 
     # --- indexes --------------------------------------------------------------------------
 
@@ -319,6 +257,68 @@ class Ruleset:
                 return ()
         assert rnode is not None
         return rnode.index_on
+
+
+def _bind(
+    ctx: Ctx,
+    rule: Rule,
+    before_root: Node,
+    after_root: Node,
+    path: Path,
+    before: Node,
+    after: Node,
+    wild: dict[str, str],
+) -> None:
+    """Point ``ctx`` at one location, building only the snapshots ``rule`` reads."""
+    if rule.uses_data:  # type: ignore[attr-defined]
+        ctx.data = Snapshot(before_root, path, before)
+    if rule.uses_new_data:  # type: ignore[attr-defined]
+        ctx.new_data = Snapshot(after_root, path, after)
+    ctx.wild = wild
+
+
+def _validate_below(
+    rnode: RuleNode,
+    path: Path,
+    before: Node,
+    after: Node,
+    wild: dict[str, str],
+    ctx: Ctx,
+    before_root: Node,
+    after_root: Node,
+) -> bool:
+    """Run every ``.validate`` under ``rnode`` on the new data (never where it is null).
+
+    Walks the rules tree alongside the data: only rules nodes that have a ``.validate`` at
+    or below them (``validates_below``) are visited.
+    """
+    wild_node = rnode.wild
+    if wild_node is None:
+        pairs: Any = ((k, sub, wild) for k, sub in rnode.validating)
+    else:
+        named, wild_name = rnode.named, rnode.wild_name
+        pairs = (
+            (k, named[k], wild) if k in named else (k, wild_node, {**wild, wild_name: k})
+            for k, _ in children(after)
+        )
+    for key, sub, sub_wild in pairs:
+        if not sub.validates_below:
+            continue
+        new_child = child(after, key)
+        if new_child is None:
+            continue
+        old_child = child(before, key) if before is not None else None
+        validate = sub.validate
+        sub_path = (*path, key)
+        if validate is not None:
+            _bind(ctx, validate, before_root, after_root, sub_path, old_child, new_child, sub_wild)
+            if not validate(ctx):
+                return False
+        if (sub.validating or sub.wild is not None) and not _validate_below(
+            sub, sub_path, old_child, new_child, sub_wild, ctx, before_root, after_root
+        ):
+            return False
+    return True
 
 
 def compile_rules(text: str) -> Ruleset:

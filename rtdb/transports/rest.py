@@ -1,8 +1,16 @@
-"""The REST transport (``/<path>.json``) as firebase-admin and curl use it."""
+"""The REST transport (``/<path>.json``) as firebase-admin-python, firebase-tools and curl use it.
+
+A thin adapter: it turns a request into one call on the core :class:`Database`, then the
+result (or the core's error) into Firebase's answer — status, ``{"error": ...}`` body,
+``ETag`` — because clients branch on exactly those (admin-python maps 401 to
+``UnauthenticatedError``, reads a 412's body and ``ETag`` for ``set_if_unchanged``).
+"""
 
 from __future__ import annotations
 
 import json
+import logging
+import re
 import secrets
 import time
 from typing import Any
@@ -10,16 +18,38 @@ from typing import Any
 from aiohttp import web
 
 from ..core import auth as authmod
-from ..core import paths
+from ..core import paths, tree
 from ..core.auth import Auth
-from ..core.errors import DatabaseError, InvalidData
+from ..core.database import Database
+from ..core.errors import DatabaseError, InvalidData, PermissionDenied, TooBig
+from ..core.hashing import node_hash
+from ..core.render import render
+from ..core.tree import PRIORITY, Node, Path
+from .rest_query import InvalidQuery, parse_query
+
+log = logging.getLogger("rtdb.rest")
 
 JSON = "application/json; charset=utf-8"
+MAX_BODY_BYTES = 256 * 1024 * 1024  # Firebase's REST write limit
+BAD_JSON = "Invalid data; couldn't parse JSON object, array, or value."
+NO_DATA = "Error: No data supplied."
+TOO_BIG = "Data to write exceeds the maximum size that can be modified with a single request."
+NULL_ETAG = "null_etag"
 _PUSH_CHARS = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+_CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]*$")
+_STATUS = {"permission_denied": 401, "too_big": 413}
+# App config: answer unindexed queries with production's 400 instead of serving them.
+STRICT_INDEXES_KEY = web.AppKey("rtdb_strict_indexes", bool)
 
 
-def error(status: int, message: str) -> web.Response:
-    return web.Response(status=status, text=json.dumps({"error": message}), content_type="application/json")
+def error(status: int, message: str, headers: dict[str, str] | None = None) -> web.Response:
+    """Firebase's error shape: ``{"error": "<message>"}``."""
+    body = json.dumps({"error": message}, ensure_ascii=False)
+    return web.Response(status=status, text=body, content_type="application/json", headers=headers)
+
+
+def error_for(exc: DatabaseError) -> web.Response:
+    return error(_STATUS.get(exc.code, 400), exc.message)
 
 
 def request_auth(request: web.Request) -> Auth:
@@ -65,67 +95,251 @@ class PushIds:
         return "".join(reversed(stamp)) + "".join(_PUSH_CHARS[r] for r in self._rand)
 
 
-async def read_json(request: web.Request) -> Any:
-    text = await request.text()
-    if not text.strip():
-        raise InvalidData("Error: No data supplied.")
+# -- request bodies ----------------------------------------------------------------------
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def parse_json(raw: bytes) -> Any:
+    """A request body as JSON; Firebase's 400 wording for anything else."""
+    if not raw.strip():
+        raise InvalidData(NO_DATA)
     try:
-        return json.loads(text)
-    except ValueError:
-        raise InvalidData("Invalid data; couldn't parse JSON object, array, or value.") from None
+        return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise InvalidData(BAD_JSON) from None
 
 
-def json_response(value: Any, request: web.Request, status: int = 200) -> web.Response:
-    if request.query.get("print") == "silent":
-        return web.Response(status=204)
-    if request.query.get("print") == "pretty":
+async def read_json(request: web.Request) -> Any:
+    """The body of a write, refusing what exceeds Firebase's 256 MB before reading it."""
+    length = request.content_length
+    if length is not None and length > MAX_BODY_BYTES:
+        raise TooBig(TOO_BIG)
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise TooBig(TOO_BIG) from None
+    return parse_json(raw)
+
+
+def data_depth(value: Any) -> int:
+    """How many keys deep ``value`` goes (a leaf is 0); ``.value``-style keys don't count."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(node, dict):
+            for key, kid in node.items():
+                if isinstance(kid, (dict, list)):
+                    stack.append((kid, depth if key.startswith(".") else depth + 1))
+                elif not key.startswith("."):
+                    deepest = max(deepest, depth + 1)
+        elif isinstance(node, list):
+            for kid in node:
+                stack.append((kid if isinstance(kid, (dict, list)) else None, depth + 1))
+    return deepest
+
+
+def check_depth(path: Path, value: Any) -> None:
+    if len(path) + data_depth(value) > paths.MAX_DEPTH:
+        raise InvalidData(
+            f"Invalid data; data is nested deeper than {paths.MAX_DEPTH} levels "
+            f"(counting the {len(path)} keys of the path)."
+        )
+
+
+# -- responses ---------------------------------------------------------------------------
+
+
+def etag(node: Node) -> str:
+    """The node hash (what the SDKs compute), or ``null_etag`` where there is no data."""
+    return node_hash(node) or NULL_ETAG
+
+
+def _strip_quotes(value: str) -> str:
+    value = value.strip()
+    if value.startswith("W/"):
+        value = value[2:]
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    return value
+
+
+def json_response(
+    value: Any, request: web.Request, status: int = 200, headers: dict[str, str] | None = None
+) -> web.StreamResponse:
+    """Honours ``print=pretty|silent``, ``callback`` (JSONP) and ``download``."""
+    headers = dict(headers or {})
+    query = request.query
+    if query.get("print") == "silent":
+        return web.Response(status=204, headers=headers)
+    if query.get("print") == "pretty":
         text = json.dumps(value, indent=2, ensure_ascii=False)
     else:
         text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    return web.Response(status=status, text=text, content_type="application/json")
+    download = query.get("download")
+    if download:
+        safe = download.replace('"', "")
+        headers["Content-Disposition"] = f'attachment; filename="{safe}"'
+    callback = query.get("callback")
+    if callback is not None:
+        if not _CALLBACK.match(callback):
+            return error(400, "Invalid callback function name.")
+        return web.Response(
+            status=status,
+            text=f"{callback}({text});",
+            content_type="application/javascript",
+            headers=headers,
+        )
+    return web.Response(status=status, text=text, content_type="application/json", headers=headers)
+
+
+def _precondition_failed(db: Database, path: Path, auth: Auth) -> web.Response:
+    """412 with the current value and its ETag, so the client can retry (set_if_unchanged)."""
+    if not db.can_read(auth, path):
+        raise PermissionDenied()
+    current = tree.get(db.root, path)
+    text = json.dumps(render(current), separators=(",", ":"), ensure_ascii=False)
+    return web.Response(
+        status=412, text=text, content_type="application/json", headers={"ETag": etag(current)}
+    )
+
+
+def _method(request: web.Request) -> str:
+    method = request.method
+    override = request.headers.get("X-HTTP-Method-Override") or request.query.get(
+        "x-http-method-override"
+    )
+    if method == "POST" and override:
+        method = override.upper()
+    return "GET" if method == "HEAD" else method
+
+
+def wants_stream(request: web.Request) -> bool:
+    return "text/event-stream" in request.headers.get("Accept", "")
+
+
+# -- handlers ----------------------------------------------------------------------------
 
 
 async def handle_data(request: web.Request, path_text: str) -> web.StreamResponse:
+    """``/<path>.json`` for every method."""
     state = request.app["rtdb"]
     db = state.namespaces.get(request.query.get("ns"))
     auth = request_auth(request)
+    method = _method(request)
     try:
-        path = paths.parse(path_text, allow_priority=request.method in ("PUT", "POST"))
-        method = request.method
-        override = request.headers.get("X-HTTP-Method-Override") or request.query.get(
-            "x-http-method-override"
-        )
-        if method == "POST" and override:
-            method = override.upper()
+        path = paths.parse(path_text, allow_priority=method == "PUT")
         if method == "GET":
-            return json_response(db.read(path, None, auth), request)
-        if method == "PUT":
-            value = await read_json(request)
-            state.deliver(db.set(path, value, auth))
-            await state.durability.wait(state.durability.last_seq)
-            return json_response(value, request)
-        if method == "PATCH":
-            value = await read_json(request)
-            state.deliver(db.update(path, value, auth))
-            await state.durability.wait(state.durability.last_seq)
-            return json_response(value, request)
-        if method == "POST":
-            value = await read_json(request)
-            name = state.push_ids.next()
-            state.deliver(db.set((*path, name), value, auth))
-            await state.durability.wait(state.durability.last_seq)
-            return json_response({"name": name}, request)
-        if method == "DELETE":
-            state.deliver(db.set(path, None, auth))
-            await state.durability.wait(state.durability.last_seq)
-            return json_response(None, request)
-        return error(405, f"Method {method} not allowed")
+            return await _get(request, db, path, auth)
+        if method in ("PUT", "PATCH", "POST", "DELETE"):
+            return await _write(request, state, db, path, auth, method)
+        return error(405, f"Method {method} is not supported.")
     except DatabaseError as exc:
-        status = 401 if exc.code == "permission_denied" else 400
-        return error(status, exc.message)
+        return error_for(exc)
+
+
+async def _get(request: web.Request, db: Database, path: Path, auth: Auth) -> web.StreamResponse:
+    query = request.query
+    is_shallow = query.get("shallow") == "true"
+    spec = parse_query(query, shallow=is_shallow)
+    export = query.get("format") == "export"
+    if spec is not None and db.unindexed(path, spec):
+        _warn_unindexed(request, path, spec.index)
+    if wants_stream(request):
+        from . import sse
+
+        return await sse.stream(request, db, path, spec, auth, export=export)
+    node = db.read(path, spec, auth)
+    headers: dict[str, str] = {}
+    if_none_match = request.headers.get("if-none-match")
+    if request.headers.get("X-Firebase-ETag", "").lower() == "true" or if_none_match:
+        headers["ETag"] = etag(node)
+    if if_none_match is not None and _strip_quotes(if_none_match) == headers["ETag"]:
+        return web.Response(status=304, headers=headers)
+    return json_response(render(node, export=export, is_shallow=is_shallow), request, 200, headers)
+
+
+def _warn_unindexed(request: web.Request, path: Path, index: str) -> None:
+    """Google's emulator serves unindexed queries; production refuses them with this text."""
+    message = (
+        f'Index not defined, add ".indexOn": "{index}", for path "{paths.to_str(path)}", '
+        "to the rules"
+    )
+    if request.app.get(STRICT_INDEXES_KEY, False):
+        raise InvalidQuery(message)
+    log.warning("%s (served anyway, as Google's emulator does)", message)
+
+
+async def _write(
+    request: web.Request, state: Any, db: Database, path: Path, auth: Auth, method: str
+) -> web.StreamResponse:
+    value = None if method == "DELETE" else await read_json(request)
+    # From here to the write nothing awaits, so the if-match comparison is atomic.
+    if_match = request.headers.get("if-match")
+    if method == "POST":
+        path = (*path, state.push_ids.next())
+    if method == "PATCH":
+        if not isinstance(value, dict):
+            raise InvalidData("Invalid data; PATCH requires a JSON object of children to update.")
+        for key, kid in value.items():
+            check_depth(path + paths.parse(key), kid)
+    else:
+        check_depth(path, value)
+    if if_match is not None and etag(tree.get(db.root, path)) != _strip_quotes(if_match):
+        return _precondition_failed(db, path, auth)
+    if method == "PATCH":
+        pushes = db.update(path, value, auth)
+        after = db.root
+        body: Any = {k: render(tree.get(after, path + paths.parse(k))) for k in value}
+    else:
+        pushes = db.set(path, value, auth)
+        body = value if path and path[-1] == PRIORITY else render(tree.get(db.root, path))
+    new_etag = etag(tree.get(db.root, path))
+    state.deliver(pushes)
+    await state.durability.wait(state.durability.last_seq)
+    headers = {"ETag": new_etag} if if_match is not None else None
+    if method == "POST":
+        return json_response({"name": path[-1]}, request, 200, headers)
+    return json_response(body, request, 200, headers)
+
+
+async def handle_upload(request: web.Request, path_text: str) -> web.StreamResponse:
+    """``POST /<path>/.upload``: the Emulator UI's import of a JSON file (multipart ``myFile``)."""
+    state = request.app["rtdb"]
+    db = state.namespaces.get(request.query.get("ns"))
+    auth = request_auth(request)
+    if request.method != "POST":
+        return error(405, f"Method {request.method} is not supported.")
+    try:
+        path = paths.parse(path_text)
+        raw = b""
+        try:
+            reader = await request.multipart()
+            async for part in reader:
+                if getattr(part, "name", None) == "myFile":
+                    raw = await part.read(decode=True)
+        except (ValueError, AssertionError, KeyError):
+            raise InvalidData(
+                "Invalid upload; expected a multipart form with a myFile field."
+            ) from None
+        except web.HTTPRequestEntityTooLarge:
+            raise TooBig(TOO_BIG) from None
+        value = parse_json(raw)
+        check_depth(path, value)
+        pushes = db.set(path, value, auth)
+        state.deliver(pushes)
+        await state.durability.wait(state.durability.last_seq)
+        return json_response(None, request)
+    except DatabaseError as exc:
+        return error_for(exc)
 
 
 async def handle_rules(request: web.Request) -> web.StreamResponse:
+    """``/.settings/rules.json``: read (``format=strict``) and upload (``dryRun``) rules."""
     from ..rules import RulesError, compile_rules
 
     state = request.app["rtdb"]
@@ -140,7 +354,11 @@ async def handle_rules(request: web.Request) -> web.StreamResponse:
             return web.json_response(db.rules.strict_json())
         return web.Response(text=db.rules.source, content_type="application/json")
     if request.method == "PUT":
-        text = await request.text()
+        raw = await request.read()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return error(400, "Parse error: the rules are not valid UTF-8.")
         try:
             ruleset = compile_rules(text)
         except RulesError as exc:
@@ -148,4 +366,4 @@ async def handle_rules(request: web.Request) -> web.StreamResponse:
         if request.query.get("dryRun") != "true":
             state.set_rules(db, ruleset)
         return web.json_response({"status": "ok"})
-    return error(405, f"Method {request.method} not allowed")
+    return error(405, f"Method {request.method} is not supported.")

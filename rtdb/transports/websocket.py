@@ -1,21 +1,31 @@
-"""The WebSocket transport (``/.ws``) of protocol v5, as the JS SDK opens it."""
+"""The WebSocket transport (``/.ws``) of protocol v5, as the JS SDK opens it.
+
+A socket opened with ``s=<sessionId>`` is a long-poll client's *secondary*
+(``Connection.ts`` upgrade): it gets the switch ack ``a`` instead of a handshake, is
+pinged healthy, and takes over the long-poll's session when the client acks back.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import json
+from typing import Any
 
 from aiohttp import WSMsgType, web
 
 from ..protocol.frames import split
 from ..protocol.session import Session
+from . import longpoll
 from .outbox import Outbox
+
+PONG = {"t": "c", "d": {"t": "o", "d": {}}}
+SWITCH_ACK = {"t": "c", "d": {"t": "a", "d": {}}}
 
 
 async def handle(request: web.Request) -> web.StreamResponse:
     state = request.app["rtdb"]
     ws = web.WebSocketResponse(max_msg_size=0, autoping=True, compress=False)
     await ws.prepare(request)
-    db = state.namespaces.get(request.query.get("ns"))
 
     async def send(texts: list[str]) -> None:
         for text in texts:
@@ -23,10 +33,26 @@ async def handle(request: web.Request) -> web.StreamResponse:
                 await ws.send_str(frame)
 
     outbox = Outbox(state.durability, send)
+    outbox.start()
+    secondary = request.query.get("s")
+    if secondary:
+        lp = longpoll.registry(state).by_session.get(secondary)
+        if lp is None:  # nothing to upgrade: the client gives up on this socket
+            await outbox.close()
+            await ws.close()
+            return ws
+        await _serve_secondary(ws, lp, outbox)
+        return ws
+    db = state.namespaces.get(request.query.get("ns"))
     session = Session(db, request.host, outbox.put)
     state.sessions.add(session)
-    outbox.start()
     outbox.put(session.handshake())
+    await _serve(ws, session, state, outbox)
+    return ws
+
+
+async def _serve(ws: web.WebSocketResponse, session: Session, state: Any, outbox: Outbox) -> None:
+    """Feed the session until the socket ends (cleanly or not), then close it."""
     try:
         async for msg in ws:
             if msg.type == WSMsgType.TEXT:
@@ -41,4 +67,32 @@ async def handle(request: web.Request) -> web.StreamResponse:
         await outbox.close(flush=False)
         with contextlib.suppress(Exception):
             await ws.close()
-    return ws
+
+
+async def _serve_secondary(
+    ws: web.WebSocketResponse, lp: longpoll.LongPoll, outbox: Outbox
+) -> None:
+    """Answer pings until the client acks the switch, then carry the session here."""
+    outbox.put(SWITCH_ACK)
+    async for msg in ws:
+        if msg.type != WSMsgType.TEXT:
+            if msg.type in (WSMsgType.ERROR, WSMsgType.CLOSE):
+                break
+            continue
+        try:
+            control = json.loads(msg.data)
+        except ValueError:
+            control = None
+        if not isinstance(control, dict):
+            continue  # keepalive "0" (no data is sent here before the switch)
+        inner = control.get("d")
+        kind = inner.get("t") if isinstance(inner, dict) else None
+        if control.get("t") == "c" and kind == "p":
+            outbox.put(PONG)
+            continue
+        lp.switch_to(outbox.put)
+        if not (control.get("t") == "c" and kind == "a"):
+            lp.session.receive(msg.data)
+        await _serve(ws, lp.session, lp.state, outbox)
+        return
+    await outbox.close(flush=False)

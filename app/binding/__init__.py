@@ -1,0 +1,1 @@
+"""Client-side model binding: live models bound to database queries."""

@@ -1,0 +1,1 @@
+"""Service layer: the only modules that import the Firebase JS SDK."""

@@ -1,0 +1,1 @@
+"""Views: the only code that touches the DOM."""

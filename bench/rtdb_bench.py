@@ -1,0 +1,223 @@
+"""Load bench for the local Realtime Database server, driven by the real JS SDK.
+
+    .venv/bin/python bench/rtdb_bench.py [--conns 1000] [--seconds 10] [--rate 1000]
+
+For durability ON (``--data`` tmp dir: every write fsync'd before its ack) and OFF (memory
+only) it measures, each phase against a fresh ``python -m rtdb`` on 127.0.0.1:
+
+* connections held: N concurrent SDK app instances (one WebSocket each), each listening;
+* max writes/s: one SDK writer with a window of outstanding writes, as fast as acks come;
+* paced writes at --rate/s: acked writes/s, ack latency, and write -> other client's event
+  latency (a second SDK client, in another Node process, listening on the parent);
+* the same paced run with the N connections held open at the same time.
+
+Bounded: every phase lasts --seconds (plus a few seconds of setup), loopback only. Prints
+one aligned plain-text table; nothing here asserts timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+JS = ROOT / "bench" / "js" / "bench.mjs"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One ``python -m rtdb`` process (optionally under py-spy or cProfile via env)."""
+
+    def __init__(self, data: str | None) -> None:
+        self.port = free_port()
+        cmd = [sys.executable, "-m", "rtdb", "--port", str(self.port)]
+        if data:
+            cmd += ["--data", data]
+        prefix = os.environ.get("RTDB_BENCH_SERVER_PREFIX", "").split()
+        self.proc = subprocess.Popen(
+            prefix + cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/.json?ns=p", timeout=1)
+                return
+            except OSError:
+                if time.monotonic() > deadline or self.proc.poll() is not None:
+                    raise RuntimeError("server did not start") from None
+                time.sleep(0.05)
+
+    def rss_mb(self) -> float:
+        try:
+            with open(f"/proc/{self.proc.pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return float("nan")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def node(*args: Any) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        ["node", str(JS), *map(str, args)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def result(proc: subprocess.Popen[str], mode: str, timeout: float) -> dict[str, Any]:
+    assert proc.stdout is not None
+    deadline = time.monotonic() + timeout
+    for line in proc.stdout:
+        msg = json.loads(line)
+        if msg.get("mode") == mode:
+            return msg
+        if time.monotonic() > deadline:
+            break
+    return {}
+
+
+def finish(proc: subprocess.Popen[str]) -> None:
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+
+
+def phase_conns(server: Server, count: int, seconds: float) -> dict[str, Any]:
+    """Open ``count`` connections split over two Node processes (one per core)."""
+    ns = f"bench-{uuid.uuid4().hex[:8]}"
+    halves = [count // 2, count - count // 2]
+    procs = [node("conns", server.port, ns, n, seconds) for n in halves]
+    try:
+        res = [result(p, "conns", seconds + 30) for p in procs]
+        rss = server.rss_mb()
+    finally:
+        for p in procs:
+            finish(p)
+    return {
+        "connected": sum(r.get("connected", 0) for r in res),
+        "ms": max((r.get("ms", float("nan")) for r in res), default=float("nan")),
+        "rss": rss,
+    }
+
+
+def phase_writes(
+    server: Server, rate: int, seconds: float, window: int, hold: int = 0
+) -> dict[str, Any]:
+    """One writer, one listener in another process (and ``hold`` idle connections)."""
+    ns = f"bench-{uuid.uuid4().hex[:8]}"
+    holders: list[subprocess.Popen[str]] = []
+    held = 0
+    if hold:
+        holders = [node("conns", server.port, ns, hold, seconds + 40)]
+        held = result(holders[0], "conns", 60).get("connected", 0)
+    listener = node("listen", server.port, ns, seconds + 3)
+    try:
+        result(listener, "listening", 30)
+        writer = node("write", server.port, ns, rate, seconds, window)
+        w = result(writer, "write", seconds + 30)
+        lat = result(listener, "listen", 30)
+        finish(writer)
+    finally:
+        finish(listener)
+        for h in holders:
+            finish(h)
+    return {"write": w, "event": lat, "held": held, "rss": server.rss_mb()}
+
+
+def fmt(v: Any, digits: int = 1) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.{digits}f}"
+    return str(v)
+
+
+def run(durable: bool, args: argparse.Namespace) -> list[list[str]]:
+    label = "on" if durable else "off"
+    rows: list[list[str]] = []
+    tmp = tempfile.mkdtemp(prefix="rtdb-bench-") if durable else None
+
+    def fresh() -> Server:
+        data = tempfile.mkdtemp(dir=tmp) if tmp else None
+        return Server(data)
+
+    server = fresh()
+    try:
+        c = phase_conns(server, args.conns, args.seconds)
+    finally:
+        server.stop()
+    rows.append([label, f"connections held (of {args.conns})", fmt(c["connected"]),
+                 f"all open in {fmt(c['ms'] / 1000, 2)} s", "-", "-", fmt(c["rss"], 0)])
+    cases = [("max writes/s (window 200)", 0, 200, 0),
+             (f"paced {args.rate} writes/s", args.rate, 200, 0)]
+    if args.conns:
+        cases.append((f"paced {args.rate}/s + {args.conns} conns", args.rate, 200, args.conns))
+    for name, rate, window, hold in cases:
+        server = fresh()
+        try:
+            r = phase_writes(server, rate, args.seconds, window, hold)
+        finally:
+            server.stop()
+        w, e = r["write"], r["event"]
+        ack = w.get("ack", {})
+        rows.append([
+            label,
+            name + (f" (held {r['held']})" if hold else ""),
+            fmt(w.get("perSec"), 0),
+            f"ack p50 {fmt(ack.get('p50'))} / p99 {fmt(ack.get('p99'))} ms",
+            fmt(e.get("p50")),
+            fmt(e.get("p99")),
+            fmt(r["rss"], 0),
+        ])
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--conns", type=int, default=1000)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--rate", type=int, default=1000)
+    parser.add_argument("--only", choices=["on", "off"], default=None)
+    args = parser.parse_args()
+    rows: list[list[str]] = []
+    for durable in (True, False):
+        if args.only and args.only != ("on" if durable else "off"):
+            continue
+        rows += run(durable, args)
+    header = ["durable", "phase", "value (conns | acked w/s)", "detail",
+              "event p50 ms", "event p99 ms", "server RSS MB"]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for r in [header, ["-" * w for w in widths], *rows]:
+        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()

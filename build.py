@@ -1,0 +1,280 @@
+#!/usr/bin/env python3
+"""Nimbus's single entry point: setup · build · serve · db · test · bench.
+
+Standard library only until it has made the project's own .venv (from requirements.lock)
+and node_modules (from package-lock.json); then it re-executes itself under .venv/bin/python.
+Each setup step is skipped when a stamp file shows its lock file is unchanged, so every
+command is fast once a machine is set up.
+
+    python3 build.py serve      # build, start the local stack, print URL + demo logins
+    python3 build.py test       # install what tests need, run pytest (extra args pass through)
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+VENV_PY = VENV / "bin" / "python"
+NODE_MODULES = ROOT / "node_modules"
+STATE = ROOT / ".nimbus"
+CHROMIUM = Path("/usr/bin/chromium")
+IN_VENV_FLAG = "NIMBUS_IN_VENV"
+
+
+def say(message: str) -> None:
+    print(f"[nimbus] {message}", flush=True)
+
+
+def run(cmd: list[str], **kwargs) -> None:
+    say("$ " + " ".join(str(c) for c in cmd))
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kwargs)
+
+
+def digest(*parts: Path | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.read_bytes() if isinstance(part, Path) else part.encode())
+    return h.hexdigest()
+
+
+def stamp_ok(stamp: Path, want: str) -> bool:
+    return stamp.exists() and stamp.read_text().strip() == want
+
+
+_apt_updated = False
+
+
+def apt_install(packages: list[str]) -> None:
+    """Install Debian packages non-interactively (needs root, as on CI and dev machines)."""
+    global _apt_updated
+    if os.geteuid() != 0:
+        raise SystemExit(f"missing {' '.join(packages)}: run `sudo apt-get install {packages}`")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    if not _apt_updated:
+        run(["apt-get", "update", "-q"], env=env)
+        _apt_updated = True
+    run(["apt-get", "install", "-y", "-q", "--no-install-recommends", *packages], env=env)
+
+
+def ensure_venv() -> None:
+    """.venv with exactly requirements.lock installed."""
+    lock = ROOT / "requirements.lock"
+    want = digest(lock, sys.version)
+    stamp = VENV / ".nimbus-stamp"
+    if VENV_PY.exists() and stamp_ok(stamp, want):
+        return
+    t0 = time.monotonic()
+    if not VENV_PY.exists():
+        say("creating .venv")
+        try:
+            run([sys.executable, "-m", "venv", VENV])
+        except subprocess.CalledProcessError:
+            shutil.rmtree(VENV, ignore_errors=True)
+            apt_install(["python3-venv"])  # Debian splits venv/ensurepip out of python3
+            run([sys.executable, "-m", "venv", VENV])
+    say("installing Python packages from requirements.lock")
+    pip = [VENV_PY, "-m", "pip", "--disable-pip-version-check", "--no-input"]
+    run([*pip, "install", "-q", "-r", lock])
+    stamp.write_text(want)
+    say(f".venv ready in {time.monotonic() - t0:.1f} s")
+
+
+def ensure_node_modules() -> None:
+    """node_modules exactly as package-lock.json says (npm ci)."""
+    lock = ROOT / "package-lock.json"
+    want = digest(lock)
+    stamp = NODE_MODULES / ".nimbus-stamp"
+    if stamp_ok(stamp, want):
+        return
+    if shutil.which("npm") is None:
+        raise SystemExit("Node.js 20+ with npm is required (see README.md)")
+    t0 = time.monotonic()
+    say("installing node packages from package-lock.json")
+    run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"])
+    stamp.write_text(want)
+    say(f"node_modules ready in {time.monotonic() - t0:.1f} s")
+
+
+def ensure_chromium() -> None:
+    if not CHROMIUM.exists():
+        say("installing Debian's chromium for the browser tests")
+        apt_install(["chromium"])
+
+
+def setup() -> None:
+    ensure_venv()
+    ensure_node_modules()
+
+
+def reexec_in_venv(argv: list[str]) -> None:
+    """Continue under .venv/bin/python (Jinja2, firebase-admin, pytest live there)."""
+    env = dict(os.environ, **{IN_VENV_FLAG: "1"})
+    os.execve(str(VENV_PY), [str(VENV_PY), str(ROOT / "build.py"), *argv], env)
+
+
+# ---------------------------------------------------------------- commands (under .venv)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from tools.site import build
+
+    t0 = time.monotonic()
+    result = build(target=args.target, out=Path(args.out) if args.out else None)
+    what = "vendored runtime, " if result.vendored else ""
+    say(
+        f"built {result.out.relative_to(ROOT) if result.out.is_relative_to(ROOT) else result.out}"
+        f" for target {args.target}: {what}{len(result.copied)} files written"
+        f" in {time.monotonic() - t0:.2f} s"
+    )
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from tools.seed import DEMO_USERS
+    from tools.site import DEMO_PASSWORD, EmulatorPorts, build
+    from tools.stack import Stack
+
+    t0 = time.monotonic()
+    if args.free_ports:
+        from tools.stack import free_ports
+
+        ports = free_ports()
+    else:
+        ports = EmulatorPorts()
+    build(target="local", ports=ports)
+    say(f"built dist/ in {time.monotonic() - t0:.2f} s; starting the local stack")
+    stack = Stack(
+        ports=ports,
+        dist=ROOT / "dist",
+        data_dir=Path(args.data).resolve(),
+        state_dir=STATE / "serve",
+    )
+
+    def terminate(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminate)
+    try:
+        stack.start()
+    except (RuntimeError, TimeoutError) as err:
+        say(f"local stack failed to start: {err}")
+        for name in ("rtdb", "emulators"):
+            say(f"--- {stack.log_path(name)}\n{stack.tail(name)}")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    say(f"ready in {time.monotonic() - t0:.1f} s (stack {stack.ready_seconds:.1f} s)")
+    print(
+        f"\n  Nimbus      {stack.hosting_url}/\n"
+        f"  Auth        http://{stack.auth_host} (emulator)\n"
+        f"  Database    http://{stack.database_host} (rtdb, data in {args.data})\n"
+        "  Functions   not emulated yet: Cloud Functions arrive in a later issue\n"
+        f"  Logs        {STATE / 'serve' / 'logs'}\n\n"
+        "  Demo logins (password for all: "
+        + DEMO_PASSWORD
+        + ")\n"
+        + "".join(f"    {email:<26} {name}\n" for email, (name, _) in DEMO_USERS.items())
+        + "\n  Ctrl-C stops everything; the database keeps its data for the next start.\n",
+        flush=True,
+    )
+    try:
+        while all(p.poll() is None for p in stack.procs.values()):
+            time.sleep(0.5)
+        dead = [name for name, p in stack.procs.items() if p.poll() is not None]
+        say(f"{', '.join(dead)} exited unexpectedly:")
+        for name in dead:
+            print(stack.tail(name), flush=True)
+        return 1
+    except KeyboardInterrupt:
+        say("stopping")
+        return 0
+    finally:
+        stack.stop()
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    cmd = [
+        str(VENV_PY), "-m", "rtdb",
+        "--host", args.host, "--port", str(args.port), "--data", args.data,
+    ]  # fmt: skip
+    os.chdir(ROOT)
+    os.execv(cmd[0], cmd)
+    return 0  # not reached
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    cmd = [str(VENV_PY), "-m", "pytest", *args.pytest_args]
+    say("$ " + " ".join(cmd))
+    rc = subprocess.call(cmd, cwd=ROOT)
+    if rc == 5:
+        say("pytest collected no tests: treating that as a failure")
+        return 1
+    return rc
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    rc = 0
+    for script in sorted((ROOT / "bench").glob("*.py")):
+        say(f"bench: {script.relative_to(ROOT)}")
+        rc |= subprocess.call([str(VENV_PY), str(script)], cwd=ROOT)
+    return rc
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="build.py", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("setup", help="make .venv and node_modules from the lock files")
+    p = sub.add_parser("build", help="render static/ + app/ + vendored runtime into dist/")
+    p.add_argument("--target", default="local", help="'local' or a Firebase project id")
+    p.add_argument("--out", help="output directory (default dist/)")
+    p = sub.add_parser("serve", help="build, run the local stack until Ctrl-C")
+    p.add_argument("--data", default=str(STATE / "data"), help="database data directory")
+    p.add_argument("--free-ports", action="store_true", help="pick free ports (bench, parallel)")
+    p = sub.add_parser("db", help="run the Realtime Database server in the foreground")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=9000)
+    p.add_argument("--data", default=str(STATE / "data"))
+    sub.add_parser("test", help="install test needs, run pytest (extra args pass through)")
+    sub.add_parser("bench", help="run bench/*.py; each prints a table")
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "test":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.pytest_args = extra
+    return args
+
+
+COMMANDS = {
+    "build": cmd_build,
+    "serve": cmd_serve,
+    "db": cmd_db,
+    "test": cmd_test,
+    "bench": cmd_bench,
+}
+
+
+def main(argv: list[str]) -> int:
+    args = parse(argv)
+    if os.environ.get(IN_VENV_FLAG) != "1":
+        if args.command in ("test", "bench"):
+            ensure_chromium()
+        setup()
+        if args.command == "setup":
+            say("setup complete")
+            return 0
+        reexec_in_venv(argv)
+    sys.path.insert(0, str(ROOT))
+    return COMMANDS[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,35 @@
+"""ruff lint + format on the code this repo's tooling and browser app are made of."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tools.site import ROOT
+
+PATHS = [
+    "build.py",
+    "tools",
+    "app",
+    "tests/conftest.py",
+    "tests/e2e",
+    "tests/build",
+    "bench/startup.py",
+    "functions",
+]
+
+
+def _ruff(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *args, *PATHS], cwd=ROOT, capture_output=True, text=True
+    )
+
+
+def test_ruff_check() -> None:
+    result = _ruff("check", "--no-cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format() -> None:
+    result = _ruff("format", "--check", "--no-cache")
+    assert result.returncode == 0, result.stdout + result.stderr

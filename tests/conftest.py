@@ -1,0 +1,70 @@
+"""Shared fixtures: the local stack (exactly what `build.py serve` runs) and Chromium.
+
+The browser is Debian's /usr/bin/chromium (no browser downloads on this network), launched
+with flags that keep it off Google's hosts.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # tests run as root
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+]
+LEARNER = ("learner@nimbus.test", "Lena Learner")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """pytest-playwright hook: use Debian's Chromium instead of a downloaded browser."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    """Build for target local on free ports, start the stack, seed it; stop it at the end."""
+    from tools.site import build
+    from tools.stack import Stack, free_ports
+
+    base = tmp_path_factory.mktemp("stack")
+    ports = free_ports()
+    build(target="local", out=base / "dist", ports=ports)
+    stack = Stack(ports=ports, dist=base / "dist", data_dir=base / "data", state_dir=base)
+    stack.start(timeout=90)
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture(scope="session")
+def admin_db(local_stack):
+    """firebase-admin's root reference on the stack's database (bypasses rules, like a back end)."""
+    from firebase_admin import db
+
+    from tools.seed import admin_app
+
+    return db.reference("/", app=admin_app(local_stack))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run browser tests last: Playwright's sync API keeps an asyncio loop running on the main
+    thread for the rest of the session, which breaks later tests that call asyncio.run()."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)

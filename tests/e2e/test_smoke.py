@@ -1,0 +1,116 @@
+"""The built site, end to end: browser Python signs in and shows live database values."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.conftest import LEARNER
+from tools.site import DEMO_PASSWORD
+
+pytestmark = pytest.mark.e2e
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+PY_READY_TIMEOUT = 30_000
+
+
+def _host(url: str) -> str:
+    return urllib.parse.urlsplit(url).hostname or ""
+
+
+@pytest.fixture
+def guarded(context: BrowserContext) -> list[str]:
+    """Record every request (HTTP and WebSocket); abort any that would leave loopback."""
+    foreign: list[str] = []
+
+    def route(route):
+        url = route.request.url
+        if url.startswith(("data:", "blob:")) or _host(url) in LOOPBACK:
+            route.continue_()
+        else:
+            foreign.append(url)
+            route.abort()
+
+    context.route("**/*", route)
+    context.on("request", lambda r: None if _host(r.url) in LOOPBACK else foreign.append(r.url))
+    context.on(
+        "page",
+        lambda p: p.on(
+            "websocket", lambda ws: None if _host(ws.url) in LOOPBACK else foreign.append(ws.url)
+        ),
+    )
+    return foreign
+
+
+def sign_in(page: Page) -> None:
+    expect(page.locator("#py-status")).to_have_attribute(
+        "data-state", "ready", timeout=PY_READY_TIMEOUT
+    )
+    page.fill("#signin-email", LEARNER[0])
+    page.fill("#signin-password", DEMO_PASSWORD)
+    page.click("#signin-submit")
+    expect(page.locator("#smoke-user")).to_have_text(LEARNER[1], timeout=15_000)
+
+
+def test_catalog_is_prerendered(local_stack) -> None:
+    """Learners see the catalog before any Python runs: it is in the served HTML itself."""
+    with urllib.request.urlopen(f"{local_stack.hosting_url}/index.html", timeout=10) as resp:
+        html = resp.read().decode()
+    assert "Serverless Foundations" in html
+    assert 'href="/course/serverless-101.html"' in html
+    assert "gstatic.com" not in html and "jsdelivr" not in html
+
+
+def test_live_value_round_trip(page: Page, guarded: list[str], local_stack, admin_db) -> None:
+    first = f"first {uuid.uuid4().hex[:8]}"
+    admin_db.child("smoke/message").set(first)
+    page.goto(f"{local_stack.hosting_url}/index.html")
+    # Pre-rendered content is there at once, before the interpreter is up.
+    expect(page.locator('#catalog [data-key="serverless-101"] h3')).to_have_text(
+        "Serverless Foundations"
+    )
+    sign_in(page)
+    message = page.locator("#smoke-message")
+    expect(message).to_have_text(first, timeout=15_000)
+
+    second = f"second {uuid.uuid4().hex[:8]}"
+    admin_db.child("smoke/message").set(second)
+    expect(message).to_have_text(second, timeout=10_000)
+    assert guarded == [], f"requests left loopback: {guarded}"
+
+
+def test_catalog_binding_follows_database(
+    page: Page, guarded: list[str], local_stack, admin_db
+) -> None:
+    """child_changed/added/removed on /courses update the keyed cards in place."""
+    page.goto(f"{local_stack.hosting_url}/index.html")
+    sign_in(page)
+    card = page.locator('#catalog [data-key="serverless-101"]')
+    expect(card).to_have_attribute("data-live", "1", timeout=15_000)
+    courses = admin_db.child("courses")
+    try:
+        courses.child("serverless-101/title").set("Serverless Foundations, 2nd ed.")
+        expect(card.locator("h3")).to_have_text("Serverless Foundations, 2nd ed.")
+        courses.child("zz-new").set({"title": "Brand New", "order": 99, "price": 5})
+        new_card = page.locator('#catalog [data-key="zz-new"]')
+        expect(new_card.locator("h3")).to_have_text("Brand New")
+        expect(page.locator("#catalog > li").last).to_have_attribute("data-key", "zz-new")
+        courses.child("zz-new").delete()
+        expect(new_card).to_have_count(0)
+    finally:
+        from tools.site import load_courses
+
+        courses.set(load_courses())
+    assert guarded == [], f"requests left loopback: {guarded}"
+
+
+def test_rules_keep_signed_out_readers_out(local_stack) -> None:
+    """The starter rules: /smoke needs a signed-in user (owner/admin bypass is not a user)."""
+    url = f"http://{local_stack.database_host}/smoke/message.json?ns=demo-nimbus-default-rtdb"
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(url, timeout=10)
+    assert err.value.code in (401, 403)

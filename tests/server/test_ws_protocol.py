@@ -1,0 +1,214 @@
+"""Protocol v5 on the wire, from a raw WebSocket client: handshake, ping, frames, bad input.
+
+The SDK never sends malformed input, so these speak the protocol directly (as
+``WebSocketConnection.ts`` does) to check the server's answers and that it stays up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+import aiohttp
+import pytest
+from jsclient import JsFactory, js  # noqa: F401
+
+MAX_FRAME = 16384
+
+
+class Raw:
+    """A protocol-v5 client: sends whole messages (split like the SDK), reads messages."""
+
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        self.ws = ws
+        self.r = 0
+
+    async def recv(self, timeout: float = 20) -> dict[str, Any]:
+        msg = await self.ws.receive(timeout)
+        assert msg.type == aiohttp.WSMsgType.TEXT, msg
+        text = msg.data
+        if len(text) <= 6 and text.isdigit():
+            parts = []
+            for _ in range(int(text)):
+                part = await self.ws.receive(timeout)
+                parts.append(part.data)
+            text = "".join(parts)
+        return json.loads(text)
+
+    async def send(self, message: dict[str, Any] | str) -> None:
+        text = message if isinstance(message, str) else json.dumps(message)
+        if len(text) <= MAX_FRAME:
+            await self.ws.send_str(text)
+            return
+        chunks = [text[i : i + MAX_FRAME] for i in range(0, len(text), MAX_FRAME)]
+        await self.ws.send_str(str(len(chunks)))
+        for c in chunks:
+            await self.ws.send_str(c)
+
+    async def request(self, action: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Send a data request; return its response, skipping pushes."""
+        self.r += 1
+        await self.send({"t": "d", "d": {"r": self.r, "a": action, "b": body}})
+        while True:
+            msg = await self.recv()
+            if msg["t"] == "d" and msg["d"].get("r") == self.r:
+                return msg["d"]["b"]
+
+
+def run(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+async def connect(server: Any, ns: str, session: aiohttp.ClientSession) -> tuple[Raw, dict]:
+    ws = await session.ws_connect(f"{server.url}/.ws?v=5&ns={ns}", max_msg_size=0)
+    raw = Raw(ws)
+    hello = await raw.recv()
+    return raw, hello
+
+
+def test_handshake_and_ping(rtdb_server: Any, ns: str) -> None:
+    async def go() -> None:
+        async with aiohttp.ClientSession() as s:
+            raw, hello = await connect(rtdb_server, ns, s)
+            assert hello["t"] == "c" and hello["d"]["t"] == "h"
+            h = hello["d"]["d"]
+            assert h["v"] == "5" and h["s"] and h["h"] == rtdb_server.emulator_host
+            assert abs(h["ts"] - time.time() * 1000) < 5000
+            await raw.send("0")  # keepalive: no answer
+            await raw.send({"t": "c", "d": {"t": "p", "d": {}}})
+            assert await raw.recv() == {"t": "c", "d": {"t": "o", "d": {}}}
+            assert await raw.request("s", {"c": {"sdk.js.12-19-0": 1}}) == {"s": "ok", "d": ""}
+
+    run(go())
+
+
+def test_listen_data_precedes_ok_and_write_echo_precedes_ack(rtdb_server: Any, ns: str) -> None:
+    async def go() -> None:
+        async with aiohttp.ClientSession() as s:
+            raw, _ = await connect(rtdb_server, ns, s)
+            await raw.send({"t": "d", "d": {"r": 1, "a": "q", "b": {"p": "/a", "h": ""}}})
+            first, second = await raw.recv(), await raw.recv()
+            assert first["d"] == {"a": "d", "b": {"p": "a", "d": None}}
+            assert second["d"] == {"r": 1, "b": {"s": "ok", "d": {}}}
+            await raw.send({"t": "d", "d": {"r": 2, "a": "p", "b": {"p": "/a/b", "d": 1}}})
+            first, second = await raw.recv(), await raw.recv()
+            assert first["d"] == {"a": "d", "b": {"p": "a/b", "d": 1}}
+            assert second["d"] == {"r": 2, "b": {"s": "ok", "d": ""}}
+
+    run(go())
+
+
+def test_large_messages_split_both_ways(rtdb_server: Any, ns: str) -> None:
+    async def go() -> None:
+        async with aiohttp.ClientSession() as s:
+            raw, _ = await connect(rtdb_server, ns, s)
+            big = {f"k{i}": "v" * 50 for i in range(100_000)}  # ~6.5 MB
+            assert (await raw.request("p", {"p": "/big", "d": big}))["s"] == "ok"
+            await raw.send({"t": "d", "d": {"r": 99, "a": "g", "b": {"p": "/big", "q": {}}}})
+            count = await raw.ws.receive(10)
+            assert count.data.isdigit() and int(count.data) > 1  # the server splits too
+            parts = [(await raw.ws.receive(10)).data for _ in range(int(count.data))]
+            assert all(len(p) <= MAX_FRAME for p in parts)
+            assert json.loads("".join(parts))["d"]["b"]["d"] == big
+
+    run(go())
+
+
+@pytest.mark.parametrize(
+    ("action", "body", "code"),
+    [
+        ("p", {"p": "/a.b", "d": 1}, "invalid_path"),
+        ("p", {"p": "/a/b$", "d": 1}, "invalid_path"),
+        ("p", {"p": "/x", "d": {"bad.key": 1}}, "invalid_data"),
+        ("p", {"p": "/x", "d": {"a": {"$x": 1}}}, "invalid_data"),
+        ("p", {"p": "/" + "/".join(["d"] * 33), "d": 1}, "invalid_path"),
+        ("p", {"p": "/" + "/".join(["d"] * 30), "d": {"a": {"b": {"c": 1}}}}, "invalid_data"),
+        ("p", {"p": "/x", "d": {".sv": "bogus"}}, "invalid_data"),
+        ("m", {"p": "/x", "d": [1, 2]}, "invalid_data"),
+        ("m", {"p": "/x", "d": {"a": 1, "a/b": 2}}, "invalid_data"),
+        ("q", {"p": "/x", "q": {"l": "many"}, "t": 1}, "invalid_data"),
+        ("q", {"p": "/x", "q": {"i": ".key", "sp": 5}, "t": 1}, "invalid_data"),
+        ("q", {"p": "/x", "q": [1]}, "invalid_data"),
+        ("g", {"p": "/x", "q": {"sp": {"o": 1}}}, "invalid_data"),
+        ("p", {"d": 1}, "invalid_data"),
+        ("zz", {}, "invalid_action"),
+    ],
+)
+def test_bad_requests_get_errors_and_the_connection_lives(
+    rtdb_server: Any, ns: str, action: str, body: dict, code: str
+) -> None:
+    async def go() -> None:
+        async with aiohttp.ClientSession() as s:
+            raw, _ = await connect(rtdb_server, ns, s)
+            reply = await raw.request(action, body)
+            assert reply["s"] == code and isinstance(reply["d"], str) and reply["d"]
+            assert await raw.request("p", {"p": "/ok", "d": 1}) == {"s": "ok", "d": ""}
+
+    run(go())
+
+
+@pytest.mark.parametrize(
+    "frames",
+    [
+        ["{not json"],
+        ["[1,2]"],
+        ["2", '{"t":"d",', '"d":{'],  # two segments that do not make JSON
+        ["[" * 100_000 + "]" * 100_000],  # too deep for any parser
+        ['{"t":"d","d":{"r":"x","a":"p","b":"nope"}}'],
+        ['{"t":"d","d":[]}', '{"t":"q"}', '{"t":"c","d":{"t":"zz"}}'],
+    ],
+)
+def test_malformed_frames_leave_connection_and_server_up(
+    rtdb_server: Any, ns: str, frames: list[str]
+) -> None:
+    async def go() -> None:
+        async with aiohttp.ClientSession() as s:
+            raw, _ = await connect(rtdb_server, ns, s)
+            other, _ = await connect(rtdb_server, ns, s)
+            for f in frames:
+                await raw.ws.send_str(f)
+            assert await raw.request("p", {"p": "/still", "d": 2}) == {"s": "ok", "d": ""}
+            assert await other.request("g", {"p": "/still", "q": {}}) == {"s": "ok", "d": 2}
+
+    run(go())
+
+
+def test_bad_listener_cannot_break_other_writers(rtdb_server: Any, ns: str, js: JsFactory) -> None:
+    """A raw client's garbage must never make another client's write fail."""
+
+    async def go() -> None:
+        async with aiohttp.ClientSession() as s:
+            raw, _ = await connect(rtdb_server, ns, s)
+            bad = {"p": "/w", "q": {"i": "a/b", "sp": True, "ep": "z", "l": 2, "vf": "r"}, "t": 7}
+            assert (await raw.request("q", bad))["s"] == "ok"  # valid, odd bounds
+            await asyncio.to_thread(writer.set, "/w", {"x": {"a": {"b": "y"}}, "y": 1})
+            assert await raw.request("g", {"p": "/w", "q": {}}) == {
+                "s": "ok",
+                "d": {"x": {"a": {"b": "y"}}, "y": 1},
+            }
+
+    writer = js()
+    run(go())
+
+
+def test_unknown_tag_unlisten_and_relisten(rtdb_server: Any, ns: str) -> None:
+    async def go() -> None:
+        async with aiohttp.ClientSession() as s:
+            raw, _ = await connect(rtdb_server, ns, s)
+            q = {"i": ".value", "l": 1, "vf": "l"}
+            await raw.request("p", {"p": "/t", "d": {"a": 2, "b": 1}})
+            await raw.send({"t": "d", "d": {"r": 50, "a": "q", "b": {"p": "/t", "q": q, "t": 3}}})
+            push = await raw.recv()
+            assert push["d"]["b"] == {"p": "t", "d": {"b": 1}, "t": 3}
+            assert (await raw.recv())["d"]["b"]["s"] == "ok"
+            assert await raw.request("n", {"p": "/t", "q": q, "t": 3}) == {"s": "ok", "d": ""}
+            assert await raw.request("n", {"p": "/t", "q": q, "t": 3}) == {"s": "ok", "d": ""}
+            await raw.request("p", {"p": "/t/c", "d": 0})
+            # No push for the dropped listen: the next message is the response to this get.
+            raw.r += 1
+            await raw.send({"t": "d", "d": {"r": raw.r, "a": "g", "b": {"p": "/t", "q": q}}})
+            assert (await raw.recv())["d"] == {"r": raw.r, "b": {"s": "ok", "d": {"c": 0}}}
+
+    run(go())

@@ -1,0 +1,1 @@
+"""Developer tooling behind build.py (runs in the project's .venv)."""

@@ -1,0 +1,239 @@
+"""`build.py build`: render static/ into dist/, vendor the browser runtime, ship app/.
+
+Incremental on purpose: the edit-reload loop is a rebuild after one app/ file changed,
+so unchanged files are never rewritten and the ~5 MB vendor tree is copied only when
+package-lock.json changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / "node_modules"
+PROJECT_LOCAL = "demo-nimbus"
+DEMO_PASSWORD = "nimbus-demo"
+FIREBASE_CDN = "https://www.gstatic.com/firebasejs/{version}/"
+FIREBASE_MODULES = ("app", "auth", "database")
+# Module name each SDK file gets in `from pyscript.js_modules import <name>`.
+JS_MODULE_NAMES = {m: f"firebase_{m}" for m in FIREBASE_MODULES}
+
+
+@dataclass
+class EmulatorPorts:
+    """Where the local stack listens; baked into the page's web config for target local."""
+
+    host: str = "127.0.0.1"
+    auth: int = 9099
+    database: int = 9000
+    hosting: int = 5000
+    hub: int = 4400
+    logging: int = 4500
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    copied: list[str] = field(default_factory=list)
+    vendored: bool = False
+
+
+def _package_version(name: str) -> str:
+    return json.loads((NODE_MODULES / name / "package.json").read_text())["version"]
+
+
+def vendor_paths() -> dict[str, str]:
+    """URL prefixes of the vendored runtimes; versioned so they can be cached forever."""
+    return {
+        "pyscript": f"/vendor/pyscript/{_package_version('@pyscript/core')}",
+        "micropython": "/vendor/micropython/"
+        + _package_version("@micropython/micropython-webassembly-pyscript"),
+        "firebase": f"/vendor/firebase/{_package_version('firebase')}",
+    }
+
+
+def web_config(target: str, ports: EmulatorPorts) -> dict:
+    """The Firebase web config (+ emulator endpoints for local) the browser app reads."""
+    if target == "local":
+        return {
+            "target": "local",
+            "firebase": {
+                "apiKey": "demo-api-key",
+                "authDomain": f"{PROJECT_LOCAL}.firebaseapp.com",
+                "projectId": PROJECT_LOCAL,
+                "databaseURL": f"https://{PROJECT_LOCAL}-default-rtdb.firebaseio.com",
+                "appId": "1:000000000000:web:000000000000",
+            },
+            "emulators": {
+                "auth": f"http://{ports.host}:{ports.auth}",
+                "database": {"host": ports.host, "port": ports.database},
+            },
+        }
+    env = os.environ.get("NIMBUS_WEB_CONFIG")
+    path = ROOT / "config" / f"web.{target}.json"
+    if env:
+        firebase = json.loads(env)
+    elif path.exists():
+        firebase = json.loads(path.read_text())
+    else:
+        raise SystemExit(
+            f"no web config for project {target!r}: put the console's firebaseConfig JSON in "
+            f"{path.relative_to(ROOT)} or in env NIMBUS_WEB_CONFIG"
+        )
+    if firebase.get("projectId") not in (None, target):
+        raise SystemExit(f"web config is for {firebase.get('projectId')!r}, not {target!r}")
+    firebase.setdefault("projectId", target)
+    firebase.setdefault("databaseURL", f"https://{target}-default-rtdb.firebaseio.com")
+    return {"target": target, "firebase": firebase, "emulators": None}
+
+
+def load_courses() -> dict:
+    return json.loads((ROOT / "static" / "data" / "courses.json").read_text())
+
+
+def _sorted_children(children: dict) -> list[tuple[str, dict]]:
+    return sorted(children.items(), key=lambda kv: (kv[1].get("order", 0), kv[0]))
+
+
+def _write_if_changed(path: Path, data: bytes, result: BuildResult, out: Path) -> None:
+    if path.exists() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    result.copied.append(str(path.relative_to(out)))
+
+
+def _sync_tree(src: Path, dst: Path, result: BuildResult, out: Path, skip=lambda p: False):
+    """Mirror src into dst, copying only files whose size or mtime differ."""
+    wanted = set()
+    for path in sorted(src.rglob("*")):
+        rel = path.relative_to(src)
+        if path.is_dir() or "__pycache__" in rel.parts or skip(rel):
+            continue
+        wanted.add(rel)
+        target = dst / rel
+        st = path.stat()
+        if target.exists():
+            tst = target.stat()
+            if tst.st_size == st.st_size and int(tst.st_mtime) == int(st.st_mtime):
+                continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+        result.copied.append(str(target.relative_to(out)))
+    if dst.exists():
+        for path in dst.rglob("*"):
+            if path.is_file() and path.relative_to(dst) not in wanted:
+                path.unlink()
+    return wanted
+
+
+def _vendor(out: Path, result: BuildResult) -> None:
+    """Copy PyScript, MicroPython and the Firebase SDK, rewritten to load from this origin."""
+    lock = (ROOT / "package-lock.json").read_bytes()
+    digest = hashlib.sha256(lock + Path(__file__).read_bytes()).hexdigest()
+    stamp = out / "vendor" / ".stamp"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    vendor = out / "vendor"
+    if vendor.exists():
+        shutil.rmtree(vendor)
+    paths = vendor_paths()
+    pyscript_dst = out / paths["pyscript"].lstrip("/")
+    shutil.copytree(
+        NODE_MODULES / "@pyscript/core/dist",
+        pyscript_dst,
+        ignore=shutil.ignore_patterns("*.map"),
+    )
+    mpy_dst = out / paths["micropython"].lstrip("/")
+    mpy_dst.mkdir(parents=True)
+    for name in ("micropython.mjs", "micropython.wasm"):
+        shutil.copy2(NODE_MODULES / "@micropython/micropython-webassembly-pyscript" / name, mpy_dst)
+    fb_dst = out / paths["firebase"].lstrip("/")
+    fb_dst.mkdir(parents=True)
+    cdn = FIREBASE_CDN.format(version=_package_version("firebase"))
+    for module in FIREBASE_MODULES:
+        text = (NODE_MODULES / "firebase" / f"firebase-{module}.js").read_text()
+        # The browser builds import each other from the CDN; keep them on this origin.
+        text = text.replace(cdn, "./")
+        text = text.replace(f"//# sourceMappingURL=firebase-{module}.js.map", "")
+        (fb_dst / f"firebase-{module}.js").write_text(text)
+    stamp.write_text(digest)
+    result.vendored = True
+
+
+def _pyscript_config(app_files: list[Path]) -> dict:
+    paths = vendor_paths()
+    return {
+        "interpreter": f"{paths['micropython']}/micropython.mjs",
+        "files": {f"/app/{p.as_posix()}": f"./app/{p.as_posix()}" for p in app_files},
+        "js_modules": {
+            "main": {
+                f"{paths['firebase']}/firebase-{m}.js": JS_MODULE_NAMES[m] for m in FIREBASE_MODULES
+            }
+        },
+    }
+
+
+def build(
+    target: str = "local", out: Path | None = None, ports: EmulatorPorts | None = None
+) -> BuildResult:
+    """Build the site for target ("local" or a Firebase project id) into out (dist/)."""
+    import jinja2  # the venv's; build.py guarantees it exists
+
+    out = (out or ROOT / "dist").resolve()
+    ports = ports or EmulatorPorts()
+    result = BuildResult(out=out)
+    out.mkdir(parents=True, exist_ok=True)
+    _vendor(out, result)
+
+    app_files = sorted(
+        _sync_tree(ROOT / "app", out / "app", result, out, skip=lambda p: p.suffix != ".py")
+    )
+    static = ROOT / "static"
+    for sub in ("css", "data", "img"):
+        if (static / sub).exists():
+            _sync_tree(static / sub, out / sub, result, out)
+
+    config = web_config(target, ports)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(static / "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+    )
+    common = {
+        "target": config["target"],
+        "vendor": vendor_paths(),
+        "web_config_json": json.dumps(config).replace("</", "<\\/"),
+        "demo_password": DEMO_PASSWORD,
+    }
+    courses = load_courses()
+    ordered = _sorted_children(courses)
+    pages = {
+        "index.html": env.get_template("catalog.html").render(
+            page="catalog", courses=ordered, **common
+        )
+    }
+    course_tpl = env.get_template("course.html")
+    for course_id, course in ordered:
+        pages[f"course/{course_id}.html"] = course_tpl.render(
+            page="course",
+            course_id=course_id,
+            course=course,
+            lessons=_sorted_children(course.get("lessons", {})),
+            **common,
+        )
+    pyscript_json = json.dumps(_pyscript_config(app_files), indent=2)
+    pages["pyscript.json"] = pyscript_json
+    for rel, text in pages.items():
+        _write_if_changed(out / rel, text.encode(), result, out)
+    # Drop pages of courses that no longer exist.
+    if (out / "course").exists():
+        for page in (out / "course").glob("*.html"):
+            if f"course/{page.name}" not in pages:
+                page.unlink()
+    return result
