@@ -28,7 +28,6 @@ VENV_PY = VENV / "bin" / "python"
 NODE_MODULES = ROOT / "node_modules"
 STATE = ROOT / ".nimbus"
 CHROMIUM = Path("/usr/bin/chromium")
-IN_VENV_FLAG = "NIMBUS_IN_VENV"
 
 
 def say(message: str) -> None:
@@ -116,10 +115,13 @@ def setup() -> None:
     ensure_node_modules()
 
 
+def in_venv() -> bool:
+    return Path(sys.prefix).resolve() == VENV.resolve()
+
+
 def reexec_in_venv(argv: list[str]) -> None:
     """Continue under .venv/bin/python (Jinja2, firebase-admin, pytest live there)."""
-    env = dict(os.environ, **{IN_VENV_FLAG: "1"})
-    os.execve(str(VENV_PY), [str(VENV_PY), str(ROOT / "build.py"), *argv], env)
+    os.execv(str(VENV_PY), [str(VENV_PY), str(ROOT / "build.py"), *argv])
 
 
 # ---------------------------------------------------------------- commands (under .venv)
@@ -264,7 +266,7 @@ COMMANDS = {
 
 def main(argv: list[str]) -> int:
     args = parse(argv)
-    if os.environ.get(IN_VENV_FLAG) != "1":
+    if args.command == "setup" or not in_venv():
         if args.command in ("test", "bench"):
             ensure_chromium()
         setup()

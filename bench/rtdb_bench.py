@@ -11,6 +11,10 @@ only) it measures, each phase against a fresh ``python -m rtdb`` on 127.0.0.1:
   latency (a second SDK client, in another Node process, listening on the parent);
 * the same paced run with the N connections held open at the same time.
 
+"server CPU ms/write" (the server process's user+system CPU over the phase / acked writes)
+is the server's own cost and barely depends on machine load; latencies do: all processes
+share the cores, so the table also prints the load average.
+
 Bounded: every phase lasts --seconds (plus a few seconds of setup), loopback only. Prints
 one aligned plain-text table; nothing here asserts timing.
 """
@@ -20,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -73,6 +78,12 @@ class Server:
             pass
         return float("nan")
 
+    def cpu_s(self) -> float:
+        """CPU seconds (user + system) the server process has used so far."""
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
@@ -116,7 +127,8 @@ def phase_conns(server: Server, count: int, seconds: float) -> dict[str, Any]:
     halves = [count // 2, count - count // 2]
     procs = [node("conns", server.port, ns, n, seconds) for n in halves]
     try:
-        res = [result(p, "conns", seconds + 30) for p in procs]
+        res = [result(p, "conns", 90) for p in procs]
+        time.sleep(min(seconds, 5))  # held: is the server still fine with all of them?
         rss = server.rss_mb()
     finally:
         for p in procs:
@@ -136,20 +148,23 @@ def phase_writes(
     holders: list[subprocess.Popen[str]] = []
     held = 0
     if hold:
-        holders = [node("conns", server.port, ns, hold, seconds + 40)]
-        held = result(holders[0], "conns", 60).get("connected", 0)
+        holders = [node("conns", server.port, ns, hold, seconds + 20)]
+        held = result(holders[0], "conns", 90).get("connected", 0)
     listener = node("listen", server.port, ns, seconds + 3)
     try:
         result(listener, "listening", 30)
+        cpu0 = server.cpu_s()
         writer = node("write", server.port, ns, rate, seconds, window)
         w = result(writer, "write", seconds + 30)
+        cpu = server.cpu_s() - cpu0
         lat = result(listener, "listen", 30)
         finish(writer)
     finally:
         finish(listener)
         for h in holders:
             finish(h)
-    return {"write": w, "event": lat, "held": held, "rss": server.rss_mb()}
+    per_write = cpu * 1000 / w["acked"] if w.get("acked") else float("nan")
+    return {"write": w, "event": lat, "held": held, "rss": server.rss_mb(), "cpu": per_write}
 
 
 def fmt(v: Any, digits: int = 1) -> str:
@@ -174,10 +189,24 @@ def run(durable: bool, args: argparse.Namespace) -> list[list[str]]:
         c = phase_conns(server, args.conns, args.seconds)
     finally:
         server.stop()
-    rows.append([label, f"connections held (of {args.conns})", fmt(c["connected"]),
-                 f"all open in {fmt(c['ms'] / 1000, 2)} s", "-", "-", fmt(c["rss"], 0)])
-    cases = [("max writes/s (window 200)", 0, 200, 0),
-             (f"paced {args.rate} writes/s", args.rate, 200, 0)]
+    rows.append(
+        [
+            label,
+            f"connections held (of {args.conns})",
+            fmt(c["connected"]),
+            f"all open in {fmt(c['ms'] / 1000, 2)} s",
+            "-",
+            "-",
+            "-",
+            fmt(c["rss"], 0),
+            "-",
+            fmt(os.getloadavg()[0], 2),
+        ]
+    )
+    cases = [
+        ("max writes/s (window 200)", 0, 200, 0),
+        (f"paced {args.rate} writes/s", args.rate, 200, 0),
+    ]
     if args.conns:
         cases.append((f"paced {args.rate}/s + {args.conns} conns", args.rate, 200, args.conns))
     for name, rate, window, hold in cases:
@@ -188,15 +217,22 @@ def run(durable: bool, args: argparse.Namespace) -> list[list[str]]:
             server.stop()
         w, e = r["write"], r["event"]
         ack = w.get("ack", {})
-        rows.append([
-            label,
-            name + (f" (held {r['held']})" if hold else ""),
-            fmt(w.get("perSec"), 0),
-            f"ack p50 {fmt(ack.get('p50'))} / p99 {fmt(ack.get('p99'))} ms",
-            fmt(e.get("p50")),
-            fmt(e.get("p99")),
-            fmt(r["rss"], 0),
-        ])
+        rows.append(
+            [
+                label,
+                name + (f" (held {r['held']})" if hold else ""),
+                fmt(w.get("perSec"), 0),
+                f"ack p50 {fmt(ack.get('p50'))} / p99 {fmt(ack.get('p99'))} ms",
+                fmt(e.get("p50")),
+                fmt(e.get("p99")),
+                fmt(e.get("max")),
+                fmt(r["rss"], 0),
+                fmt(r["cpu"], 3),
+                fmt(os.getloadavg()[0], 2),
+            ]
+        )
+    if tmp:
+        shutil.rmtree(tmp, ignore_errors=True)
     return rows
 
 
@@ -212,9 +248,20 @@ def main() -> None:
         if args.only and args.only != ("on" if durable else "off"):
             continue
         rows += run(durable, args)
-    header = ["durable", "phase", "value (conns | acked w/s)", "detail",
-              "event p50 ms", "event p99 ms", "server RSS MB"]
+    header = [
+        "durable",
+        "phase",
+        "value (conns | acked w/s)",
+        "detail",
+        "event p50 ms",
+        "event p99 ms",
+        "event max ms",
+        "server RSS MB",
+        "server CPU ms/write",
+        "load avg",
+    ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    print(f"rtdb bench: {os.cpu_count()} cores, {args.seconds:g} s per phase, loopback")
     for r in [header, ["-" * w for w in widths], *rows]:
         print("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)))
 

@@ -36,23 +36,24 @@ def timed(cmd: list[str], **kwargs) -> float:
 
 def bench_setup(fresh: bool) -> None:
     row("setup, already done (stamp check)", timed(["python3", "build.py", "setup"]))
+    if not fresh:
+        row("setup: fresh venv + pip install", "skipped", "(--fresh runs it; minutes)")
+        row("setup: fresh npm ci", "skipped", "(--fresh runs it; minutes)")
+        return
     with tempfile.TemporaryDirectory() as tmp:
         venv = Path(tmp) / "venv"
-        t = timed([sys.executable, "-m", "venv", str(venv)])
+        t = timed(["python3", "-m", "venv", str(venv)])
         t += timed([str(venv / "bin/python"), "-m", "pip", "install", "-q",
                     "--disable-pip-version-check", "-r", "requirements.lock"])  # fmt: skip
         row("setup: fresh venv + pip install", t, "(pip's download cache may be warm)")
-        if fresh:
-            copy = Path(tmp) / "repo"
-            copy.mkdir()
-            for name in ("package.json", "package-lock.json"):
-                shutil.copy2(ROOT / name, copy)
-            t0 = time.monotonic()
-            subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                           cwd=copy, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
-            row("setup: fresh npm ci", time.monotonic() - t0, "(npm cache may be warm)")
-        else:
-            row("setup: fresh npm ci", "skipped", "(--fresh runs it; minutes)")
+        copy = Path(tmp) / "repo"
+        copy.mkdir()
+        for name in ("package.json", "package-lock.json"):
+            shutil.copy2(ROOT / name, copy)
+        t0 = time.monotonic()
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                       cwd=copy, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+        row("setup: fresh npm ci", time.monotonic() - t0, "(npm cache may be warm)")
 
 
 def bench_build() -> None:

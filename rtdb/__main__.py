@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -99,6 +100,9 @@ async def _serve(args: argparse.Namespace) -> None:
         # The journal thread hands every batch back to the event loop; with the default
         # 5 ms GIL switch interval each handoff can wait that long behind a busy loop.
         sys.setswitchinterval(0.0005)
+        # The loaded tree is immutable and long-lived: keep the cyclic GC from rescanning
+        # it (a pause proportional to the database size) on every full collection.
+        gc.freeze()
     app = create_app(state)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()

@@ -321,6 +321,20 @@ def _member(node: Member) -> Fn:
     name = node.name
     if node.obj.type == "query":
         return lambda c: getattr(obj(c), name)  # type: ignore[arg-type]
+    if isinstance(node.obj, Ident) and node.obj.name == "auth":
+
+        def auth_member(c: Ctx) -> Any:  # the hot ``auth.uid``: auth is a dict or null
+            a = c.auth
+            return a.get(name) if type(a) is dict else get_member(a, name)
+
+        return auth_member
+    if name == "length":
+
+        def length(c: Ctx) -> Any:  # ``newData.val().length``
+            v = obj(c)
+            return (len(v) if v.isascii() else js_len(v)) if type(v) is str else get_member(v, name)
+
+        return length
     return lambda c: get_member(obj(c), name)
 
 
@@ -342,9 +356,19 @@ def _call(node: Call) -> Fn:
                 return obj(c).has_children(names)
 
             return has_children
+        target = node.callee.obj
+        if isinstance(target, Ident) and target.name in ("data", "newData", "root"):
+            attr = {"data": "data", "newData": "new_data", "root": "root"}[target.name]
+            fast = _snapshot_fast(name, attr, node.args)
+            if fast is not None:
+                return fast
         if not args:
             return lambda c: impl(obj(c))
         (arg,) = args
+        if name == "child" and isinstance(node.args[0], Literal):
+            key = node.args[0].value
+            if type(key) is str and key and "/" not in key:
+                return lambda c: obj(c).child_key(key)
         return lambda c: impl(obj(c), arg(c))
     impl = _STRING_IMPL[name]
 
@@ -355,6 +379,41 @@ def _call(node: Call) -> Fn:
         return impl(s, *[a(c) for a in args])
 
     return string_method
+
+
+def _snapshot_fast(name: str, attr: str, args: list[Node]) -> Fn | None:
+    """``newData.val()``, ``data.exists()``, ...: read the node without a method dispatch."""
+    from operator import attrgetter
+
+    from rtdb.core.tree import VALUE, strip_priorities
+
+    get = attrgetter(attr)
+    if args:
+        if name == "child" and isinstance(args[0], Literal):
+            key = args[0].value
+            if type(key) is str and key and "/" not in key:
+                return lambda c: get(c).child_key(key)
+        return None
+    if name == "val":
+
+        def val(c: Ctx) -> Any:
+            n = get(c).node
+            return strip_priorities(n) if type(n) is dict else n
+
+        return val
+    if name == "exists":
+        return lambda c: get(c).node is not None
+    if name in ("isString", "isNumber", "isBoolean"):
+        kinds = {"isString": (str,), "isNumber": (int, float), "isBoolean": (bool,)}[name]
+
+        def is_kind(c: Ctx) -> bool:
+            n = get(c).node
+            if type(n) is dict:
+                n = n.get(VALUE)
+            return type(n) in kinds
+
+        return is_kind
+    return None
 
 
 def _binary(node: Binary) -> Fn:
@@ -393,9 +452,21 @@ def compile_rule(node: Node) -> Callable[[Ctx], bool]:
     ``data``/``newData`` snapshots a rule never reads (most ``.validate`` rules read only
     ``newData``).
     """
-    fn = compile_node(node)
-    used = variables_used(node)
+    from .codegen import compile_predicate
 
+    used = variables_used(node)
+    try:
+        rule = compile_predicate(node)
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
+        rule = _closure_predicate(compile_node(node))  # too deep for Python's compiler
+    rule.uses_data = "data" in used  # type: ignore[attr-defined]
+    rule.uses_new_data = "newData" in used  # type: ignore[attr-defined]
+    constant = isinstance(node, Literal) and type(node.value) is bool
+    rule.constant = node.value if constant else None  # type: ignore[attr-defined, union-attr]
+    return rule
+
+
+def _closure_predicate(fn: Fn) -> Callable[[Ctx], bool]:
     def rule(c: Ctx) -> bool:
         try:
             return fn(c) is True
@@ -404,6 +475,4 @@ def compile_rule(node: Node) -> Callable[[Ctx], bool]:
         except (TypeError, AttributeError, KeyError, ValueError, RecursionError):
             return False  # anything unexpected denies rather than grants
 
-    rule.uses_data = "data" in used  # type: ignore[attr-defined]
-    rule.uses_new_data = "newData" in used  # type: ignore[attr-defined]
     return rule

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from rtdb.core.query import QuerySpec
-from rtdb.core.tree import Node, Path, child, children
+from rtdb.core.tree import PRIORITY, VALUE, Node, Path, child
 
 from . import _json
 from .checker import check_rule
@@ -25,6 +25,7 @@ _BAD_KEY_CHARS = re.compile(r"[./#$\[\]\x00-\x1f\x7f]")
 def _const(value: bool) -> Rule:
     rule = (lambda c: True) if value else (lambda c: False)
     rule.uses_data = rule.uses_new_data = False  # type: ignore[attr-defined]
+    rule.constant = value  # type: ignore[attr-defined]
     return rule
 
 
@@ -89,7 +90,12 @@ class _Compiler:
         for key, value in spec.items():
             kpath = (*jpath, key)
             if key in _RULE_KINDS:
-                setattr(out, key[1:], self.rule(value, kpath, key[1:], wildcards))
+                rule: Rule | None = self.rule(value, kpath, key[1:], wildcards)
+                # A false grant grants nothing and a true validate checks nothing: dropping
+                # them is exact, and lets the walks skip those nodes.
+                if rule.constant is (key == ".validate"):  # type: ignore[union-attr]
+                    rule = None
+                setattr(out, key[1:], rule)
             elif key == ".indexOn":
                 out.index_on = self.index_on(value, kpath)
             elif key.startswith("."):
@@ -134,6 +140,8 @@ class _Compiler:
             check_rule(ast, kind, wildcards)
         except ExprError as exc:
             raise self.error(jpath, exc.message, exc.pos) from None
+        except RecursionError:
+            raise self.error(jpath, "Expression is nested too deeply.") from None
         return compile_rule(ast)
 
     def index_on(self, value: Any, jpath: tuple[str, ...]) -> tuple[str, ...]:
@@ -290,34 +298,66 @@ def _validate_below(
     """Run every ``.validate`` under ``rnode`` on the new data (never where it is null).
 
     Walks the rules tree alongside the data: only rules nodes that have a ``.validate`` at
-    or below them (``validates_below``) are visited.
+    or below them (``validates_below``) are visited. ``after`` is an existing object node.
     """
+    if type(after) is not dict or VALUE in after:
+        return True  # a leaf has no children to validate
+    old = before if type(before) is dict and VALUE not in before else None
     wild_node = rnode.wild
     if wild_node is None:
-        pairs: Any = ((k, sub, wild) for k, sub in rnode.validating)
-    else:
-        named, wild_name = rnode.named, rnode.wild_name
-        pairs = (
-            (k, named[k], wild) if k in named else (k, wild_node, {**wild, wild_name: k})
-            for k, _ in children(after)
-        )
-    for key, sub, sub_wild in pairs:
-        if not sub.validates_below:
-            continue
-        new_child = child(after, key)
-        if new_child is None:
-            continue
-        old_child = child(before, key) if before is not None else None
-        validate = sub.validate
-        sub_path = (*path, key)
-        if validate is not None:
-            _bind(ctx, validate, before_root, after_root, sub_path, old_child, new_child, sub_wild)
-            if not validate(ctx):
+        for key, sub in rnode.validating:
+            new_child = after.get(key)
+            if new_child is not None and not _validate_child(
+                sub, key, path, old, new_child, wild, ctx, before_root, after_root
+            ):
                 return False
-        if (sub.validating or sub.wild is not None) and not _validate_below(
-            sub, sub_path, old_child, new_child, sub_wild, ctx, before_root, after_root
-        ):
+        return True
+    named, wild_name = rnode.named, rnode.wild_name
+    wild_validates = wild_node.validates_below
+    for key, new_child in after.items():
+        if key == PRIORITY:
+            continue
+        sub = named.get(key)
+        if sub is not None:
+            if sub.validates_below and not _validate_child(
+                sub, key, path, old, new_child, wild, ctx, before_root, after_root
+            ):
+                return False
+        elif wild_validates:
+            sub_wild = {**wild, wild_name: key}  # type: ignore[dict-item]
+            if not _validate_child(
+                wild_node, key, path, old, new_child, sub_wild, ctx, before_root, after_root
+            ):
+                return False
+    return True
+
+
+def _validate_child(
+    sub: RuleNode,
+    key: str,
+    path: Path,
+    old: Node,
+    new_child: Node,
+    wild: dict[str, str],
+    ctx: Ctx,
+    before_root: Node,
+    after_root: Node,
+) -> bool:
+    old_child = old.get(key) if old is not None else None
+    sub_path = (*path, key)
+    validate = sub.validate
+    if validate is not None:
+        if validate.uses_data:  # type: ignore[attr-defined]
+            ctx.data = Snapshot(before_root, sub_path, old_child)
+        if validate.uses_new_data:  # type: ignore[attr-defined]
+            ctx.new_data = Snapshot(after_root, sub_path, new_child)
+        ctx.wild = wild
+        if not validate(ctx):
             return False
+    if sub.validating or sub.wild is not None:
+        return _validate_below(
+            sub, sub_path, old_child, new_child, wild, ctx, before_root, after_root
+        )
     return True
 
 

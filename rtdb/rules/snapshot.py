@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from rtdb.core.tree import (
+    PRIORITY,
+    VALUE,
     Node,
     Path,
     child,
@@ -41,6 +43,12 @@ class Snapshot:
     def val(self) -> Any:
         return strip_priorities(self.node)
 
+    def child_key(self, key: str) -> Snapshot:
+        """``child('k')`` with a literal single-segment key (checked at compile time)."""
+        n = self.node
+        n = n.get(key) if type(n) is dict and VALUE not in n and key != PRIORITY else None
+        return Snapshot(self.root, (*self.path, key), n)
+
     def child(self, path: Any) -> Snapshot:
         if type(path) is str and "/" not in path and path:
             return Snapshot(self.root, (*self.path, path), child(self.node, path))
@@ -62,6 +70,15 @@ class Snapshot:
     def has_children(self, names: list[Any] | None = None) -> bool:
         if names is None:
             return has_children(self.node)
+        n = self.node
+        if type(n) is dict and VALUE not in n:
+            for name in names:  # the usual literal keys: look them up directly
+                if type(name) is str and name and "/" not in name and name != PRIORITY:
+                    if n.get(name) is None:
+                        return False
+                elif self.child(name).node is None:
+                    return False
+            return True
         return all(self.child(name).node is not None for name in names)
 
     def exists(self) -> bool:

@@ -130,9 +130,7 @@ class GroupCommitJournal:
         self._flight_end = end
         journal = self.datadir.journal
         assert journal is not None
-        rotate = rotate or (
-            journal.size >= self._compact_bytes and self._snapshot_task is None
-        )
+        rotate = rotate or (journal.size >= self._compact_bytes and self._snapshot_task is None)
         roots, gen = None, 0
         if rotate and not self._closing:
             roots = self._capture()  # the state after exactly the records up to ``end``

@@ -37,12 +37,15 @@ def guarded(context: BrowserContext) -> list[str]:
 
     context.route("**/*", route)
     context.on("request", lambda r: None if _host(r.url) in LOOPBACK else foreign.append(r.url))
-    context.on(
-        "page",
-        lambda p: p.on(
+
+    def watch(page: Page) -> None:
+        page.on(
             "websocket", lambda ws: None if _host(ws.url) in LOOPBACK else foreign.append(ws.url)
-        ),
-    )
+        )
+
+    for existing in context.pages:  # the `page` fixture may already exist
+        watch(existing)
+    context.on("page", watch)
     return foreign
 
 

@@ -145,7 +145,8 @@ WRITER_JS = """
 import { initializeApp } from 'firebase/app';
 import { connectDatabaseEmulator, getDatabase, ref, set } from 'firebase/database';
 const [port, ns, window] = [Number(process.argv[1]), process.argv[2], Number(process.argv[3])];
-const app = initializeApp({ projectId: 'demo-nimbus', databaseURL: `https://${ns}.firebaseio.com` });
+const app = initializeApp({
+  projectId: 'demo-nimbus', databaseURL: `https://${ns}.firebaseio.com` });
 const db = getDatabase(app);
 connectDatabaseEmulator(db, '127.0.0.1', port);
 let next = 0;
@@ -273,14 +274,16 @@ def _journal(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize(
-    "damage",
+    ("damage", "last"),
     [
-        pytest.param(lambda data: data + b'1234abcd {"ns":"x","op":"se', id="torn-tail"),
-        pytest.param(lambda data: data[:-20] + b"Q" + data[-19:], id="corrupt-last-record"),
+        pytest.param(
+            lambda data: data + b'1234abcd {"ns":"x","op":"se', "written last", id="torn-tail"
+        ),
+        pytest.param(lambda data: data[:-20] + b"Q" + data[-19:], None, id="corrupt-last-record"),
     ],
 )
 def test_torn_journal_tail_is_dropped_and_logged(
-    tmp_path: Path, ns: str, servers: list, damage: Any
+    tmp_path: Path, ns: str, servers: list, damage: Any, last: Any
 ) -> None:
     first = start_server(tmp_path)
     servers.append(first)
@@ -294,6 +297,7 @@ def test_torn_journal_tail_is_dropped_and_logged(
     second = start_server(tmp_path)
     servers.append(second)
     assert rest(second, "GET", "kept", ns) == {"a": 1}
+    assert rest(second, "GET", "last", ns) == last
     rest(second, "PUT", "after", ns, "written after recovery")
     stop_server(second)
     log = server_log(second)

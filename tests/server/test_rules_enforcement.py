@@ -12,6 +12,7 @@ import json
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import aiohttp
@@ -19,10 +20,17 @@ import firebase_admin
 import pytest
 from firebase_admin import db as admin_db
 from firebase_admin import exceptions
-from jsclient import JsError, JsFactory, js  # noqa: F401
-from rawhttp import OWNER, open_stream, request
+from jsclient import JsFactory, js_fixture
+from rawhttp import open_stream, request
 from test_rest_auth import id_token
 from test_rules_semantics import ALICE, admin_get, denied, load_rules, seed
+
+
+@pytest.fixture
+def js(rtdb_server: Any, ns: str) -> Iterator[JsFactory]:
+    """Real JS SDK clients on the test's own namespace."""
+    yield from js_fixture(rtdb_server, ns)
+
 
 LISTEN_DENIED = (
     "permission_denied at /{}: Client doesn't have permission to access the desired data."
@@ -66,7 +74,8 @@ def test_sdk_denials_have_firebase_codes_and_messages(rtdb_server, ns, js: JsFac
     ]:
         err = denied(call, *args)
         assert (err.code, err.message) == (
-            "PERMISSION_DENIED", "PERMISSION_DENIED: Permission denied"
+            "PERMISSION_DENIED",
+            "PERMISSION_DENIED: Permission denied",
         ), call
     assert admin_get(rtdb_server, ns, "users") == {"alice": {"n": 1}, "bob": {"n": 2}}
     err = denied(alice.get, "users/bob")
@@ -133,11 +142,17 @@ def test_on_disconnect_checked_when_queued(rtdb_server, ns, js: JsFactory):
 @pytest.mark.parametrize("change", ["none", "rules", "data"])
 def test_on_disconnect_rechecked_when_run(rtdb_server, ns, js: JsFactory, change: str):
     """Allowed when queued; between then and the disconnect the rules or the data change."""
-    load_rules(rtdb_server, ns, {
-        ".read": True,
-        "presence": {"$uid": {".write": "auth.uid === $uid && root.child('open').val() === true"}},
-        "log": {".write": "auth != null"},
-    })
+    load_rules(
+        rtdb_server,
+        ns,
+        {
+            ".read": True,
+            "presence": {
+                "$uid": {".write": "auth.uid === $uid && root.child('open').val() === true"}
+            },
+            "log": {".write": "auth != null"},
+        },
+    )
     seed(rtdb_server, ns, "open", True)
     driver = js.driver()
     alice = driver.client(ns, ALICE)
@@ -186,13 +201,18 @@ class RawWs:
         r = self.r
         frame = json.dumps({"t": "d", "d": {"r": r, "a": action, "b": body}})
         self._run(self.ws.send_str(frame))
-        return wait_until(lambda: next(
-            (m["d"]["b"] for m in self.msgs if m["t"] == "d" and m["d"].get("r") == r), None
-        ))
+        return wait_until(
+            lambda: next(
+                (m["d"]["b"] for m in self.msgs if m["t"] == "d" and m["d"].get("r") == r), None
+            )
+        )
 
     def pushes(self, action: str) -> list[dict[str, Any]]:
-        return [m["d"]["b"] for m in self.msgs
-                if m["t"] == "d" and "r" not in m["d"] and m["d"].get("a") == action]
+        return [
+            m["d"]["b"]
+            for m in self.msgs
+            if m["t"] == "d" and "r" not in m["d"] and m["d"].get("a") == action
+        ]
 
     def close(self) -> None:
         async def shut() -> None:
@@ -229,7 +249,8 @@ def test_listen_revoked_on_auth_change(rtdb_server, ns, raw_ws):
     seed(rtdb_server, ns, "users/alice/n", 2)  # no longer sent to this connection
     assert ws.request("unauth", {}) == {"s": "ok", "d": "unauthenticated"}
     assert ws.request("q", {"p": "/users/alice", "h": ""}) == {
-        "s": "permission_denied", "d": "Permission denied"
+        "s": "permission_denied",
+        "d": "Permission denied",
     }
     assert [p for p in ws.pushes("d") if p["p"] == "users/alice"] == [
         {"p": "users/alice", "d": {"n": 1}}
@@ -307,8 +328,13 @@ def test_admin_sdk_default_bypasses_and_override_is_enforced(rtdb_server, ns, ap
 def test_rest_writes_and_reads_denied_with_401(rtdb_server, ns):
     load_rules(rtdb_server, ns, USERS)
     bob = {"Authorization": f"Bearer {id_token('bob')}"}
-    for method, body in [("GET", None), ("PUT", 1), ("PATCH", {"n": 1}), ("POST", 1),
-                         ("DELETE", None)]:
+    for method, body in [
+        ("GET", None),
+        ("PUT", 1),
+        ("PATCH", {"n": 1}),
+        ("POST", 1),
+        ("DELETE", None),
+    ]:
         reply = request(rtdb_server.url, method, f"/users/alice.json?ns={ns}", body, bob)
         assert (reply.status, reply.json) == (401, {"error": "Permission denied"}), method
     assert request(rtdb_server.url, "PUT", f"/users/bob.json?ns={ns}", 1, bob).status == 200
@@ -331,9 +357,13 @@ def test_sse_cancelled_when_rules_upload_forbids_it(rtdb_server, ns):
 
 
 def test_sse_cancelled_when_data_dependent_read_turns_false(rtdb_server, ns):
-    load_rules(rtdb_server, ns, {
-        "doc": {".read": "root.child('acl').child(auth.uid).val() === true"},
-    })
+    load_rules(
+        rtdb_server,
+        ns,
+        {
+            "doc": {".read": "root.child('acl').child(auth.uid).val() === true"},
+        },
+    )
     seed(rtdb_server, ns, "/", {"acl": {"alice": True}, "doc": "v1"})
     alice = {"Authorization": f"Bearer {id_token('alice')}"}
     stream = open_stream(rtdb_server.url, f"/doc.json?ns={ns}", alice)
@@ -358,8 +388,10 @@ def test_admin_listen_with_override_gets_cancel(rtdb_server, ns, apps):
     reg = alice("room").listen(lambda e: events.append((e.event_type, e._sse_event.data)))
     try:
         wait_until(lambda: events)
-        assert events[0] == ("put", json.dumps({"path": "/", "data": {"m": 1}},
-                                               separators=(",", ":")))
+        assert events[0] == (
+            "put",
+            json.dumps({"path": "/", "data": {"m": 1}}, separators=(",", ":")),
+        )
         load_rules(rtdb_server, ns, {"room": {".read": False}})
         wait_until(lambda: len(events) == 2)
         assert events[1] == ("cancel", '"Permission denied"')

@@ -7,11 +7,19 @@ Each test loads a small ruleset into its own namespace and then acts as a signed
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from jsclient import JsError, JsFactory, js, sv_increment, sv_timestamp  # noqa: F401
+from jsclient import JsError, JsFactory, js_fixture, sv_increment, sv_timestamp
 from rawhttp import OWNER, request
+
+
+@pytest.fixture
+def js(rtdb_server: Any, ns: str) -> Iterator[JsFactory]:
+    """Real JS SDK clients on the test's own namespace."""
+    yield from js_fixture(rtdb_server, ns)
+
 
 ALICE = {"sub": "alice", "email": "alice@example.com"}
 BOB = {"sub": "bob"}

@@ -35,10 +35,11 @@ if (params.get('wsfailed')) localStorage.setItem('firebase:previous_websocket_fa
 </script>
 <script type="module">
 import { initializeApp } from '/fb/firebase-app.js';
-import { connectDatabaseEmulator, forceLongPolling, getDatabase, onDisconnect, onValue, ref, set }
+import { connectDatabaseEmulator, enableLogging, forceLongPolling, getDatabase, onDisconnect, onValue, ref, set }
   from '/fb/firebase-database.js';
 const params = new URLSearchParams(location.search);
 if (params.get('force')) forceLongPolling();
+if (params.get('log')) enableLogging(true);
 const app = initializeApp({ projectId: 'demo-lp', apiKey: 'x', appId: '1:1:web:1',
   databaseURL: `https://${params.get('ns')}.firebaseio.com` });
 const db = getDatabase(app);
@@ -85,7 +86,7 @@ class StaticSite:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def lp_browser() -> Iterator[Any]:
     site = StaticSite()
     with playwright.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -95,8 +96,8 @@ def browser() -> Iterator[Any]:
     site.stop()
 
 
-def open_page(browser: Any, server: RtdbServer, ns: str, **flags: str) -> tuple[Any, dict]:
-    page = browser.new_page()
+def open_page(lp_browser: Any, server: RtdbServer, ns: str, **flags: str) -> tuple[Any, dict]:
+    page = lp_browser.new_page()
     seen: dict[str, list[str]] = {"lp": [], "ws": [], "blocked": []}
 
     def guard(route: Any) -> None:
@@ -111,15 +112,15 @@ def open_page(browser: Any, server: RtdbServer, ns: str, **flags: str) -> tuple[
     page.on("request", lambda r: "/.lp?" in r.url and seen["lp"].append(r.url))
     page.on("websocket", lambda w: seen["ws"].append(w.url))
     query = "&".join(f"{k}={v}" for k, v in {"ns": ns, "port": server.port, **flags}.items())
-    page.goto(f"http://127.0.0.1:{browser.site.port}/?{query}")
+    page.goto(f"http://127.0.0.1:{lp_browser.site.port}/?{query}")
     page.wait_for_function("window.ready === true")
     return page, seen
 
 
 def test_long_polling_carries_data_both_ways(
-    browser: Any, rtdb_server: RtdbServer, ns: str, js: JsFactory
+    lp_browser: Any, rtdb_server: RtdbServer, ns: str, js: JsFactory
 ) -> None:
-    page, seen = open_page(browser, rtdb_server, ns, force="1")
+    page, seen = open_page(lp_browser, rtdb_server, ns, force="1")
     node = js()
     page.wait_for_function("window.connected.includes(true)", timeout=15000)
     big = "ü" * 5000  # many URL segments up, a long script down
@@ -133,14 +134,15 @@ def test_long_polling_carries_data_both_ways(
     # Leaving the page runs its onDisconnect (the dframe's unload tells the server).
     lid = node.on("value", "/gone")
     assert page.evaluate("window.onDisc('/gone', 'bye')") == "ok"
+    page.goto("about:blank")  # unloads the page and its disconnect frame
     page.close()
     node.wait_value(lid, "bye", timeout=60)
 
 
 def test_a_browser_that_saw_websockets_fail_starts_polling_then_upgrades(
-    browser: Any, rtdb_server: RtdbServer, ns: str, js: JsFactory
+    lp_browser: Any, rtdb_server: RtdbServer, ns: str, js: JsFactory
 ) -> None:
-    page, seen = open_page(browser, rtdb_server, ns, wsfailed="1")
+    page, seen = open_page(lp_browser, rtdb_server, ns, wsfailed="1")
     node = js()
     page.wait_for_function("window.connected.includes(true)", timeout=15000)
     assert any("start=t" in u for u in seen["lp"])
