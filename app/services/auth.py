@@ -1,4 +1,9 @@
-"""Authentication service (Firebase Auth; the Auth emulator when the build targets local)."""
+"""Authentication service (Firebase Auth; the Auth emulator when the build targets local).
+
+A user reaches the views as a plain dict: {"uid", "email", "name", "admin"}. "admin" comes
+from the custom claim {"admin": true}; instructors are named per course by
+courses/$cid/instructorUid, which the views compare with "uid".
+"""
 
 from pyscript.ffi import create_proxy, to_js
 from pyscript.js_modules import firebase_auth as fa
@@ -7,6 +12,24 @@ from app.services import firebase
 from app.services.jsutil import is_nullish
 
 _state = {}
+
+MESSAGES = {
+    "auth/invalid-credential": "Wrong email or password.",
+    "auth/wrong-password": "Wrong email or password.",
+    "auth/user-not-found": "No account with that email.",
+    "auth/invalid-email": "That is not a valid email address.",
+    "auth/email-already-in-use": "That email already has an account: sign in instead.",
+    "auth/weak-password": "Choose a password of at least 6 characters.",
+    "auth/missing-password": "Enter a password.",
+    "auth/too-many-requests": "Too many attempts: wait a moment and try again.",
+    "auth/network-request-failed": "Cannot reach the sign-in service.",
+}
+
+
+def _keep(fn):
+    proxy = create_proxy(fn)
+    _state.setdefault("proxies", []).append(proxy)
+    return proxy
 
 
 def _auth():
@@ -21,38 +44,74 @@ def _auth():
     return _state["auth"]
 
 
-def _user_info(user):
-    if is_nullish(user):
-        return None
+def start():
+    """Begin restoring a persisted sign-in now, in parallel with everything else."""
+    _auth()
+
+
+def message(err):
+    """A sentence for the UI from an Auth error."""
+    code = None if is_nullish(err) else getattr(err, "code", None)
+    code = str(code) if code else str(err)
+    return MESSAGES.get(code, "Sign-in failed (" + code + ").")
+
+
+def _user_info(user, claims):
     email = user.email
     name = user.displayName
     if is_nullish(name) or not name:
-        name = email
-    return {"uid": user.uid, "email": email, "name": name}
+        name = ""
+    return {
+        "uid": user.uid,
+        "email": "" if is_nullish(email) else email,
+        "name": name,
+        "admin": claims.get("admin") is True,
+    }
 
 
 def on_user(callback):
-    """Call callback(user_info or None) now and on every sign-in/out."""
+    """Call callback(user dict or None) now and on every sign-in/out."""
 
     def changed(*args):  # the SDK may pass more than one argument
-        callback(_user_info(args[0] if args else None))
+        user = args[0] if args else None
+        if is_nullish(user):
+            callback(None)
+            return
 
-    proxy = create_proxy(changed)
-    _state.setdefault("proxies", []).append(proxy)
-    return fa.onAuthStateChanged(_auth(), proxy)
+        def with_claims(*res):
+            claims = {}
+            try:
+                admin = res[0].claims.admin
+                if not is_nullish(admin) and admin:
+                    claims["admin"] = True
+            except Exception:  # noqa: BLE001 - no claims object means no claims
+                pass
+            callback(_user_info(user, claims))
+
+        user.getIdTokenResult().then(_keep(with_claims), _keep(lambda *a: callback(_user_info(user, {}))))
+
+    return fa.onAuthStateChanged(_auth(), _keep(changed))
 
 
 def sign_in(email, password, on_error):
-    """Email/password sign-in; on_error(code) on failure, on_user callbacks on success."""
+    """Email/password sign-in; on_error(message) on failure, on_user callbacks on success."""
+    fa.signInWithEmailAndPassword(_auth(), email, password).catch(
+        _keep(lambda *a: on_error(message(a[0] if a else None)))
+    )
 
-    def failed(*args):
-        err = args[0] if args else None
-        code = getattr(err, "code", None) if not is_nullish(err) else None
-        on_error(str(code or err))
 
-    proxy = create_proxy(failed)
-    _state.setdefault("proxies", []).append(proxy)
-    fa.signInWithEmailAndPassword(_auth(), email, password).catch(proxy)
+def sign_up(email, password, display_name, on_done, on_error):
+    """Create an account, then set its Auth display name; on_done(uid) after both."""
+
+    def created(*args):
+        user = args[0].user
+        fa.updateProfile(user, to_js({"displayName": display_name})).then(
+            _keep(lambda *a: on_done(user.uid)), _keep(lambda *a: on_done(user.uid))
+        )
+
+    fa.createUserWithEmailAndPassword(_auth(), email, password).then(
+        _keep(created), _keep(lambda *a: on_error(message(a[0] if a else None)))
+    )
 
 
 def sign_out():

@@ -1,12 +1,27 @@
-"""Realtime Database service: subscriptions that deliver plain Python values."""
+"""Realtime Database service: subscriptions that deliver plain Python values, and writes.
 
-from pyscript.ffi import create_proxy
+Writes report back through on_done() / on_error(message); a denied write never loses
+anything on the caller's side because callers keep their drafts until on_done.
+"""
+
+from pyscript.ffi import create_proxy, to_js
 from pyscript.js_modules import firebase_database as fdb
 
 from app.services import firebase
 from app.services.jsutil import is_nullish, to_py
 
 _state = {}
+
+# The SDK's serverTimestamp() and increment(n) are exactly these plain objects.
+SERVER_TIME = {".sv": "timestamp"}
+
+WRITE_DENIED = "the database refused it (not allowed, or the input is invalid)."
+READ_DENIED = "You are not allowed to read this."
+DISCONNECTED = "the connection to the database was lost; try again."
+
+
+def increment(delta):
+    return {".sv": {"increment": delta}}
 
 
 def _db():
@@ -19,18 +34,38 @@ def _db():
     return _state["db"]
 
 
-def _query(path, order_by_child=None):
+def connect():
+    """Open the database connection early (it does not wait for auth)."""
+    _db()
+
+
+def _query(path, order_by_child=None, equal_to=None):
     ref = fdb.ref(_db(), path)
     if order_by_child:
+        if equal_to is not None:
+            return fdb.query(ref, fdb.orderByChild(order_by_child), fdb.equalTo(equal_to))
         return fdb.query(ref, fdb.orderByChild(order_by_child))
     return ref
+
+
+def error_message(err, reading=False):
+    """A sentence for the UI from a JS Error (or anything else)."""
+    if is_nullish(err):
+        return "unknown error"
+    code = getattr(err, "code", None)
+    message = getattr(err, "message", None)
+    text = str(code or "") + " " + str(message or err)
+    if "ermission" in text or "PERMISSION" in text:
+        return READ_DENIED if reading else WRITE_DENIED
+    if "isconnect" in text:
+        return DISCONNECTED
+    return text.strip()
 
 
 def _error_proxy(on_error, keep):
     def failed(*args):
         if on_error is not None:
-            err = args[0] if args else None
-            on_error(str(getattr(err, "code", err)) if not is_nullish(err) else "error")
+            on_error(error_message(args[0] if args else None, reading=True))
 
     proxy = create_proxy(failed)
     keep.append(proxy)
@@ -65,10 +100,15 @@ def watch_value(path, on_value, on_error=None):
     return sub
 
 
-def watch_children(path, added, changed, removed, order_by_child=None, on_error=None):
-    """Child events under path: added(key, value, prev_key), changed(key, value), removed(key)."""
+def watch_children(
+    path, added, changed, removed, order_by_child=None, on_error=None, equal_to=None, loaded=None
+):
+    """Child events under path: added(key, value, prev_key), changed(key, value), removed(key).
+
+    loaded() runs once, after the initial children have been added (even when there are none).
+    """
     sub = Subscription()
-    query = _query(path, order_by_child)
+    query = _query(path, order_by_child, equal_to)
     err = _error_proxy(on_error, sub.proxies)
 
     def on_added(*args):
@@ -91,4 +131,62 @@ def watch_children(path, added, changed, removed, order_by_child=None, on_error=
         proxy = create_proxy(handler)
         sub.proxies.append(proxy)
         sub.unsubscribers.append(listen(query, proxy, err))
+    if loaded is not None:
+        proxy = create_proxy(lambda *a: loaded())
+        sub.proxies.append(proxy)
+        sub.unsubscribers.append(fdb.onValue(query, proxy, err, to_js({"onlyOnce": True})))
     return sub
+
+
+def new_key(path):
+    """A fresh chronological push id under path (generated locally, no round trip)."""
+    return fdb.push(fdb.ref(_db(), path)).key
+
+
+def _settle(promise, on_done, on_error):
+    keep = []
+
+    def ok(*args):
+        keep.clear()
+        if on_done is not None:
+            on_done()
+
+    def failed(*args):
+        keep.clear()
+        if on_error is not None:
+            on_error(error_message(args[0] if args else None))
+
+    keep.append(create_proxy(ok))
+    keep.append(create_proxy(failed))
+    _state.setdefault("pending", []).append(keep)  # proxies live until settled
+    promise.then(keep[0], keep[1])
+    if len(_state["pending"]) > 200:
+        _state["pending"] = [k for k in _state["pending"] if k]
+
+
+def update(values, on_done=None, on_error=None):
+    """One atomic multi-path update at the root: {"a/b": value or None, ...}."""
+    _settle(fdb.update(fdb.ref(_db()), to_js(values)), on_done, on_error)
+
+
+def set_value(path, value, on_done=None, on_error=None):
+    _settle(fdb.set(fdb.ref(_db(), path), to_js(value)), on_done, on_error)
+
+
+def read_once(path, on_value, on_error=None):
+    """on_value(value) once (from the server, or the local cache if already listening)."""
+    keep = []
+
+    def got(*args):
+        keep.clear()
+        on_value(to_py(args[0].val()))
+
+    def failed(*args):
+        keep.clear()
+        if on_error is not None:
+            on_error(error_message(args[0] if args else None))
+
+    keep.append(create_proxy(got))
+    keep.append(create_proxy(failed))
+    _state.setdefault("pending", []).append(keep)
+    fdb.get(fdb.ref(_db(), path)).then(keep[0], keep[1])

@@ -1,37 +1,74 @@
-"""Catalog page: pre-rendered course cards, kept live from /courses once signed in."""
+"""Catalog page: pre-rendered course cards kept live (courses, lesson counts, enrolment)."""
 
-from pyscript import document
-
-from app.binding.live import LiveList
-from app.ui.dom import KeyedList, by_id
+from app.binding.live import LiveList, LiveValue
+from app.services import courses
+from app.ui.dom import KeyedList, by_id, element, set_attr, set_text
 
 FIELDS = {
     "title": lambda c: c.get("title", ""),
     "summary": lambda c: c.get("summary", ""),
     "level": lambda c: c.get("level", ""),
     "price": lambda c: c.get("price", ""),
-    "lessons": lambda c: len(c.get("lessons") or {}),
 }
 
 
 def _make_card(key, course):
-    card = document.createElement("li")
-    card.className = "card"
-    card.innerHTML = (
+    return element(
+        "li", "card",
         '<a href="/course/' + key + '.html"><h3 data-field="title"></h3>'
         '<p data-field="summary"></p><p class="meta"><span data-field="level"></span> · '
-        '<span data-field="lessons"></span> lessons · $<span data-field="price"></span></p></a>'
-    )
-    return card
+        '<span data-field="lessons" class="skeleton-text">…</span> lessons · '
+        '$<span data-field="price"></span><span class="badge badge-enrolled">enrolled</span>'
+        "</p></a>",
+    )  # fmt: skip
+
+
+class _LessonCounts:
+    def __init__(self, catalog):
+        self.catalog = catalog
+
+    def show(self, lessons):
+        self.catalog.counts = {cid: len(v or {}) for cid, v in (lessons or {}).items()}
+        self.catalog.refresh()
+
+
+class _Enrolled:
+    def __init__(self, catalog):
+        self.catalog = catalog
+
+    def show(self, enrollments):
+        self.catalog.enrolled = enrollments or {}
+        self.catalog.refresh()
 
 
 class CatalogView:
     def __init__(self):
         self.list = KeyedList(by_id("catalog"), _make_card, FIELDS)
-        self.model = LiveList("/courses", self.list, order_by_child="order")
+        self.list.on_change = self.refresh
+        self.counts = None
+        self.enrolled = {}
+        self.model = LiveList(courses.catalog_query(), self.list)
+        self.lessons = LiveValue(courses.lessons_query()["path"], _LessonCounts(self))
+        self.enrollment = None
+        self.model.start()  # the catalog and lessons are public: no need to wait for sign-in
+        self.lessons.start()
+
+    def refresh(self):
+        for card in by_id("catalog").children:
+            cid = card.getAttribute("data-key")
+            field = card.querySelector('[data-field="lessons"]')
+            if self.counts is not None and field is not None:
+                set_text(field, self.counts.get(cid, 0))
+                field.classList.remove("skeleton-text")
+            set_attr(card, "data-enrolled", self.enrolled.get(cid) is True or None)
 
     def signed_in(self, user):
-        self.model.start()
+        self.enrollment = LiveValue(courses.enrollments_path(user["uid"]), _Enrolled(self))
+        self.enrollment.start()
 
     def signed_out(self):
-        self.model.stop()
+        if self.enrollment is not None:
+            self.enrollment.stop()
+            self.enrollment = None
+        self.enrolled = {}
+        self.refresh()

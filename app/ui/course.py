@@ -1,20 +1,10 @@
-"""Course page: pre-rendered outline, live lessons and the learner's progress placeholder.
-
-The lesson player and forum attach here in a later issue (a LessonView per lesson).
-"""
-
-from pyscript import document
+"""Course page: pre-rendered outline kept live (title, lessons) plus the learner's enrolment."""
 
 from app.binding.live import LiveList, LiveValue
-from app.ui.dom import KeyedList, by_id, set_text
+from app.services import courses
+from app.ui.dom import KeyedList, by_id, element, set_text
 
 LESSON_FIELDS = {"title": lambda lesson: lesson.get("title", "")}
-
-
-def _make_lesson(key, lesson):
-    item = document.createElement("li")
-    item.innerHTML = '<span data-field="title"></span>'
-    return item
 
 
 class _TitleView:
@@ -28,26 +18,49 @@ class _TitleView:
                 set_text(field, course.get(name, ""))
 
 
+class _Enrolment:
+    def __init__(self, course_id):
+        self.course_id = course_id
+
+    def show(self, enrollments):
+        box = by_id("enrolment")
+        enrolled = (enrollments or {}).get(self.course_id) is True
+        box.className = "enrolment"
+        box.setAttribute("data-state", "enrolled" if enrolled else "not-enrolled")
+        set_text(box, "You are enrolled: open a lesson to watch it and join its discussion."
+                 if enrolled else
+                 "You are not enrolled in this course yet; buying it arrives soon.")  # fmt: skip
+
+
 class CourseView:
     def __init__(self, course_id):
         self.course_id = course_id
-        base = "/courses/" + course_id
-        self.lessons = LiveList(
-            base + "/lessons",
-            KeyedList(by_id("lessons"), _make_lesson, LESSON_FIELDS),
-            order_by_child="order",
-        )
-        article = document.querySelector("article.course")
-        self.header = LiveValue(base, _TitleView(article))
 
-    def signed_in(self, user):
+        def make(key, lesson):
+            return element(
+                "li", None,
+                '<a href="/course/' + course_id + "/lesson/" + key + '.html" '
+                'data-field="title"></a>',
+            )  # fmt: skip
+
+        self.lessons = LiveList(
+            courses.lessons_query(course_id), KeyedList(by_id("lessons"), make, LESSON_FIELDS)
+        )
+        self.header = LiveValue(
+            courses.course_path(course_id), _TitleView(by_id("course-" + course_id))
+        )
+        self.enrollment = None
         self.lessons.start()
         self.header.start()
-        pending = document.querySelector('[data-pending="progress"]')
-        if pending is not None:
-            pending.className = "progress-body"
-            set_text(pending, "Progress tracking arrives with the lesson player.")
+
+    def signed_in(self, user):
+        self.enrollment = LiveValue(courses.enrollments_path(user["uid"]), _Enrolment(self.course_id))
+        self.enrollment.start()
 
     def signed_out(self):
-        self.lessons.stop()
-        self.header.stop()
+        if self.enrollment is not None:
+            self.enrollment.stop()
+            self.enrollment = None
+        box = by_id("enrolment")
+        box.setAttribute("data-state", "signed-out")
+        set_text(box, "Sign in to see whether you are enrolled.")

@@ -77,7 +77,7 @@ class LongPoll:
         """One response: ``pRTLPCB(<n>,[...])`` with the next number, then maybe ``close``."""
         n = self.next_response
         self.next_response += 1
-        body = _callbacks(self.cb) + f"pRTLPCB({n},[{','.join(messages)}]);"
+        body = f"pRTLPCB({n},[{','.join(messages)}]);"  # helpers: defined by ``start``
         if close:
             body += f"pLPCommand('close',{n});"
         return body
@@ -120,6 +120,8 @@ class LongPoll:
     async def poll(self) -> str:
         """Answer one poll: at once if messages wait, else when some arrive (or in 20 s)."""
         self.last_seen = time.monotonic()
+        if self.finished:  # a poll that was already on its way: end it too
+            return "pLPCommand('close');"
         self._release()  # at most one poll is held; an older one answers now
         if not self.queue and not self.closing:
             fut = self.held = asyncio.get_running_loop().create_future()
@@ -153,7 +155,7 @@ class LongPoll:
         self.upgraded = True
         self.outbox.put(END_TRANSMISSION)
         self.session.deliver = deliver
-        registry(self.state).pop(self)
+        registry(self.state).by_session.pop(self.session.id, None)  # late polls still find it
 
     async def close(self) -> None:
         """The page left (``disconn``, or no polls): end the session and its onDisconnects."""
@@ -171,6 +173,8 @@ class LongPoll:
         while True:
             await asyncio.sleep(5)
             if self.upgraded and self.finished:
+                await asyncio.sleep(IDLE_SECONDS)
+                registry(self.state).pop(self)
                 await self.outbox.close(flush=True)
                 return
             idle = time.monotonic() - self.last_seen
@@ -237,11 +241,13 @@ async def handle(request: web.Request) -> web.StreamResponse:
     if lp is None or not secrets.compare_digest(query.get("pw", ""), lp.pw):
         if query.get("dframe") == "t" or query.get("disconn") == "t":
             return web.Response(text="", content_type="text/html")
-        return _js(_callbacks(query.get("cb", "")) + "pLPCommand('close');")
+        # Unknown session: the helpers the start script defined in the page's frame end it.
+        return _js("pLPCommand('close');")
     if query.get("dframe") == "t":
         return web.Response(text=_dframe(request, lp), content_type="text/html", headers=NO_CACHE)
     if query.get("disconn") == "t":
-        await lp.close()
+        if not lp.upgraded:
+            await lp.close()
         return web.Response(text="", content_type="text/html")
     lp.feed(query)
     return _js(await lp.poll())

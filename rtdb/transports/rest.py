@@ -254,6 +254,9 @@ async def _get(request: web.Request, db: Database, path: Path, auth: Auth) -> we
 
         return await sse.stream(request, db, path, spec, auth, export=export)
     node = db.read(path, spec, auth)
+    # Never show a reader a write that a crash could still lose.
+    durability = request.app["rtdb"].durability
+    await durability.wait(durability.last_seq)
     headers: dict[str, str] = {}
     if_none_match = request.headers.get("if-none-match")
     if request.headers.get("X-Firebase-ETag", "").lower() == "true" or if_none_match:

@@ -1,0 +1,162 @@
+"""The lesson's Q&A: who may take part, the ask form, the filter and the live question list."""
+
+from app.binding.live import LiveList
+from app.services import forum
+from app.ui import session
+from app.ui.dom import by_id, find, on, set_attr, set_text
+from app.ui.forms import FormState, check_text
+from app.ui.question import QuestionCard
+
+
+def _order(question):
+    """Pinned first, then newest first."""
+    return (0 if question.get("pinned") else 1, -(question.get("createdAt") or 0))
+
+
+class ForumView:
+    """Keyed view of the lesson's questions, each a QuestionCard bound to its own data.
+
+    #forum's data-state: pending (skeletons) · signed-out · locked (not enrolled) · live.
+    """
+
+    def __init__(self, course_id, lesson_id, player):
+        self.course_id = course_id
+        self.lesson_id = lesson_id
+        self.player = player
+        self.instructor_uid = None
+        self.root = by_id("forum")
+        self.list = by_id("questions")
+        self.cards = {}
+        self.values = {}
+        self.model = LiveList(forum.questions_query(course_id, lesson_id), self)
+        self.form_el = by_id("ask-form")
+        self.form = FormState(by_id("ask-submit"), by_id("ask-error"))
+        on(self.form_el, "submit", self.ask)
+        on(by_id("filter-unanswered"), "change", self.filter_changed)
+
+    # ---- context the cards use
+    def seek(self, second):
+        self.player.seek(second)
+
+    def counts_changed(self):
+        unanswered = 0
+        for qid in self.cards:
+            if not self.cards[qid].answers.items:
+                unanswered += 1
+        set_text(by_id("unanswered-count"), unanswered)
+
+    # ---- session
+    def signed_in(self, user):
+        self.model.start()
+        self._update_staff()
+
+    def signed_out(self):
+        self.model.stop()
+        for qid in list(self.cards):
+            self.remove(qid)
+        self._state("signed-out")
+
+    def course_changed(self, course):
+        self.instructor_uid = (course or {}).get("instructorUid")
+        self._update_staff()
+
+    def enrollment_changed(self, enrolled):
+        if enrolled and self.root.getAttribute("data-state") == "locked":
+            self._state("pending")
+            self.model.restart()
+
+    def _update_staff(self):
+        user = session.user()
+        staff = user is not None and (user["admin"] or user["uid"] == self.instructor_uid)
+        set_attr(self.root, "data-staff", staff or None)
+
+    def _state(self, state):
+        self.root.setAttribute("data-state", state)
+        by_id("ask-submit").disabled = state != "live"
+
+    # ---- keyed view of the questions
+    def upsert(self, key, value, prev_key=None):
+        if self.root.getAttribute("data-state") != "live":
+            self._clear_skeletons()
+            self._state("live")
+        card = self.cards.get(key)
+        if card is None:
+            card = QuestionCard(self, key)
+            self.cards[key] = card
+            card.start()
+        self.values[key] = value
+        card.update(value)
+        self._place(key)
+        self.player.mark(key, value.get("videoSecond"), value.get("title", ""))
+        self.counts_changed()
+
+    def _place(self, key):
+        mine = _order(self.values[key])
+        before = None
+        for other in self.values:
+            if other != key and _order(self.values[other]) > mine:
+                if before is None or _order(self.values[other]) < _order(self.values[before]):
+                    before = other
+        node = self.cards[key].root
+        if before is None:
+            self.list.appendChild(node)
+        else:
+            self.list.insertBefore(node, self.cards[before].root)
+
+    def remove(self, key):
+        card = self.cards.pop(key, None)
+        self.values.pop(key, None)
+        if card is not None:
+            card.stop()
+            card.root.remove()
+        self.player.unmark(key)
+        self.counts_changed()
+
+    def error(self, message):
+        """The read was refused (not enrolled) or failed: say which, keep the page usable."""
+        self._clear_skeletons()
+        if "not allowed" in message:
+            self._state("locked")
+        else:
+            self._state("error")
+            set_text(by_id("forum-error"), "The discussion could not load: " + message)
+
+    def loaded(self):
+        """The first snapshot is in (maybe empty): drop the skeletons."""
+        if self.root.getAttribute("data-state") == "pending":
+            self._clear_skeletons()
+            self._state("live")
+
+    def _clear_skeletons(self):
+        for node in list(self.list.querySelectorAll("[data-skeleton]")):
+            node.remove()
+
+    # ---- commands
+    def filter_changed(self, *args):
+        set_attr(self.root, "data-filter", "unanswered" if by_id("filter-unanswered").checked else None)
+
+    def ask(self, *args):
+        args[0].preventDefault()
+        title = by_id("ask-title").value.strip()
+        body = by_id("ask-body").value
+        problem = check_text(title, "The title", forum.MAX_TITLE) or check_text(
+            body, "The question", forum.MAX_BODY
+        )
+        user = session.user()
+        if problem is None and user is None:
+            problem = "Sign in to ask a question."
+        if problem is None and not user["name"]:
+            problem = "Still loading your profile; try again in a moment."
+        if problem:
+            self.form.fail(problem)
+            return
+        second = self.player.current_second() if by_id("ask-pin").checked else None
+        self.form.begin()
+
+        def done(qid):
+            by_id("ask-title").value = ""
+            by_id("ask-body").value = ""
+            self.form.done()
+
+        forum.ask(self.course_id, self.lesson_id, user, title, body, second, done,
+                  lambda m: self.form.fail("Question not posted: " + m))  # fmt: skip

@@ -1,0 +1,47 @@
+"""Lesson page: the video player and its live Q&A, for one pre-rendered lesson."""
+
+from app.binding.live import LiveValue
+from app.services import courses
+from app.ui.forum import ForumView
+from app.ui.player import PlayerView
+
+
+class _Course:
+    def __init__(self, forum):
+        self.forum = forum
+
+    def show(self, course):
+        self.forum.course_changed(course)
+
+
+class _Enrollment:
+    def __init__(self, forum, course_id):
+        self.forum = forum
+        self.course_id = course_id
+
+    def show(self, enrollments):
+        self.forum.enrollment_changed(bool((enrollments or {}).get(self.course_id)))
+
+
+class LessonView:
+    def __init__(self, course_id, lesson_id):
+        self.course_id = course_id
+        self.player = PlayerView()
+        self.forum = ForumView(course_id, lesson_id, self.player)
+        self.course = LiveValue(courses.course_path(course_id), _Course(self.forum))
+        self.enrollment = None
+
+    def signed_in(self, user):
+        self.forum.signed_in(user)  # first: the forum query is what the page waits for
+        self.course.start()
+        self.enrollment = LiveValue(
+            courses.enrollments_path(user["uid"]), _Enrollment(self.forum, self.course_id)
+        )
+        self.enrollment.start()
+
+    def signed_out(self):
+        self.forum.signed_out()
+        self.course.stop()
+        if self.enrollment is not None:
+            self.enrollment.stop()
+            self.enrollment = None

@@ -1,0 +1,85 @@
+"""The lesson's video with a scrubber that shows where questions were asked."""
+
+from app.ui.dom import by_id, clock, element, on, set_text
+
+
+class PlayerView:
+    def __init__(self):
+        self.video = by_id("video")
+        self.scrubber = by_id("scrubber")
+        self.fill = by_id("scrubber-fill")
+        self.markers = by_id("markers")
+        self.second_label = by_id("ask-second")
+        self.marks = {}  # qid -> (second, title)
+        self.duration = 0
+        on(self.video, "loadedmetadata", self._metadata)
+        on(self.video, "timeupdate", self._time)
+        on(self.scrubber, "click", self._scrub)
+        if self.video.readyState >= 1:
+            self._metadata()
+
+    def current_second(self):
+        return int(self.video.currentTime)
+
+    def seek(self, second):
+        self.video.currentTime = second
+        self._time()
+
+    def _metadata(self, *args):
+        duration = self.video.duration
+        try:
+            self.duration = float(duration)
+        except Exception:  # noqa: BLE001 - NaN/Infinity before the metadata is known
+            self.duration = 0
+        if self.duration != self.duration or self.duration == float("inf"):
+            self.duration = 0
+        self.scrubber.setAttribute("data-ready", "1" if self.duration else "0")
+        for qid in self.marks:
+            self._draw(qid)
+
+    def _time(self, *args):
+        if self.duration:
+            pct = 100 * self.video.currentTime / self.duration
+            self.fill.style.width = str(pct) + "%"
+        set_text(self.second_label, clock(self.video.currentTime))
+
+    def _scrub(self, *args):
+        event = args[0]
+        if event.target.classList.contains("marker") or not self.duration:
+            return
+        box = self.scrubber.getBoundingClientRect()
+        if box.width > 0:
+            self.seek(self.duration * (event.clientX - box.left) / box.width)
+
+    def mark(self, qid, second, title):
+        """Show (or move) qid's marker at second; second None removes it."""
+        if second is None:
+            self.unmark(qid)
+            return
+        self.marks[qid] = (second, title)
+        self._draw(qid)
+
+    def unmark(self, qid):
+        self.marks.pop(qid, None)
+        marker = self.markers.querySelector('[data-key="' + qid + '"]')
+        if marker is not None:
+            marker.remove()
+
+    def _draw(self, qid):
+        second, title = self.marks[qid]
+        marker = self.markers.querySelector('[data-key="' + qid + '"]')
+        if marker is None:
+            marker = element("button", "marker")
+            marker.type = "button"
+            marker.setAttribute("data-key", qid)
+            marker.setAttribute("data-second", str(second))
+            on(marker, "click", lambda *a: self.seek(self.marks.get(qid, (0, ""))[0]))
+            self.markers.appendChild(marker)
+        marker.title = clock(second) + " · " + title
+        marker.setAttribute("aria-label", "Seek to " + clock(second) + ": " + title)
+        if self.duration:
+            pct = min(100, 100 * second / self.duration)
+            marker.style.left = str(pct) + "%"
+            marker.hidden = False
+        else:
+            marker.hidden = True

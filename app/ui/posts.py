@@ -1,0 +1,214 @@
+"""Pieces every forum post has: its vote box, its author tools and its comments."""
+
+from app.binding.live import LiveList
+from app.services import forum
+from app.ui import session
+from app.ui.dom import KeyedList, element, find, on, set_attr, set_text
+from app.ui.forms import FormState, check_text
+from app.ui.markdown import render
+
+VOTE_HTML = (
+    '<button type="button" class="vote-up" aria-label="Upvote">▲</button>'
+    '<b class="score" data-field="score">0</b>'
+    '<button type="button" class="vote-down" aria-label="Downvote">▼</button>'
+)
+
+TOOLS_HTML = (
+    '<button type="button" class="link own-only" data-act="edit">Edit</button>'
+    '<button type="button" class="link own-or-staff" data-act="delete">Delete</button>'
+    '<span class="form-error tool-error" role="alert"></span>'
+)
+
+EDIT_HTML = (
+    '<input class="edit-title" maxlength="200" aria-label="Title">'
+    '<textarea class="edit-body" rows="4" aria-label="Body"></textarea>'
+    '<button type="submit">Save</button> <button type="button" class="link" data-act="cancel">'
+    'Cancel</button><p class="form-error" role="alert"></p>'
+)
+
+
+def author_line(post):
+    name = post.get("authorName", "?")
+    return name + (" (edited)" if post.get("editedAt") else "")
+
+
+class VoteBox:
+    """▲ score ▼ for one post; the user's own vote comes from votes/$cid/$qid."""
+
+    def __init__(self, ctx, qid, post_id, report):
+        self.ctx = ctx
+        self.qid = qid
+        self.post_id = post_id
+        self.report = report
+        self.mine = 0
+        self.busy = False
+        self.root = element("div", "vote", VOTE_HTML)
+        self.up = find(self.root, ".vote-up")
+        self.down = find(self.root, ".vote-down")
+        on(self.up, "click", lambda *a: self.cast(1))
+        on(self.down, "click", lambda *a: self.cast(-1))
+
+    def show_score(self, score):
+        set_text(find(self.root, ".score"), score or 0)
+
+    def show_votes(self, votes):
+        uid = session.uid()
+        self.mine = (votes or {}).get(uid, 0) if uid else 0
+        set_attr(self.root, "data-mine", self.mine or None)
+
+    def cast(self, value):
+        if self.busy:
+            return
+        user = session.user()
+        if user is None:
+            self.report("Sign in to vote.")
+            return
+        new = 0 if self.mine == value else value
+        self.busy = True
+
+        def done():
+            self.busy = False
+
+        def failed(message):
+            self.busy = False
+            self.report("Vote not counted: " + message)
+
+        forum.vote(self.ctx.course_id, self.qid, self.post_id, user["uid"], self.mine, new,
+                   done, failed)  # fmt: skip
+
+
+class PostTools:
+    """Edit (own posts) and Delete (own posts, or any for staff), with an inline editor."""
+
+    def __init__(self, ctx, path, body_el, has_title):
+        self.ctx = ctx
+        self.path = path
+        self.body_el = body_el
+        self.has_title = has_title
+        self.post = {}
+        self.root = element("div", "post-tools", TOOLS_HTML)
+        self.error = find(self.root, ".tool-error")
+        self.editor = element("form", "editor", EDIT_HTML)
+        self.editor.hidden = True
+        if not has_title:
+            find(self.editor, ".edit-title").remove()
+        self.form = FormState(find(self.editor, 'button[type="submit"]'),
+                              find(self.editor, ".form-error"))  # fmt: skip
+        self.delete_button = find(self.root, '[data-act="delete"]')
+        on(find(self.root, '[data-act="edit"]'), "click", self.open_editor)
+        on(self.delete_button, "click", self.delete)
+        on(find(self.editor, '[data-act="cancel"]'), "click", self.close_editor)
+        on(self.editor, "submit", self.save)
+
+    def show(self, post):
+        self.post = post
+
+    def report(self, message):
+        set_text(self.error, message)
+
+    def open_editor(self, *args):
+        if self.has_title:
+            find(self.editor, ".edit-title").value = self.post.get("title", "")
+        find(self.editor, ".edit-body").value = self.post.get("body", "")
+        self.editor.hidden = False
+        self.body_el.hidden = True
+
+    def close_editor(self, *args):
+        self.editor.hidden = True
+        self.body_el.hidden = False
+        self.form.done()
+
+    def save(self, *args):
+        args[0].preventDefault()
+        fields = {"body": find(self.editor, ".edit-body").value}
+        problem = check_text(fields["body"], "The text", forum.MAX_BODY)
+        if self.has_title:
+            fields["title"] = find(self.editor, ".edit-title").value.strip()
+            problem = check_text(fields["title"], "The title", forum.MAX_TITLE) or problem
+        if problem:
+            self.form.fail(problem)
+            return
+        self.form.begin()
+        forum.edit(self.ctx.course_id, self.path, fields, self.close_editor,
+                   lambda m: self.form.fail("Not saved: " + m))  # fmt: skip
+
+    def delete(self, *args):
+        if self.delete_button.getAttribute("data-confirm") != "1":
+            self.delete_button.setAttribute("data-confirm", "1")
+            set_text(self.delete_button, "Click again to delete")
+            return
+        self.delete_button.removeAttribute("data-confirm")
+        set_text(self.delete_button, "Delete")
+        forum.delete(self.ctx.course_id, self.path, None,
+                     lambda m: self.report("Not deleted: " + m))  # fmt: skip
+
+
+def _make_comment(key, value):
+    item = element(
+        "li", "comment",
+        '<span class="md comment-body"></span> — <span class="meta" data-field="author"></span>',
+    )  # fmt: skip
+    return item
+
+
+class _CommentList(KeyedList):
+    def fill(self, item, value):
+        super().fill(item, value)
+        body = value.get("body", "")
+        target = find(item, ".comment-body")
+        if target.getAttribute("data-src") != body:
+            target.innerHTML = render(body)  # escape-first renderer: safe
+            target.setAttribute("data-src", body)
+        set_attr(item, "data-mine", value.get("uid") == session.uid() or None)
+
+
+class Comments:
+    """Comments on one post: listened to once the post is opened, with a one-line form."""
+
+    def __init__(self, ctx, qid, post_id):
+        self.ctx = ctx
+        self.qid = qid
+        self.post_id = post_id
+        self.root = element(
+            "div", "comments",
+            '<ul class="comment-list"></ul><form class="comment-form">'
+            '<input class="comment-input" maxlength="2000" placeholder="Add a comment" '
+            'aria-label="Comment"><button type="submit">Comment</button>'
+            '<p class="form-error" role="alert"></p></form>',
+        )  # fmt: skip
+        self.list = _CommentList(
+            find(self.root, ".comment-list"),
+            _make_comment,
+            {"author": author_line},
+            sort_key=lambda v: v.get("createdAt", 0),
+        )
+        self.model = LiveList(forum.comments_query(ctx.course_id, post_id), self.list)
+        self.form_el = find(self.root, ".comment-form")
+        self.form = FormState(find(self.form_el, "button"), find(self.form_el, ".form-error"))
+        on(self.form_el, "submit", self.submit)
+
+    def start(self):
+        self.model.start()
+
+    def stop(self):
+        self.model.stop()
+
+    def submit(self, *args):
+        args[0].preventDefault()
+        field = find(self.form_el, ".comment-input")
+        body = field.value
+        problem = check_text(body, "A comment", forum.MAX_COMMENT)
+        user = session.user()
+        if problem is None and (user is None or not user["name"]):
+            problem = "Still loading your profile; try again in a moment."
+        if problem:
+            self.form.fail(problem)
+            return
+        self.form.begin()
+
+        def done():
+            field.value = ""
+            self.form.done()
+
+        forum.comment(self.ctx.course_id, self.qid, self.post_id, user, body, done,
+                      lambda m: self.form.fail("Comment not posted: " + m))  # fmt: skip

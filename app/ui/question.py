@@ -1,0 +1,249 @@
+"""One question card: header, Markdown body, votes, answers (live), comments, answer form."""
+
+from app.binding.live import LiveList, LiveValue
+from app.services import forum
+from app.ui import session
+from app.ui.dom import clock, element, find, on, set_attr, set_text
+from app.ui.forms import FormState, check_text
+from app.ui.markdown import render
+from app.ui.posts import Comments, PostTools, VoteBox, author_line
+
+QUESTION_HTML = (
+    '<details class="q">'
+    '<summary><span class="q-title" data-field="title"></span>'
+    '<span class="meta"><span data-field="author"></span> · '
+    '<span data-field="answers">0 answers</span>'
+    '<span class="badge badge-accepted">✓ answered</span>'
+    '<span class="badge badge-pinned">pinned</span></span></summary>'
+    '<div class="q-detail">'
+    '<button type="button" class="seek link" hidden></button>'
+    '<div class="md post-body"></div>'
+    '<div class="q-tools"><button type="button" class="link staff-only" data-act="pin">Pin</button>'
+    "</div>"
+    '<div class="q-comments"></div>'
+    '<ol class="answers"></ol>'
+    '<form class="answer-form"><textarea class="answer-body" rows="3" maxlength="10000" '
+    'placeholder="Your answer (Markdown)" aria-label="Your answer"></textarea>'
+    '<button type="submit">Post answer</button><p class="form-error" role="alert"></p></form>'
+    "</div></details>"
+)
+
+ANSWER_HTML = (
+    '<div class="a-main"><div class="md post-body"></div>'
+    '<p class="meta"><span data-field="author"></span>'
+    '<span class="badge badge-accepted">✓ accepted</span>'
+    '<span class="badge badge-endorsed">★ endorsed by the instructor</span></p>'
+    '<div class="a-tools">'
+    '<button type="button" class="link asker-only" data-act="accept">Accept</button>'
+    '<button type="button" class="link staff-only" data-act="endorse">Endorse</button></div>'
+    "</div>"
+)
+
+
+def _set_body(target, body):
+    if target.getAttribute("data-src") != body:
+        target.innerHTML = render(body)  # escape-first renderer: safe
+        target.setAttribute("data-src", body)
+
+
+class AnswerItem:
+    def __init__(self, card, aid):
+        self.card = card
+        self.aid = aid
+        ctx = card.ctx
+        self.root = element("li", "answer")
+        self.root.setAttribute("data-key", aid)
+        self.vote = VoteBox(ctx, card.qid, aid, card.report)
+        self.root.appendChild(self.vote.root)
+        main = element("div", "a-wrap", ANSWER_HTML)
+        self.root.appendChild(main)
+        self.body = find(main, ".post-body")
+        self.tools = PostTools(ctx, forum.answer_path(card.qid, aid), self.body, False)
+        a_main = find(main, ".a-main")
+        a_main.appendChild(self.tools.root)
+        a_main.appendChild(self.tools.editor)
+        self.comments = Comments(ctx, card.qid, aid)
+        a_main.appendChild(self.comments.root)
+        on(find(main, '[data-act="accept"]'), "click", self.accept)
+        on(find(main, '[data-act="endorse"]'), "click", self.endorse)
+        self.value = {}
+
+    def update(self, value):
+        self.value = value
+        _set_body(self.body, value.get("body", ""))
+        set_text(find(self.root, '[data-field="author"]'), author_line(value))
+        self.vote.show_score(value.get("score", 0))
+        set_attr(self.root, "data-mine", value.get("uid") == session.uid() or None)
+        set_attr(self.root, "data-endorsed", value.get("endorsed") is True or None)
+        set_text(find(self.root, '[data-act="endorse"]'),
+                 "Remove endorsement" if value.get("endorsed") else "Endorse")  # fmt: skip
+        self.tools.show(value)
+
+    def show_accepted(self, accepted):
+        set_attr(self.root, "data-accepted", accepted or None)
+        set_text(find(self.root, '[data-act="accept"]'), "Unaccept" if accepted else "Accept")
+
+    def accept(self, *args):
+        accepted = self.card.value.get("acceptedAnswerId") == self.aid
+        forum.accept(self.card.ctx.course_id, self.card.qid, None if accepted else self.aid,
+                     None, lambda m: self.card.report("Not accepted: " + m))  # fmt: skip
+
+    def endorse(self, *args):
+        forum.set_flag(self.card.ctx.course_id, forum.answer_path(self.card.qid, self.aid),
+                       "endorsed", not self.value.get("endorsed"), None,
+                       lambda m: self.card.report("Not endorsed: " + m))  # fmt: skip
+
+
+class _Answers:
+    """Keyed view of forum/$cid/answers/$qid, in creation order."""
+
+    def __init__(self, card):
+        self.card = card
+        self.items = {}
+        self.container = find(card.root, ".answers")
+
+    def upsert(self, key, value, prev_key=None):
+        item = self.items.get(key)
+        if item is None:
+            item = AnswerItem(self.card, key)
+            self.items[key] = item
+            self._place(item, prev_key)
+            if self.card.opened:
+                item.comments.start()
+        item.update(value)
+        item.show_accepted(self.card.value.get("acceptedAnswerId") == key)
+        self.card.answers_changed()
+
+    def _place(self, item, prev_key):
+        prev = self.items.get(prev_key) if prev_key else None
+        if prev is None:
+            self.container.insertBefore(item.root, self.container.firstElementChild)
+        else:
+            prev.root.after(item.root)
+
+    def remove(self, key):
+        item = self.items.pop(key, None)
+        if item is not None:
+            item.comments.stop()
+            item.root.remove()
+        self.card.answers_changed()
+
+
+class QuestionCard:
+    """A live question: its own value, its answers and its votes, each bound separately."""
+
+    def __init__(self, ctx, qid):
+        self.ctx = ctx
+        self.qid = qid
+        self.value = {}
+        self.opened = False
+        self.root = element("li", "question")
+        self.root.setAttribute("data-key", qid)
+        self.vote = VoteBox(ctx, qid, qid, self.report)
+        self.root.appendChild(self.vote.root)
+        self.details = element("div", "q-wrap", QUESTION_HTML)
+        self.root.appendChild(self.details)
+        self.body = find(self.details, ".post-body")
+        self.seek = find(self.details, ".seek")
+        self.tools = PostTools(ctx, forum.question_path(qid), self.body, True)
+        tools = find(self.details, ".q-tools")
+        tools.insertBefore(self.tools.root, tools.firstElementChild)
+        tools.after(self.tools.editor)
+        self.comments = Comments(ctx, qid, qid)
+        find(self.details, ".q-comments").appendChild(self.comments.root)
+        self.answers = _Answers(self)
+        self.answers_model = LiveList(forum.answers_query(ctx.course_id, qid), self.answers)
+        self.votes_model = LiveValue(forum.votes_path(ctx.course_id, qid), self)
+        self.answer_form = find(self.details, ".answer-form")
+        self.answer_state = FormState(find(self.answer_form, "button"),
+                                      find(self.answer_form, ".form-error"))  # fmt: skip
+        on(self.answer_form, "submit", self.submit_answer)
+        on(find(self.details, "details"), "toggle", self.toggled)
+        on(self.seek, "click", lambda *a: ctx.seek(self.value.get("videoSecond", 0)))
+        on(find(self.details, '[data-act="pin"]'), "click", self.pin)
+
+    def start(self):
+        self.answers_model.start()
+        self.votes_model.start()
+
+    def stop(self):
+        self.answers_model.stop()
+        self.votes_model.stop()
+        self.comments.stop()
+        for item in self.answers.items.values():
+            item.comments.stop()
+
+    def report(self, message):
+        self.tools.report(message)
+        if not self.opened:
+            self.open()
+
+    def open(self):
+        find(self.details, "details").open = True
+
+    def toggled(self, *args):
+        if find(self.details, "details").open and not self.opened:
+            self.opened = True
+            self.comments.start()
+            for item in self.answers.items.values():
+                item.comments.start()
+
+    def update(self, value):
+        old_accepted = self.value.get("acceptedAnswerId")
+        self.value = value
+        set_text(find(self.details, '[data-field="title"]'), value.get("title", ""))
+        set_text(find(self.details, '[data-field="author"]'), author_line(value))
+        _set_body(self.body, value.get("body", ""))
+        self.vote.show_score(value.get("score", 0))
+        second = value.get("videoSecond")
+        self.seek.hidden = second is None
+        if second is not None:
+            set_text(self.seek, "▶ asked at " + clock(second))
+        set_attr(self.root, "data-mine", value.get("uid") == session.uid() or None)
+        set_attr(self.root, "data-pinned", value.get("pinned") is True or None)
+        set_attr(self.root, "data-accepted", value.get("acceptedAnswerId") is not None or None)
+        set_text(find(self.details, '[data-act="pin"]'), "Unpin" if value.get("pinned") else "Pin")
+        self.tools.show(value)
+        accepted = value.get("acceptedAnswerId")
+        if accepted != old_accepted:
+            for aid in self.answers.items:
+                self.answers.items[aid].show_accepted(aid == accepted)
+
+    def show(self, votes):
+        """votes/$cid/$qid changed: {postId: {uid: ±1}}; update my marks."""
+        votes = votes or {}
+        self.vote.show_votes(votes.get(self.qid))
+        for aid in self.answers.items:
+            self.answers.items[aid].vote.show_votes(votes.get(aid))
+
+    def answers_changed(self):
+        count = len(self.answers.items)
+        set_attr(self.root, "data-answers", count)
+        set_text(find(self.details, '[data-field="answers"]'),
+                 str(count) + (" answer" if count == 1 else " answers"))  # fmt: skip
+        self.ctx.counts_changed()
+
+    def pin(self, *args):
+        forum.set_flag(self.ctx.course_id, forum.question_path(self.qid), "pinned",
+                       not self.value.get("pinned"), None,
+                       lambda m: self.report("Not pinned: " + m))  # fmt: skip
+
+    def submit_answer(self, *args):
+        args[0].preventDefault()
+        field = find(self.answer_form, ".answer-body")
+        body = field.value
+        problem = check_text(body, "Your answer", forum.MAX_BODY)
+        user = session.user()
+        if problem is None and (user is None or not user["name"]):
+            problem = "Still loading your profile; try again in a moment."
+        if problem:
+            self.answer_state.fail(problem)
+            return
+        self.answer_state.begin()
+
+        def done():
+            field.value = ""
+            self.answer_state.done()
+
+        forum.answer(self.ctx.course_id, self.qid, user, body, done,
+                     lambda m: self.answer_state.fail("Answer not posted: " + m))  # fmt: skip
