@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Nimbus's single entry point: setup · build · serve · db · test · bench.
+"""Nimbus's single entry point: setup · build · serve · db · test · bench · rules.
 
 Standard library only until it has made the project's own .venv (from requirements.lock)
 and node_modules (from package-lock.json); then it re-executes itself under .venv/bin/python.
@@ -224,6 +224,20 @@ def cmd_test(args: argparse.Namespace) -> int:
     return rc
 
 
+def cmd_rules(args: argparse.Namespace) -> int:
+    """Regenerate rules/database.rules.json from rules/nimbus_rules.py (the only source)."""
+    from rules import nimbus_rules
+
+    path = ROOT / "rules" / "database.rules.json"
+    text = nimbus_rules.render()
+    if path.exists() and path.read_text() == text:
+        say(f"{path.relative_to(ROOT)} is up to date")
+        return 0
+    path.write_text(text)
+    say(f"wrote {path.relative_to(ROOT)} from rules/nimbus_rules.py")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     rc = 0
     for script in sorted((ROOT / "bench").glob("*.py")):
@@ -248,6 +262,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--data", default=str(STATE / "data"))
     sub.add_parser("test", help="install test needs, run pytest (extra args pass through)")
     sub.add_parser("bench", help="run bench/*.py; each prints a table")
+    sub.add_parser("rules", help="regenerate rules/database.rules.json from rules/nimbus_rules.py")
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "test":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
@@ -261,6 +276,7 @@ COMMANDS = {
     "db": cmd_db,
     "test": cmd_test,
     "bench": cmd_bench,
+    "rules": cmd_rules,
 }
 
 

@@ -12,6 +12,7 @@ from app.ui import status
 
 def start():
     """Mount the views for this page; live data starts as soon as it is readable."""
+    status.mark("main-start")
     try:
         auth.start()
         database.connect()
@@ -39,5 +40,7 @@ def _mount():
     elif page == "lesson":
         from app.ui.lesson import LessonView
 
-        views.append(LessonView(body.getAttribute("data-course-id"), body.getAttribute("data-lesson-id")))
+        views.append(
+            LessonView(body.getAttribute("data-course-id"), body.getAttribute("data-lesson-id"))
+        )
     AccountView(views).mount()

@@ -1,7 +1,9 @@
 """Demo data for the local stack, written through firebase-admin like a real back end would.
 
-Idempotent: accounts are created or updated by email; /courses is replaced from
-static/data/courses.json; /smoke/message is only written when missing.
+Idempotent: accounts are created or updated by email; /courses and /lessons are replaced
+from static/data/courses.json (lessons live apart, at /lessons/$cid/$lid, as the data model
+says); each course's instructorUid is the demo user named as its instructor; profiles and
+the demo learner's enrollments are (re)written; the forum and /smoke/message are kept.
 """
 
 from __future__ import annotations
@@ -22,6 +24,28 @@ DEMO_USERS = {
     ),
     "admin@nimbus.test": ("Ada Admin", {"admin": True}),
 }
+# The demo learner is enrolled in these; realtime-forums shows the "enrol to join" state.
+DEMO_ENROLLMENTS = {"learner@nimbus.test": ["serverless-101", "thick-front-ends"]}
+
+
+def database_tree(uids: dict[str, str]) -> dict[str, dict]:
+    """The seeded top-level nodes, given each demo email's uid."""
+    by_name = {name: uids[email] for email, (name, _) in DEMO_USERS.items()}
+    courses, lessons = {}, {}
+    for cid, course in load_courses().items():
+        entry = {k: v for k, v in course.items() if k != "lessons"}
+        if course.get("instructor") in by_name:
+            entry["instructorUid"] = by_name[course["instructor"]]
+        courses[cid] = entry
+        lessons[cid] = course.get("lessons", {})
+    return {
+        "courses": courses,
+        "lessons": lessons,
+        "profiles": {uids[email]: {"displayName": name} for email, (name, _) in DEMO_USERS.items()},
+        "enrollments": {
+            uids[email]: dict.fromkeys(cids, True) for email, cids in DEMO_ENROLLMENTS.items()
+        },
+    }
 
 
 def admin_app(stack: Stack):
@@ -49,6 +73,7 @@ def seed(stack: Stack) -> None:
     from firebase_admin import auth, db
 
     app = admin_app(stack)
+    uids = {}
     for email, (name, claims) in DEMO_USERS.items():
         try:
             user = auth.get_user_by_email(email, app=app)
@@ -58,8 +83,17 @@ def seed(stack: Stack) -> None:
                 email=email, password=DEMO_PASSWORD, display_name=name, email_verified=True, app=app
             )
         auth.set_custom_user_claims(user.uid, claims, app=app)
+        uids[email] = user.uid
     root = db.reference("/", app=app)
-    root.child("courses").set(load_courses())
+    tree = database_tree(uids)
+    root.update(
+        {
+            "courses": tree["courses"],
+            "lessons": tree["lessons"],
+            **{f"profiles/{uid}": p for uid, p in tree["profiles"].items()},
+            **{f"enrollments/{uid}": e for uid, e in tree["enrollments"].items()},
+        }
+    )
     message = root.child("smoke/message")
     if message.get() is None:
         message.set("Hello from the Nimbus realtime database")

@@ -14,6 +14,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tools import media
+
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 PROJECT_LOCAL = "demo-nimbus"
@@ -205,11 +207,18 @@ def build(
         autoescape=jinja2.select_autoescape(["html"]),
         undefined=jinja2.StrictUndefined,
     )
+    vendor = vendor_paths()
     common = {
         "target": config["target"],
-        "vendor": vendor_paths(),
+        "vendor": vendor,
         "web_config_json": json.dumps(config).replace("</", "<\\/"),
         "demo_password": DEMO_PASSWORD,
+        "pyscript_config": "/pyscript.json",
+        # Fetched in parallel with PyScript instead of after the interpreter asks for them.
+        "preload": [
+            f"{vendor['micropython']}/micropython.mjs",
+            *(f"{vendor['firebase']}/firebase-{m}.js" for m in FIREBASE_MODULES),
+        ],
     }
     courses = load_courses()
     ordered = _sorted_children(courses)
@@ -219,21 +228,38 @@ def build(
         )
     }
     course_tpl = env.get_template("course.html")
+    lesson_tpl = env.get_template("lesson.html")
+    all_lessons = []
     for course_id, course in ordered:
+        lessons = _sorted_children(course.get("lessons", {}))
         pages[f"course/{course_id}.html"] = course_tpl.render(
-            page="course",
-            course_id=course_id,
-            course=course,
-            lessons=_sorted_children(course.get("lessons", {})),
-            **common,
+            page="course", course_id=course_id, course=course, lessons=lessons, **common
         )
+        for i, (lesson_id, lesson) in enumerate(lessons):
+            all_lessons.append((course_id, lesson_id))
+            prev = lessons[i - 1] if i > 0 else (None, {})
+            nxt = lessons[i + 1] if i + 1 < len(lessons) else (None, {})
+            pages[f"course/{course_id}/lesson/{lesson_id}.html"] = lesson_tpl.render(
+                page="lesson",
+                course_id=course_id,
+                course=course,
+                lesson_id=lesson_id,
+                lesson=lesson,
+                video=media.video_url(course_id, lesson_id),
+                prev_id=prev[0],
+                prev_title=prev[1].get("title", ""),
+                next_id=nxt[0],
+                next_title=nxt[1].get("title", ""),
+                **common,
+            )
+    result.copied.extend(media.lesson_clips(all_lessons, out))
     pyscript_json = json.dumps(_pyscript_config(app_files), indent=2)
     pages["pyscript.json"] = pyscript_json
     for rel, text in pages.items():
         _write_if_changed(out / rel, text.encode(), result, out)
-    # Drop pages of courses that no longer exist.
+    # Drop pages of courses and lessons that no longer exist.
     if (out / "course").exists():
-        for page in (out / "course").glob("*.html"):
-            if f"course/{page.name}" not in pages:
+        for page in (out / "course").rglob("*.html"):
+            if page.relative_to(out).as_posix() not in pages:
                 page.unlink()
     return result

@@ -88,7 +88,9 @@ def on_user(callback):
                 pass
             callback(_user_info(user, claims))
 
-        user.getIdTokenResult().then(_keep(with_claims), _keep(lambda *a: callback(_user_info(user, {}))))
+        user.getIdTokenResult().then(
+            _keep(with_claims), _keep(lambda *a: callback(_user_info(user, {})))
+        )
 
     return fa.onAuthStateChanged(_auth(), _keep(changed))
 

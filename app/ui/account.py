@@ -30,7 +30,10 @@ class AccountView:
         self.box.setAttribute("data-mode", self.mode)
         by_id("signup-name").required = self.mode == "signup"
         set_text(by_id("signin-submit"), "Create account" if self.mode == "signup" else "Sign in")
-        set_text(by_id("signup-toggle"), "I have an account" if self.mode == "signup" else "Create account")
+        set_text(
+            by_id("signup-toggle"),
+            "I have an account" if self.mode == "signup" else "Create account",
+        )
         set_text(self.error, "")
 
     def _submit(self, *args):
@@ -61,6 +64,7 @@ class AccountView:
     def _profile(self, user, fallback):
         def named(name):
             user["name"] = name
+            user["ready"] = True
             set_text(self.name, name)
             self.box.setAttribute("data-profile", "ready")
 
@@ -83,7 +87,8 @@ class AccountView:
         self.signout.hidden = False
         fallback = user["name"] or self.pending_name or user["email"].split("@")[0]
         set_text(self.name, fallback)
-        user["name"] = ""  # until the profile answers: posts must carry the profile's name
+        user["name"] = fallback
+        user["ready"] = False  # until the profile answers: posts must carry the profile's name
         for view in self.views:
             view.signed_in(user)
         self._profile(user, fallback)

@@ -54,7 +54,9 @@ class CourseView:
         self.header.start()
 
     def signed_in(self, user):
-        self.enrollment = LiveValue(courses.enrollments_path(user["uid"]), _Enrolment(self.course_id))
+        self.enrollment = LiveValue(
+            courses.enrollments_path(user["uid"]), _Enrolment(self.course_id)
+        )
         self.enrollment.start()
 
     def signed_out(self):

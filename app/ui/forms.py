@@ -33,5 +33,12 @@ def check_text(value, label, max_len, required=True):
     if required and not value.strip():
         return label + " cannot be empty."
     if len(value) > max_len:
-        return label + " is too long (" + str(len(value)) + " of at most " + str(max_len) + " characters)."
+        return (
+            label
+            + " is too long ("
+            + str(len(value))
+            + " of at most "
+            + str(max_len)
+            + " characters)."
+        )
     return None

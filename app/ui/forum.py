@@ -2,8 +2,8 @@
 
 from app.binding.live import LiveList
 from app.services import forum
-from app.ui import session
-from app.ui.dom import by_id, find, on, set_attr, set_text
+from app.ui import session, status
+from app.ui.dom import by_id, on, set_attr, set_text
 from app.ui.forms import FormState, check_text
 from app.ui.question import QuestionCard
 
@@ -47,6 +47,7 @@ class ForumView:
 
     # ---- session
     def signed_in(self, user):
+        self._state("pending")
         self.model.start()
         self._update_staff()
 
@@ -71,6 +72,8 @@ class ForumView:
         set_attr(self.root, "data-staff", staff or None)
 
     def _state(self, state):
+        if state == "live" and self.root.getAttribute("data-state") != "live":
+            status.mark("forum-live")
         self.root.setAttribute("data-state", state)
         by_id("ask-submit").disabled = state != "live"
 
@@ -123,7 +126,7 @@ class ForumView:
 
     def loaded(self):
         """The first snapshot is in (maybe empty): drop the skeletons."""
-        if self.root.getAttribute("data-state") == "pending":
+        if self.root.getAttribute("data-state") in ("pending", "signed-out"):
             self._clear_skeletons()
             self._state("live")
 
@@ -133,7 +136,9 @@ class ForumView:
 
     # ---- commands
     def filter_changed(self, *args):
-        set_attr(self.root, "data-filter", "unanswered" if by_id("filter-unanswered").checked else None)
+        set_attr(
+            self.root, "data-filter", "unanswered" if by_id("filter-unanswered").checked else None
+        )
 
     def ask(self, *args):
         args[0].preventDefault()
@@ -145,7 +150,7 @@ class ForumView:
         user = session.user()
         if problem is None and user is None:
             problem = "Sign in to ask a question."
-        if problem is None and not user["name"]:
+        if problem is None and not user.get("ready"):
             problem = "Still loading your profile; try again in a moment."
         if problem:
             self.form.fail(problem)

@@ -1,5 +1,8 @@
 """The lesson's video with a scrubber that shows where questions were asked."""
 
+from pyscript import window
+from pyscript.ffi import create_proxy
+
 from app.ui.dom import by_id, clock, element, on, set_text
 
 
@@ -33,9 +36,37 @@ class PlayerView:
             self.duration = 0
         if self.duration != self.duration or self.duration == float("inf"):
             self.duration = 0
+        if self.duration and not self._seekable():
+            self._load_whole()
+            return
         self.scrubber.setAttribute("data-ready", "1" if self.duration else "0")
         for qid in self.marks:
             self._draw(qid)
+
+    def _seekable(self):
+        ranges = self.video.seekable
+        return ranges.length > 0 and ranges.end(ranges.length - 1) >= self.duration - 0.5
+
+    def _load_whole(self):
+        """Servers without Range support (the Hosting emulator) leave a video unseekable;
+        a Blob of the whole clip is seekable everywhere. Real hosting never gets here."""
+        if getattr(self, "_blob", False):
+            return
+        self._blob = True
+        keep = []
+
+        def got_blob(*args):
+            position = self.video.currentTime
+            self.video.src = window.URL.createObjectURL(args[0])
+            self.video.currentTime = position
+            keep.clear()
+
+        def got_response(*args):
+            return args[0].blob()
+
+        keep.append(create_proxy(got_response))
+        keep.append(create_proxy(got_blob))
+        window.fetch(self.video.currentSrc).then(keep[0]).then(keep[1])
 
     def _time(self, *args):
         if self.duration:

@@ -199,7 +199,7 @@ class Comments:
         body = field.value
         problem = check_text(body, "A comment", forum.MAX_COMMENT)
         user = session.user()
-        if problem is None and (user is None or not user["name"]):
+        if problem is None and (user is None or not user.get("ready")):
             problem = "Still loading your profile; try again in a moment."
         if problem:
             self.form.fail(problem)

@@ -139,6 +139,7 @@ class QuestionCard:
         self.opened = False
         self.root = element("li", "question")
         self.root.setAttribute("data-key", qid)
+        self.root.setAttribute("data-answers", "0")
         self.vote = VoteBox(ctx, qid, qid, self.report)
         self.root.appendChild(self.vote.root)
         self.details = element("div", "q-wrap", QUESTION_HTML)
@@ -234,7 +235,7 @@ class QuestionCard:
         body = field.value
         problem = check_text(body, "Your answer", forum.MAX_BODY)
         user = session.user()
-        if problem is None and (user is None or not user["name"]):
+        if problem is None and (user is None or not user.get("ready")):
             problem = "Still loading your profile; try again in a moment."
         if problem:
             self.answer_state.fail(problem)

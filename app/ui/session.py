@@ -1,7 +1,8 @@
 """Who is signed in, shared by the page's views (one dict, updated in place).
 
-user: {"uid", "email", "name", "admin"} or None. "name" is the profile's displayName once
-ensure_profile() has answered (posts must carry exactly that name), "" until then.
+user: {"uid", "email", "name", "admin", "ready"} or None. "ready" turns true once
+ensure_profile() has answered and "name" is the profile's displayName (posts must carry
+exactly that name); before that "name" is only for display.
 """
 
 state = {"user": None}

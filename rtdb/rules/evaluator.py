@@ -149,6 +149,8 @@ def _arith(op: str) -> Callable[[Any, Any], Any]:
 
         def add(a: Any, b: Any) -> Any:
             ta, tb = type(a), type(b)
+            if ta is str and tb is str:
+                return a + b  # the common case: building a path for child()
             if ta is str or tb is str:
                 if not (ta is str or ta is int or ta is float) or not (
                     tb is str or tb is int or tb is float

@@ -57,6 +57,8 @@ class LongPoll:
         self.next_segment = 0
         self.last_seen = time.monotonic()
         self.upgraded = False
+        self.secondary: Any = None  # the upgrade socket's deliver, once it connected
+        self.ws_buffer: list[str] = []
         self.closing = False
         self.finished = False
         self.reaper: asyncio.Task[None] | None = None
@@ -110,12 +112,19 @@ class LongPoll:
             self._message(text)
 
     def _message(self, text: str) -> None:
-        if not self.upgraded:
+        if not self.upgraded and self.secondary is not None:
             with contextlib.suppress(ValueError):
-                msg = json.loads(text)
-                if msg == END_TRANSMISSION:  # the client now sends on the WebSocket
+                if json.loads(text) == END_TRANSMISSION:  # the client now sends on the socket
+                    self._switch()
                     return
         self.session.receive(text)
+
+    def from_secondary(self, text: str) -> None:
+        """A data message that came on the secondary socket: it follows every poll's."""
+        if self.upgraded:
+            self.session.receive(text)
+        else:
+            self.ws_buffer.append(text)
 
     async def poll(self) -> str:
         """Answer one poll: at once if messages wait, else when some arrive (or in 20 s)."""
@@ -148,14 +157,15 @@ class LongPoll:
             + self.script([hello])
         )
 
-    def switch_to(self, deliver: Any) -> None:
-        """The upgrade: what follows goes through ``deliver``; the poll ends with ``n``."""
-        if self.upgraded:
-            return
+    def _switch(self) -> None:
+        """The upgrade, once the client's ``n`` ended its polls: ``n`` back, then the socket."""
         self.upgraded = True
         self.outbox.put(END_TRANSMISSION)
-        self.session.deliver = deliver
+        self.session.deliver = self.secondary
         registry(self.state).by_session.pop(self.session.id, None)  # late polls still find it
+        buffered, self.ws_buffer = self.ws_buffer, []
+        for text in buffered:
+            self.session.receive(text)
 
     async def close(self) -> None:
         """The page left (``disconn``, or no polls): end the session and its onDisconnects."""

@@ -72,27 +72,40 @@ async def _serve(ws: web.WebSocketResponse, session: Session, state: Any, outbox
 async def _serve_secondary(
     ws: web.WebSocketResponse, lp: longpoll.LongPoll, outbox: Outbox
 ) -> None:
-    """Answer pings until the client acks the switch, then carry the session here."""
+    """Answer pings until the upgrade; the long-poll's ``n`` moves the session here.
+
+    Data the client sends here before its polls have ended waits for them (order).
+    """
+    lp.secondary = outbox.put
     outbox.put(SWITCH_ACK)
-    async for msg in ws:
-        if msg.type != WSMsgType.TEXT:
-            if msg.type in (WSMsgType.ERROR, WSMsgType.CLOSE):
+    try:
+        async for msg in ws:
+            if msg.type == WSMsgType.TEXT:
+                text = msg.data
+            elif msg.type == WSMsgType.BINARY:
+                text = msg.data.decode("utf-8", "replace")
+            else:
                 break
-            continue
-        try:
-            control = json.loads(msg.data)
-        except ValueError:
-            control = None
-        if not isinstance(control, dict):
-            continue  # keepalive "0" (no data is sent here before the switch)
-        inner = control.get("d")
-        kind = inner.get("t") if isinstance(inner, dict) else None
-        if control.get("t") == "c" and kind == "p":
-            outbox.put(PONG)
-            continue
-        lp.switch_to(outbox.put)
-        if not (control.get("t") == "c" and kind == "a"):
-            lp.session.receive(msg.data)
-        await _serve(ws, lp.session, lp.state, outbox)
-        return
-    await outbox.close(flush=False)
+            if lp.upgraded:
+                lp.session.receive(text)
+                continue
+            try:
+                message = json.loads(text)
+            except ValueError:
+                message = None
+            if isinstance(message, dict) and message.get("t") == "c":
+                inner = message.get("d")
+                if isinstance(inner, dict) and inner.get("t") == "p":
+                    outbox.put(PONG)
+                continue  # the client's switch ack "a", or other control
+            if isinstance(message, dict):
+                lp.from_secondary(text)
+    finally:
+        if lp.upgraded:
+            lp.state.sessions.discard(lp.session)
+            lp.session.close()
+        else:
+            lp.secondary = None
+        await outbox.close(flush=False)
+        with contextlib.suppress(Exception):
+            await ws.close()

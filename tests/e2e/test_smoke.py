@@ -95,6 +95,7 @@ def test_catalog_binding_follows_database(
     card = page.locator('#catalog [data-key="serverless-101"]')
     expect(card).to_have_attribute("data-live", "1", timeout=15_000)
     courses = admin_db.child("courses")
+    before = courses.get()
     try:
         courses.child("serverless-101/title").set("Serverless Foundations, 2nd ed.")
         expect(card.locator("h3")).to_have_text("Serverless Foundations, 2nd ed.")
@@ -105,9 +106,7 @@ def test_catalog_binding_follows_database(
         courses.child("zz-new").delete()
         expect(new_card).to_have_count(0)
     finally:
-        from tools.site import load_courses
-
-        courses.set(load_courses())
+        courses.set(before)
     assert guarded == [], f"requests left loopback: {guarded}"
 
 

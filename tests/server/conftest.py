@@ -94,3 +94,6 @@ def ns() -> str:
 @pytest.fixture(autouse=True, scope="session")
 def _no_proxy() -> None:
     os.environ["NO_PROXY"] = "127.0.0.1,localhost"
+
+
+from jsclient import js  # noqa: E402, F401  (real JS SDK clients: tests/server/jsclient.py)

@@ -13,7 +13,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from jsclient import JsFactory, js  # noqa: F401
+from jsclient import JsFactory
 
 MAX_FRAME = 16384
 

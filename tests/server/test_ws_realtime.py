@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import RtdbServer, start_server, stop_server
-from jsclient import JsError, JsFactory, js, js_fixture  # noqa: F401
+from jsclient import JsError, JsFactory, js_fixture
 
 
 def put_rules(server: RtdbServer, ns: str, rules: dict) -> None:

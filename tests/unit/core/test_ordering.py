@@ -11,7 +11,14 @@ def by_name(keys: list[str]) -> list[str]:
 
 def test_integer_keys_first_numerically_shorter_first_on_ties() -> None:
     assert by_name(["b", "10", "9", "a", "-1", "007", "07", "7"]) == [
-        "-1", "7", "07", "007", "9", "10", "a", "b",
+        "-1",
+        "7",
+        "07",
+        "007",
+        "9",
+        "10",
+        "a",
+        "b",
     ]
 
 
