@@ -1,4 +1,26 @@
-# Entry script PyScript runs on every page; the app package arrives via pyscript.json "files".
-from app.main import start
+# Entry script PyScript runs on every page; the build inlines it into each page (no fetch).
+# app/ arrives as one JSON file, app-bundle.json (see tools/site.py), which this unpacks
+# into MicroPython's in-memory file system before importing the app from it.
+import json
+import os
+
+
+def _unpack(bundle="app-bundle.json"):
+    with open(bundle) as fh:
+        files = json.load(fh)
+    for path in files:
+        parts = path.split("/")
+        for i in range(1, len(parts)):
+            try:
+                os.mkdir("/".join(parts[:i]))
+            except OSError:
+                pass  # exists already
+        with open(path, "w") as fh:
+            fh.write(files[path])
+
+
+_unpack()
+
+from app.main import start  # noqa: E402 - importable only once unpacked
 
 start()

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "server")]  # as pyproject's pytest pythonpath
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tools.site import DEMO_PASSWORD, build  # noqa: E402

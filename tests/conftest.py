@@ -6,7 +6,9 @@ with flags that keep it off Google's hosts.
 
 from __future__ import annotations
 
+import os
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +17,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from rtdb_process import RtdbServer, start_server, stop_server  # noqa: E402 - tests/server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -68,3 +72,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Run browser tests last: Playwright's sync API keeps an asyncio loop running on the main
     thread for the rest of the session, which breaks later tests that call asyncio.run()."""
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
+@pytest.fixture(scope="session")
+def rtdb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RtdbServer]:
+    """One real local database server (durable, like `build.py db`) for the whole session."""
+    os.environ["NO_PROXY"] = "127.0.0.1,localhost"
+    server = start_server(tmp_path_factory.mktemp("rtdb-data"))
+    yield server
+    stop_server(server)
+
+
+@pytest.fixture
+def ns() -> str:
+    """A fresh namespace for one test: its own data and rules, invisible to other tests."""
+    return f"test-{uuid.uuid4().hex[:12]}"

@@ -18,6 +18,9 @@ class PlayerView:
         on(self.video, "loadedmetadata", self._metadata)
         on(self.video, "timeupdate", self._time)
         on(self.scrubber, "click", self._scrub)
+        # The page ships preload="none" so the clip does not hold one of the browser's six
+        # connections while the interpreter and app/ load; its metadata is wanted now.
+        self.video.preload = "metadata"
         if self.video.readyState >= 1:
             self._metadata()
 

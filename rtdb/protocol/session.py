@@ -32,6 +32,18 @@ def _query_id(q: dict[str, Any] | None) -> str:
     return json.dumps(q, sort_keys=True, separators=(",", ":")) if q else "default"
 
 
+MAX_WRITE_BYTES = 16 * 1024 * 1024  # Firebase's limit for one write over the realtime protocol
+WRITE_TOO_BIG = "Data to write exceeds the maximum size that can be modified with a single request."
+_WRITE_ACTIONS = frozenset({"p", "m", "o", "om"})
+
+
+def _utf8_len_over(text: str, limit: int) -> bool:
+    """Whether ``text`` encodes to more than ``limit`` UTF-8 bytes (cheap for short text)."""
+    if len(text) * 4 <= limit:
+        return False
+    return len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit
+
+
 class Session:
     """A v5 session on one namespace; ``deliver`` sends one message to the client."""
 
@@ -88,6 +100,9 @@ class Session:
         if layer == "c" and isinstance(body, dict):
             self._control(body)
         elif layer == "d" and isinstance(body, dict):
+            if body.get("a") in _WRITE_ACTIONS and _utf8_len_over(text, MAX_WRITE_BYTES):
+                self._respond(body.get("r"), "write_too_big", WRITE_TOO_BIG)
+                return
             self._request(body)
 
     def _control(self, body: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ journal has made durable everything those messages may reveal, so no client ever
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -70,7 +71,5 @@ class Outbox:
         if self.task is not None:
             if not flush:
                 self.task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError, ConnectionError, RuntimeError):
                 await self.task
-            except (asyncio.CancelledError, ConnectionError, RuntimeError):
-                pass

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, RtdbServer, free_port, start_server, stop_server
+from rtdb_process import ROOT, RtdbServer, free_port, start_server, stop_server
 
 OWNER = "access_token=owner"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, RtdbServer, start_server, stop_server
+from rtdb_process import ROOT, RtdbServer, start_server, stop_server
 
 DOC = {
     "courses": {

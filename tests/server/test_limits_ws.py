@@ -154,13 +154,7 @@ def test_garbage_frames_do_not_kill_the_connection(rtdb_server, ns):
     "size_mb",
     [
         10.5,
-        pytest.param(
-            17,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the WS session does not yet refuse writes over 16 MB (protocol owner)",
-            ),
-        ),
+        17,
     ],
 )
 def test_oversized_writes(rtdb_server, ns, size_mb):

@@ -15,8 +15,8 @@ from urllib.parse import parse_qsl
 
 import pytest
 from aiohttp import web
-from conftest import ROOT, RtdbServer, free_port
 from jsclient import JsFactory
+from rtdb_process import ROOT, RtdbServer, free_port
 
 from rtdb.transports.longpoll import decode_segment
 
