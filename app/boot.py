@@ -4,6 +4,10 @@
 import json
 import os
 
+from pyscript import window
+
+window.performance.mark("nimbus:boot")  # the interpreter is up and runs our first line
+
 
 def _unpack(bundle="app-bundle.json"):
     with open(bundle) as fh:

@@ -38,12 +38,13 @@ PHASES_JS = """() => {
   const nav = performance.getEntriesByType('navigation')[0];
   const mark = n => (performance.getEntriesByName('nimbus:' + n)[0] || {}).startTime;
   const res = performance.getEntriesByType('resource');
-  const app = res.filter(r => r.name.includes('/app/'));
+  const app = res.filter(r => r.name.includes('/app-bundle.json'));
   const end = list => Math.max(0, ...list.map(r => r.responseEnd));
   const by = s => res.filter(r => r.name.includes(s));
   return {
     html: nav.responseEnd, dcl: nav.domContentLoadedEventEnd,
-    mainStart: mark('main-start'), pyReady: mark('py-ready'), forumLive: mark('forum-live'),
+    boot: mark('boot'), mainStart: mark('main-start'), pyReady: mark('py-ready'),
+    forumLive: mark('forum-live'),
     appFiles: app.length, appFilesDone: end(app),
     interpreterDone: end(by('micropython.wasm')), sdkDone: end(by('/vendor/firebase/')),
     requests: res.length,
@@ -119,10 +120,12 @@ def bench_tti(browser, url: str, runs: int) -> None:
     row("  html received", ms(med("html")))
     row("  interpreter (micropython.wasm) fetched", ms(med("interpreterDone")))
     row("  Firebase SDK modules fetched", ms(med("sdkDone")))
-    row("  app/ files fetched", ms(med("appFilesDone")), f"({phases[0]['appFiles']} files)")
-    row("  Python main() started", ms(med("mainStart")))
+    row("  app-bundle.json fetched", ms(med("appFilesDone")), f"({phases[0]['appFiles']} file)")
+    row("  interpreter up, boot.py's first line", ms(med("boot")))
+    row("  app unpacked + imported, main() started", ms(med("mainStart")))
     row("  views mounted (py-ready)", ms(med("pyReady")))
     row("  requests per load", f"{phases[0]['requests']}")
+    row("  forum bound (auth restore, DB connect, first snapshot)", ms(med("forumLive")))
 
 
 def bench_latency(browser, url: str, posts: int) -> None:

@@ -59,9 +59,12 @@ def test_pyscript_config_is_local_and_ships_the_app(dist: Path) -> None:
     assert (dist / interpreter.lstrip("/")).exists()
     for url in config["js_modules"]["main"]:
         assert (dist / url.lstrip("/")).exists(), url
-    shipped = set(config["files"].values())
+    assert config["files"] == {"/app-bundle.json": "./app-bundle.json"}
+    bundle = json.loads((dist / "app-bundle.json").read_text())
     for py in (ROOT / "app").rglob("*.py"):
-        assert f"./{py.relative_to(ROOT).as_posix()}" in shipped
+        rel = py.relative_to(ROOT).as_posix()
+        if rel != "app/boot.py":  # inlined into every page
+            assert bundle[rel] == py.read_text()
 
 
 def test_local_web_config_points_at_the_emulators(dist: Path) -> None:
