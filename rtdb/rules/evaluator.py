@@ -17,27 +17,63 @@ from .snapshot import Snapshot
 
 
 class Ctx:
-    """The variables of one evaluation."""
+    """The variables of one evaluation, kept as raw tree nodes (one Ctx per request).
 
-    __slots__ = ("auth", "data", "new_data", "now", "query", "root", "wild")
+    Why nodes and not snapshots: generated rules read ``data``/``newData``/``root`` as the
+    nodes ``dn``/``nn``/``before`` and reach ancestors by walking down from ``before`` or
+    ``after`` along the rule's own (static) location with the wildcards bound in ``wild``,
+    so a write builds no Snapshot objects and the walks keep no per-level state. The
+    ``root``/``data``/``new_data`` properties build real snapshots for the closure
+    fallback and for the rare rule that needs one (``(c ? data : newData).val()``); such a
+    rule sets ``path`` first. ``rmemo`` caches ``root.child(<computed string>)`` lookups
+    for one request: the trees are immutable, so an answer cannot change while it runs.
+    """
+
+    __slots__ = (
+        "after",
+        "auth",
+        "before",
+        "dn",
+        "nn",
+        "now",
+        "path",
+        "query",
+        "rmemo",
+        "uid",
+        "uidk",
+        "wild",
+    )  # fmt: skip
 
     def __init__(
-        self,
-        auth: Any,
-        now: int,
-        root: Snapshot,
-        data: Snapshot | None = None,
-        new_data: Snapshot | None = None,
-        query: Any = None,
-        wild: dict[str, str] | None = None,
+        self, auth: Any, now: int, before: Any, after: Any = None, query: Any = None
     ) -> None:
         self.auth = auth
         self.now = now
-        self.root = root
-        self.data = data
-        self.new_data = new_data
+        self.before = before  # the root before the write (``root``)
+        self.after = after  # the root after it (``newData``'s tree)
         self.query = query
-        self.wild = wild or {}
+        self.wild: dict[str, str] = {}
+        self.dn = before  # data's node
+        self.nn = after  # newData's node
+        self.path: tuple[str, ...] = ()  # set by rules that build Snapshot objects
+        self.rmemo: dict[Any, Any] | None = None  # created on first use
+        uid = auth.get("uid") if type(auth) is dict else get_member(auth, "uid")
+        self.uid = uid  # ``auth.uid``, read by most rules
+        # auth.uid as one path key (``'a/' + auth.uid``), or None if it is not a plain key
+        plain = type(uid) is str and uid and "/" not in uid and uid not in (".priority", ".value")
+        self.uidk = uid if plain else None
+
+    @property
+    def root(self) -> Snapshot:
+        return Snapshot(self.before, (), self.before)
+
+    @property
+    def data(self) -> Snapshot:
+        return Snapshot(self.before, self.path, self.dn)
+
+    @property
+    def new_data(self) -> Snapshot:
+        return Snapshot(self.after, self.path, self.nn)
 
 
 Fn = Callable[[Ctx], Any]
@@ -432,49 +468,35 @@ def _binary(node: Binary) -> Fn:
     return lambda c: fn(left(c), right(c))
 
 
-def variables_used(node: Node) -> set[str]:
-    """The identifiers an expression reads (so the walk builds only the snapshots it needs)."""
-    seen: set[str] = set()
-    stack: list[Any] = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, Ident):
-            seen.add(n.name)
-        elif isinstance(n, Node):
-            stack.extend(v for v in vars(n).values() if isinstance(v, (Node, list)))
-        elif isinstance(n, list):
-            stack.extend(n)
-    return seen
-
-
-def compile_rule(node: Node) -> Callable[[Ctx], bool]:
+def compile_rule(node: Node, where: tuple[str, ...] = ()) -> Callable[[Ctx], bool]:
     """The rule as a predicate: true only if it evaluates to true without a runtime error.
 
-    The predicate carries ``uses_data``/``uses_new_data`` so callers can skip building the
-    ``data``/``newData`` snapshots a rule never reads (most ``.validate`` rules read only
-    ``newData``).
+    ``where`` is the rule's location in the rules tree (keys and ``$wildcards``): data's
+    path, and so every ancestor's, follows from it and the wildcards bound at run time.
+    Generated code when Python can compile it; the closures otherwise (nesting too deep).
+    ``constant`` is the rule's value when it is a bare ``true``/``false``, else None.
     """
-    from .codegen import compile_predicate
+    from . import codegen
 
-    used = variables_used(node)
+    node.where = where  # type: ignore[attr-defined]  # read by the code generator
     try:
-        rule = compile_predicate(node)
+        rule = codegen.compile_predicate(node)
     except (SyntaxError, RecursionError, MemoryError, ValueError):
-        rule = _closure_predicate(compile_node(node))  # too deep for Python's compiler
-    rule.uses_data = "data" in used  # type: ignore[attr-defined]
-    rule.uses_new_data = "newData" in used  # type: ignore[attr-defined]
+        rule = _closure_predicate(compile_node(node), where)  # too deep for Python
+    rule.ast = node  # type: ignore[attr-defined]  # for inlining into a node's validate walk
     constant = isinstance(node, Literal) and type(node.value) is bool
     rule.constant = node.value if constant else None  # type: ignore[attr-defined, union-attr]
     return rule
 
 
-def _closure_predicate(fn: Fn) -> Callable[[Ctx], bool]:
+def _closure_predicate(fn: Fn, where: tuple[str, ...]) -> Callable[[Ctx], bool]:
     def rule(c: Ctx) -> bool:
+        c.path = tuple(c.wild[k] if k[0] == "$" else k for k in where)
         try:
             return fn(c) is True
         except EvalError:
             return False
-        except (TypeError, AttributeError, KeyError, ValueError, RecursionError):
+        except (TypeError, AttributeError, KeyError, ValueError, IndexError, RecursionError):
             return False  # anything unexpected denies rather than grants
 
     return rule

@@ -11,11 +11,11 @@ from rtdb.core.tree import PRIORITY, VALUE, Node, Path, child
 
 from . import _json
 from .checker import check_rule
+from .codegen import compile_below
 from .errors import ExprError, RulesError
 from .evaluator import Ctx, compile_rule
 from .parser import parse_expression
 from .query_vars import QueryVars
-from .snapshot import Snapshot
 
 Rule = Callable[[Ctx], bool]
 _RULE_KINDS = (".read", ".write", ".validate")
@@ -24,7 +24,6 @@ _BAD_KEY_CHARS = re.compile(r"[./#$\[\]\x00-\x1f\x7f]")
 
 def _const(value: bool) -> Rule:
     rule = (lambda c: True) if value else (lambda c: False)
-    rule.uses_data = rule.uses_new_data = False  # type: ignore[attr-defined]
     rule.constant = value  # type: ignore[attr-defined]
     return rule
 
@@ -33,11 +32,14 @@ class RuleNode:
     """One location in the rules tree. ``wild_name`` is the ``$var`` of ``wild``."""
 
     __slots__ = (
+        "active",
+        "below",
         "index_on",
         "named",
         "read",
         "validate",
         "validates_below",
+        "validates_kids",
         "validating",
         "wild",
         "wild_name",
@@ -54,6 +56,9 @@ class RuleNode:
         self.wild_name: str | None = None
         self.validates_below = False  # this node or a descendant has .validate
         self.validating: tuple[tuple[str, RuleNode], ...] = ()  # named kids that validate
+        self.validates_kids = False  # some child (named or wild) has .validate at/below it
+        self.below: Callable[[Ctx, Node, Node], bool] | None = None  # the validate walk
+        self.active = False  # has a .write or .validate
 
     def step(self, key: str, wild: dict[str, str]) -> tuple[RuleNode | None, dict[str, str]]:
         """The rules for child ``key``: a named child wins over the wildcard."""
@@ -124,6 +129,12 @@ class _Compiler:
             or (out.wild is not None and out.wild.validates_below)
         )
         out.validating = tuple((k, c) for k, c in out.named.items() if c.validates_below)
+        out.validates_kids = bool(out.validating) or (
+            out.wild is not None and out.wild.validates_below
+        )
+        out.active = out.write is not None or out.validate is not None
+        if out.validates_kids:
+            out.below = _below(out, jpath[1:])
         return out
 
     def rule(
@@ -142,13 +153,21 @@ class _Compiler:
             raise self.error(jpath, exc.message, exc.pos) from None
         except RecursionError:
             raise self.error(jpath, "Expression is nested too deeply.") from None
-        return compile_rule(ast)
+        return compile_rule(ast, jpath[1:-1])
 
     def index_on(self, value: Any, jpath: tuple[str, ...]) -> tuple[str, ...]:
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise self.error(jpath, ".indexOn must be a string or an array of strings.")
         return tuple(items)
+
+
+def _below(rnode: RuleNode, where: tuple[str, ...]) -> Callable[[Ctx, Node, Node], bool]:
+    """``rnode``'s validate walk: generated code, or the generic walk if that fails."""
+    try:
+        return compile_below(rnode, where)
+    except (SyntaxError, RecursionError, MemoryError, ValueError, AttributeError):
+        return lambda c, before, after: _validate_below(rnode, c, before, after)
 
 
 def _json_type(v: Any) -> str:
@@ -179,25 +198,26 @@ class Ruleset:
         self, path: Path, auth: Any, root: Node, now: int, query: QuerySpec | None = None
     ) -> bool:
         """True iff some ``.read`` on root..path is true (cascade; rules are not filters)."""
-        rnode: RuleNode | None = self._root
-        wild: dict[str, str] = {}
+        rnode = self._root
+        c = Ctx(auth, now, root, root, QueryVars(query))
         node = root
-        root_snap = Snapshot(root, (), root)
-        ctx = Ctx(auth, now, root_snap, query=QueryVars(query))
         depth = 0
         while True:
-            assert rnode is not None
-            if rnode.read is not None:
-                ctx.data = Snapshot(root, path[:depth], node)
-                ctx.wild = wild
-                if rnode.read(ctx):
+            read = rnode.read
+            if read is not None:
+                c.dn = c.nn = node
+                if read(c):
                     return True
             if depth == len(path):
                 return False
             key = path[depth]
-            rnode, wild = rnode.step(key, wild)
-            if rnode is None:
-                return False
+            sub = rnode.named.get(key)
+            if sub is None:
+                sub = rnode.wild
+                if sub is None:
+                    return False
+                c.wild[rnode.wild_name] = key  # type: ignore[index]
+            rnode = sub
             node = child(node, key) if node is not None else None
             depth += 1
 
@@ -215,42 +235,54 @@ class Ruleset:
 
         ``root_after`` must already contain all of ``writes`` (multi-path updates are
         checked against the combined result, and denied as a whole if any part fails).
+        One Ctx serves every path (and ``auth.uid`` is read once for all of them).
         """
-        ctx = Ctx(auth, now, Snapshot(root_before, (), root_before))
-        return all(self._write_one(tuple(path), ctx, root_before, root_after) for path in writes)
+        c = Ctx(auth, now, root_before, root_after)
+        for path in writes:  # noqa: SIM110 - a plain loop: no generator per write
+            if not self._write_one(tuple(path), c):
+                return False
+        return True
 
-    def _write_one(self, path: Path, ctx: Ctx, before_root: Node, after_root: Node) -> bool:
-        if path and path[-1] == ".priority":
+    def _write_one(self, path: Path, c: Ctx) -> bool:
+        """The ``.write`` cascade down to ``path``, ``.validate`` on it, then below it.
+
+        The Ctx is touched only where a rule runs (``active``) or a wildcard binds.
+        """
+        if path and path[-1] == PRIORITY:
             path = path[:-1]  # a priority write is a write of the node that holds it
-        rnode: RuleNode | None = self._root
-        wild: dict[str, str] = {}
-        before, after = before_root, after_root
+        rnode = self._root
+        before, after = c.before, c.after
         permitted = False
-        depth = 0
-        while True:
-            assert rnode is not None
-            if not permitted and rnode.write is not None:
-                _bind(ctx, rnode.write, before_root, after_root, path[:depth], before, after, wild)
-                permitted = rnode.write(ctx)
-            validate = rnode.validate
-            if after is not None and validate is not None:
-                _bind(ctx, validate, before_root, after_root, path[:depth], before, after, wild)
-                if not validate(ctx):
+        if rnode.active:
+            permitted, valid = _rules_here(rnode, c, before, after, permitted)
+            if not valid:
+                return False
+        for key in path:
+            sub = rnode.named.get(key)
+            if sub is None:
+                sub = rnode.wild
+                if sub is None:
+                    return permitted  # no rules below: nothing more to grant or validate
+                c.wild[rnode.wild_name] = key  # type: ignore[index]
+            rnode = sub
+            if key == PRIORITY:  # only valid as a last key (cut above): never a child
+                before = after = None
+            else:
+                before = before.get(key) if type(before) is dict and VALUE not in before else None
+                after = after.get(key) if type(after) is dict and VALUE not in after else None
+            if sub.active:  # (inline: this is the hot loop)
+                c.dn, c.nn = before, after
+                write = sub.write
+                if write is not None and not permitted:
+                    permitted = write(c)
+                validate = sub.validate
+                if validate is not None and after is not None and not validate(c):
                     return False
-            if depth == len(path):
-                break
-            key = path[depth]
-            rnode, wild = rnode.step(key, wild)
-            if rnode is None:
-                return permitted  # no rules below: nothing more to grant or validate
-            before = child(before, key) if before is not None else None
-            after = child(after, key) if after is not None else None
-            depth += 1
         if not permitted:
             return False
-        if after is None or not rnode.validates_below:
+        if after is None or rnode.below is None:
             return True
-        return _validate_below(rnode, path, before, after, wild, ctx, before_root, after_root)
+        return rnode.below(c, before, after)
 
     # --- indexes --------------------------------------------------------------------------
 
@@ -267,38 +299,23 @@ class Ruleset:
         return rnode.index_on
 
 
-def _bind(
-    ctx: Ctx,
-    rule: Rule,
-    before_root: Node,
-    after_root: Node,
-    path: Path,
-    before: Node,
-    after: Node,
-    wild: dict[str, str],
-) -> None:
-    """Point ``ctx`` at one location, building only the snapshots ``rule`` reads."""
-    if rule.uses_data:  # type: ignore[attr-defined]
-        ctx.data = Snapshot(before_root, path, before)
-    if rule.uses_new_data:  # type: ignore[attr-defined]
-        ctx.new_data = Snapshot(after_root, path, after)
-    ctx.wild = wild
+def _rules_here(
+    rnode: RuleNode, c: Ctx, before: Node, after: Node, permitted: bool
+) -> tuple[bool, bool]:
+    """(permitted, valid) after this node's ``.write`` (unless granted above) and ``.validate``."""
+    c.dn, c.nn = before, after
+    write = rnode.write
+    if write is not None and not permitted:
+        permitted = write(c)
+    validate = rnode.validate
+    return permitted, validate is None or after is None or validate(c)
 
 
-def _validate_below(
-    rnode: RuleNode,
-    path: Path,
-    before: Node,
-    after: Node,
-    wild: dict[str, str],
-    ctx: Ctx,
-    before_root: Node,
-    after_root: Node,
-) -> bool:
+def _validate_below(rnode: RuleNode, c: Ctx, before: Node, after: Node) -> bool:
     """Run every ``.validate`` under ``rnode`` on the new data (never where it is null).
 
-    Walks the rules tree alongside the data: only rules nodes that have a ``.validate`` at
-    or below them (``validates_below``) are visited. ``after`` is an existing object node.
+    The generic walk, for a node whose generated ``below`` Python could not compile: only
+    rules nodes with a ``.validate`` at or below them (``validates_below``) are visited.
     """
     if type(after) is not dict or VALUE in after:
         return True  # a leaf has no children to validate
@@ -306,59 +323,35 @@ def _validate_below(
     wild_node = rnode.wild
     if wild_node is None:
         for key, sub in rnode.validating:
-            new_child = after.get(key)
-            if new_child is not None and not _validate_child(
-                sub, key, path, old, new_child, wild, ctx, before_root, after_root
-            ):
+            new = after.get(key)
+            if new is not None and not _validate_child(c, sub, key, old, new):
                 return False
         return True
-    named, wild_name = rnode.named, rnode.wild_name
+    named, wild_name, wild = rnode.named, rnode.wild_name, c.wild
     wild_validates = wild_node.validates_below
-    for key, new_child in after.items():
-        if key == PRIORITY:
-            continue
+    for key, new in after.items():
         sub = named.get(key)
-        if sub is not None:
-            if sub.validates_below and not _validate_child(
-                sub, key, path, old, new_child, wild, ctx, before_root, after_root
-            ):
-                return False
-        elif wild_validates:
-            sub_wild = {**wild, wild_name: key}  # type: ignore[dict-item]
-            if not _validate_child(
-                wild_node, key, path, old, new_child, sub_wild, ctx, before_root, after_root
-            ):
-                return False
+        if sub is None:
+            if not wild_validates or key == PRIORITY:
+                continue
+            wild[wild_name] = key  # type: ignore[index]
+            sub = wild_node
+        elif not sub.validates_below:
+            continue
+        if not _validate_child(c, sub, key, old, new):
+            return False
     return True
 
 
-def _validate_child(
-    sub: RuleNode,
-    key: str,
-    path: Path,
-    old: Node,
-    new_child: Node,
-    wild: dict[str, str],
-    ctx: Ctx,
-    before_root: Node,
-    after_root: Node,
-) -> bool:
-    old_child = old.get(key) if old is not None else None
-    sub_path = (*path, key)
+def _validate_child(c: Ctx, sub: RuleNode, key: str, old: Node, new: Node) -> bool:
+    prev = old.get(key) if old is not None else None
     validate = sub.validate
     if validate is not None:
-        if validate.uses_data:  # type: ignore[attr-defined]
-            ctx.data = Snapshot(before_root, sub_path, old_child)
-        if validate.uses_new_data:  # type: ignore[attr-defined]
-            ctx.new_data = Snapshot(after_root, sub_path, new_child)
-        ctx.wild = wild
-        if not validate(ctx):
+        c.dn = prev
+        c.nn = new
+        if not validate(c):
             return False
-    if sub.validating or sub.wild is not None:
-        return _validate_below(
-            sub, sub_path, old_child, new_child, wild, ctx, before_root, after_root
-        )
-    return True
+    return sub.below is None or sub.below(c, prev, new)
 
 
 def compile_rules(text: str) -> Ruleset:
