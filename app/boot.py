@@ -12,13 +12,18 @@ window.performance.mark("nimbus:boot")  # the interpreter is up and runs our fir
 def _unpack(bundle="app-bundle.json"):
     with open(bundle) as fh:
         files = json.load(fh)
+    # Each directory once: a failed mkdir costs a JS exception in the interpreter's FS.
+    dirs = set()
     for path in files:
         parts = path.split("/")
         for i in range(1, len(parts)):
-            try:
-                os.mkdir("/".join(parts[:i]))
-            except OSError:
-                pass  # exists already
+            dirs.add("/".join(parts[:i]))
+    for path in sorted(dirs):
+        try:
+            os.mkdir(path)
+        except OSError:
+            pass  # exists already
+    for path in files:
         with open(path, "w") as fh:
             fh.write(files[path])
 

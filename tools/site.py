@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,6 +170,8 @@ def _vendor(out: Path, result: BuildResult) -> None:
 
 
 APP_BUNDLE = "app-bundle.json"
+# The service layer's JS half: starts the SDK while the interpreter loads (see the file).
+PREFETCH_JS = "/app/services/prefetch.js"
 
 
 def _app_bundle(app_files: list[Path]) -> bytes:
@@ -180,19 +183,52 @@ def _app_bundle(app_files: list[Path]) -> bytes:
     files = {
         f"app/{p.as_posix()}": (ROOT / "app" / p).read_text()
         for p in app_files
-        if p.as_posix() != "boot.py"
+        if p.suffix == ".py" and p.as_posix() != "boot.py"
     }
     return json.dumps(files, sort_keys=True, ensure_ascii=False).encode()
+
+
+def pyscript_plugins() -> list[str]:
+    """Names of PyScript's bundled plugins (editor, terminal, py-game, ...), from its source.
+
+    PyScript imports every plugin before it starts the interpreter unless the config says
+    `"plugins": ["!name"]`; Nimbus uses none of them.
+    """
+    text = (NODE_MODULES / "@pyscript/core/src/plugins.js").read_text()
+    keys = re.findall(r'^\s*(?:\["([\w-]+)"\]|([\w-]+)):\s*\(\)\s*=>', text, re.M)
+    return [quoted or bare for quoted, bare in keys]
+
+
+def pyscript_start_chunks() -> list[str]:
+    """The hashed chunks PyScript needs before its interpreter starts, in load order.
+
+    Its 260-byte core.js only re-exports the real core chunk, and even with every plugin
+    off, the core imports the error plugin's chunk (to silence it) before it starts the
+    interpreter. Unhinted, each is one more serial request.
+    """
+    dist = NODE_MODULES / "@pyscript/core/dist"
+    core = re.search(r'from\s*"\./(core-[\w-]+\.js)"', (dist / "core.js").read_text())
+    if core is None:
+        raise SystemExit("cannot find PyScript's core chunk in @pyscript/core/dist/core.js")
+    error = re.search(r'import\("\./(error-[\w-]+\.js)"\)', (dist / core.group(1)).read_text())
+    if error is None:
+        raise SystemExit(f"cannot find the error plugin's chunk in {core.group(1)}")
+    return [core.group(1), error.group(1)]
 
 
 def _pyscript_config(app_files: list[Path]) -> dict:
     paths = vendor_paths()
     return {
         "interpreter": f"{paths['micropython']}/micropython.mjs",
+        "plugins": [f"!{name}" for name in pyscript_plugins()],
         "files": {f"/{APP_BUNDLE}": f"./{APP_BUNDLE}"},
         "js_modules": {
             "main": {
-                f"{paths['firebase']}/firebase-{m}.js": JS_MODULE_NAMES[m] for m in FIREBASE_MODULES
+                **{
+                    f"{paths['firebase']}/firebase-{m}.js": JS_MODULE_NAMES[m]
+                    for m in FIREBASE_MODULES
+                },
+                PREFETCH_JS: "nimbus_prefetch",
             }
         },
     }
@@ -211,7 +247,9 @@ def build(
     _vendor(out, result)
 
     app_files = sorted(
-        _sync_tree(ROOT / "app", out / "app", result, out, skip=lambda p: p.suffix != ".py")
+        _sync_tree(
+            ROOT / "app", out / "app", result, out, skip=lambda p: p.suffix not in (".py", ".js")
+        )
     )
     static = ROOT / "static"
     for sub in ("css", "data", "img"):
@@ -231,10 +269,22 @@ def build(
         "web_config_json": json.dumps(config).replace("</", "<\\/"),
         "demo_password": DEMO_PASSWORD,
         "pyscript_config": "/pyscript.json",
+        # prefetch.js imports "firebase/<module>"; these are the files Python's js_modules
+        # import too, so both share one SDK instance.
+        "import_map": json.dumps(
+            {
+                "imports": {
+                    f"firebase/{m}": f"{vendor['firebase']}/firebase-{m}.js"
+                    for m in FIREBASE_MODULES
+                }
+            }
+        ),
         # Fetched in parallel with PyScript instead of after the interpreter asks for them.
         "preload": [
+            *(f"{vendor['pyscript']}/{chunk}" for chunk in pyscript_start_chunks()),
             f"{vendor['micropython']}/micropython.mjs",
             *(f"{vendor['firebase']}/firebase-{m}.js" for m in FIREBASE_MODULES),
+            PREFETCH_JS,  # fetched and compiled early, run only when PyScript imports it
         ],
         # PyScript fetch()es these only once it has read its config and started the
         # interpreter (~0.7 s in); hinted here, they arrive while core.js is still loading.
@@ -243,6 +293,7 @@ def build(
             f"{vendor['micropython']}/micropython.wasm",
             f"/{APP_BUNDLE}",
         ],
+        "pyscript_plugins_off": json.dumps({"plugins": [f"!{n}" for n in pyscript_plugins()]}),
         "boot_py": (ROOT / "app" / "boot.py").read_text(),
     }
     courses = load_courses()

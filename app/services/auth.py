@@ -33,19 +33,11 @@ def _keep(fn):
 
 
 def _auth():
-    if "auth" not in _state:
-        # getAuth: IndexedDB persistence, so a sign-in survives page navigation. (initializeAuth
-        # needs persistence classes, which do not survive the MicroPython->JS round trip.)
-        auth = fa.getAuth(firebase.app())
-        emulator = firebase.emulators().get("auth")
-        if emulator:
-            fa.connectAuthEmulator(auth, emulator, to_js({"disableWarnings": True}))
-        _state["auth"] = auth
-    return _state["auth"]
+    return firebase.auth()
 
 
 def start():
-    """Begin restoring a persisted sign-in now, in parallel with everything else."""
+    """Sign-in restore began in prefetch.js, before the interpreter was up; nothing to do."""
     _auth()
 
 

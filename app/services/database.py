@@ -25,17 +25,11 @@ def increment(delta):
 
 
 def _db():
-    if "db" not in _state:
-        db = fdb.getDatabase(firebase.app())
-        emulator = firebase.emulators().get("database")
-        if emulator:
-            fdb.connectDatabaseEmulator(db, emulator["host"], emulator["port"])
-        _state["db"] = db
-    return _state["db"]
+    return firebase.database()
 
 
 def connect():
-    """Open the database connection early (it does not wait for auth)."""
+    """The connection opened in prefetch.js, before the interpreter was up; nothing to do."""
     _db()
 
 
@@ -135,6 +129,7 @@ def watch_children(
         proxy = create_proxy(lambda *a: loaded())
         sub.proxies.append(proxy)
         sub.unsubscribers.append(fdb.onValue(query, proxy, err, to_js({"onlyOnce": True})))
+    firebase.release_prefetch(path)  # ours is registered: the warm-up listener may go
     return sub
 
 

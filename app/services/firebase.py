@@ -1,10 +1,14 @@
-"""Firebase app + the web config the build baked into the page (#nimbus-config)."""
+"""Firebase app + the web config the build baked into the page (#nimbus-config).
+
+The FirebaseApp, Auth and Database instances are created by this layer's JS half,
+app/services/prefetch.js, which starts them while the interpreter is still loading (and
+points them at the emulators for a local build); auth.py and database.py take them from here.
+"""
 
 import json
 
 from pyscript import document
-from pyscript.ffi import to_js
-from pyscript.js_modules import firebase_app
+from pyscript.js_modules import nimbus_prefetch
 
 _state = {}
 
@@ -22,7 +26,20 @@ def emulators():
 
 
 def app():
-    """The one FirebaseApp, created on first use."""
-    if "app" not in _state:
-        _state["app"] = firebase_app.initializeApp(to_js(config()["firebase"]))
-    return _state["app"]
+    """The one FirebaseApp."""
+    return nimbus_prefetch.app
+
+
+def auth():
+    """The app's Auth instance (restoring a persisted sign-in since prefetch.js ran)."""
+    return nimbus_prefetch.auth
+
+
+def database():
+    """The app's Database instance (connection open since prefetch.js ran)."""
+    return nimbus_prefetch.db
+
+
+def release_prefetch(path):
+    """A listener of ours now covers path: prefetch.js may drop its warm-up listener."""
+    nimbus_prefetch.release(path)

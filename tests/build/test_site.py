@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from tools.site import ROOT, EmulatorPorts, build, load_courses
+from tools.site import (
+    PREFETCH_JS,
+    ROOT,
+    EmulatorPorts,
+    build,
+    load_courses,
+    pyscript_plugins,
+    pyscript_start_chunks,
+)
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +73,49 @@ def test_pyscript_config_is_local_and_ships_the_app(dist: Path) -> None:
         rel = py.relative_to(ROOT).as_posix()
         if rel != "app/boot.py":  # inlined into every page
             assert bundle[rel] == py.read_text()
+    assert all(path.endswith(".py") for path in bundle), "only Python goes into the bundle"
+
+
+def test_pyscript_loads_none_of_its_plugins(dist: Path) -> None:
+    """PyScript imports every plugin (editor, terminal, ...) before the interpreter starts,
+    once per interpreter type, unless each type's config turns it off."""
+    names = pyscript_plugins()
+    assert {"py-editor", "py-terminal", "py-game", "error"} <= set(names)
+    off = [f"!{name}" for name in names]
+    assert json.loads((dist / "pyscript.json").read_text())["plugins"] == off
+    html = (dist / "course" / "serverless-101" / "lesson" / "l01.html").read_text()
+    match = re.search(r'<py-config type="json" hidden>(.*?)</py-config>', html, re.S)
+    assert match, "no <py-config> for the py type"
+    assert json.loads(match.group(1)) == {"plugins": off}
+
+
+def test_start_up_requests_are_hinted_and_exist(dist: Path) -> None:
+    html = (dist / "course" / "serverless-101" / "lesson" / "l01.html").read_text()
+    preloads = re.findall(r'<link rel="modulepreload" href="([^"]+)">', html)
+    for chunk in pyscript_start_chunks():  # core, then the error plugin's (see site.py)
+        assert any(href.endswith("/" + chunk) for href in preloads), (chunk, preloads)
+    for href in preloads:
+        assert (dist / href.lstrip("/")).exists(), href
+
+
+def test_prefetch_module_is_shipped_and_shares_the_sdk(dist: Path) -> None:
+    """prefetch.js (the service layer's JS half) is a js_module; its `firebase/*` imports map
+    to the vendored SDK files that Python's js_modules name, so there is one SDK instance."""
+    config = json.loads((dist / "pyscript.json").read_text())
+    assert config["js_modules"]["main"][PREFETCH_JS] == "nimbus_prefetch"
+    assert (dist / PREFETCH_JS.lstrip("/")).read_text() == (
+        ROOT / PREFETCH_JS.lstrip("/")
+    ).read_text()
+    html = (dist / "course" / "serverless-101" / "lesson" / "l01.html").read_text()
+    head = html[: html.index("</head>")]
+    import_map = re.search(r'<script type="importmap">(.*?)</script>', head, re.S)
+    assert import_map, "no import map"
+    assert head.index('type="importmap"') < head.index("modulepreload"), "map must come first"
+    imports = json.loads(import_map.group(1))["imports"]
+    sdk_modules = {url for url, name in config["js_modules"]["main"].items() if url != PREFETCH_JS}
+    assert set(imports.values()) == sdk_modules
+    for spec in re.findall(r'from "([^"]+)"', (ROOT / PREFETCH_JS.lstrip("/")).read_text()):
+        assert spec in imports, spec
 
 
 def test_local_web_config_points_at_the_emulators(dist: Path) -> None:
