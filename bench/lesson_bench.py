@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "server")]  # as pyproject's pytest pythonpath
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tools.site import DEMO_PASSWORD, build  # noqa: E402
 from tools.stack import Stack, free_ports  # noqa: E402
 

@@ -101,7 +101,7 @@ def bench_serve_and_page(runs: int) -> None:
 def bench_page(url: str, runs: int) -> None:
     from playwright.sync_api import sync_playwright
 
-    from tests.conftest import CHROMIUM, CHROMIUM_ARGS, LEARNER
+    from tools.chromium import CHROMIUM, CHROMIUM_ARGS
     from tools.site import DEMO_PASSWORD
 
     py, first, warm = [], [], []
@@ -114,7 +114,7 @@ def bench_page(url: str, runs: int) -> None:
             page.goto(f"{url}/index.html")
             page.wait_for_selector('#py-status[data-state="ready"]', timeout=30_000)
             py.append(time.monotonic() - t0)
-            page.fill("#signin-email", LEARNER[0])
+            page.fill("#signin-email", "learner@nimbus.test")
             page.fill("#signin-password", DEMO_PASSWORD)
             page.click("#signin-submit")
             page.wait_for_selector('#smoke-message[data-state="live"]', timeout=30_000)

@@ -20,19 +20,7 @@ if str(ROOT) not in sys.path:
 
 from rtdb_process import RtdbServer, start_server, stop_server  # noqa: E402 - tests/server
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # tests run as root
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-default-apps",
-    "--disable-domain-reliability",
-]
-LEARNER = ("learner@nimbus.test", "Lena Learner")
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 
 @pytest.fixture(scope="session")

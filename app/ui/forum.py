@@ -129,6 +129,7 @@ class ForumView:
         if self.root.getAttribute("data-state") in ("pending", "signed-out"):
             self._clear_skeletons()
             self._state("live")
+        self.counts_changed()  # an empty lesson has no child events to count from
 
     def _clear_skeletons(self):
         for node in list(self.list.querySelectorAll("[data-skeleton]")):

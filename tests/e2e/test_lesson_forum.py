@@ -224,3 +224,13 @@ def test_edit_delete_own_and_unanswered_filter(users: dict[str, User], local_sta
     delete.click()
     delete.click()
     expect(question(learner, ask_second)).to_have_count(0, timeout=LIVE)
+
+
+def test_a_lesson_without_questions_says_so(users: dict[str, User], local_stack) -> None:
+    learner = users["learner"].page
+    open_signed_in(
+        learner, lesson_url(local_stack, "thick-front-ends", "l03"), "learner@nimbus.test"
+    )
+    expect(learner.locator("#forum-empty")).to_be_visible(timeout=LIVE)
+    expect(learner.locator("#unanswered-count")).to_have_text("0")
+    expect(learner.locator("#questions [data-skeleton]")).to_have_count(0)

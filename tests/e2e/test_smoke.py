@@ -10,12 +10,15 @@ import uuid
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.conftest import LEARNER
+from tools.seed import DEMO_USERS
 from tools.site import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 PY_READY_TIMEOUT = 30_000
+
+
+LEARNER = ("learner@nimbus.test", DEMO_USERS["learner@nimbus.test"][0])
 
 
 def _host(url: str) -> str:

@@ -19,20 +19,11 @@ from jsclient import JsFactory
 from rtdb_process import ROOT, RtdbServer, free_port
 
 from rtdb.transports.longpoll import decode_segment
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+ARGS = [*CHROMIUM_ARGS, "--headless"]
 
 PAGE = """<!doctype html><html><body>
 <script type="importmap">{"imports":{
