@@ -1,5 +1,6 @@
 """Form plumbing shared by the forum's forms: busy state, errors, drafts kept on failure."""
 
+from app.ui import session
 from app.ui.dom import set_text
 
 
@@ -42,3 +43,27 @@ def check_text(value, label, max_len, required=True):
             + " characters)."
         )
     return None
+
+
+def post_text(event, field, label, max_len, state, send):
+    """Check a new post's text and its author's profile, then send(user, body, done).
+
+    The rules require authorName to equal the saved profile, so posting waits for it; on
+    failure the draft stays in the field, and only done() clears it.
+    """
+    event.preventDefault()
+    body = field.value
+    problem = check_text(body, label, max_len)
+    user = session.user()
+    if problem is None and (user is None or not user.get("ready")):
+        problem = "Still loading your profile; try again in a moment."
+    if problem:
+        state.fail(problem)
+        return
+    state.begin()
+
+    def done():
+        field.value = ""
+        state.done()
+
+    send(user, body, done)

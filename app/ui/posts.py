@@ -4,7 +4,7 @@ from app.binding.live import LiveList
 from app.services import forum
 from app.ui import session
 from app.ui.dom import KeyedList, element, find, on, set_attr, set_text
-from app.ui.forms import FormState, check_text
+from app.ui.forms import FormState, check_text, post_text
 from app.ui.markdown import render
 
 VOTE_HTML = (
@@ -194,21 +194,9 @@ class Comments:
         self.model.stop()
 
     def submit(self, *args):
-        args[0].preventDefault()
-        field = find(self.form_el, ".comment-input")
-        body = field.value
-        problem = check_text(body, "A comment", forum.MAX_COMMENT)
-        user = session.user()
-        if problem is None and (user is None or not user.get("ready")):
-            problem = "Still loading your profile; try again in a moment."
-        if problem:
-            self.form.fail(problem)
-            return
-        self.form.begin()
+        def send(user, body, done):
+            forum.comment(self.ctx.course_id, self.qid, self.post_id, user, body, done,
+                          lambda m: self.form.fail("Comment not posted: " + m))  # fmt: skip
 
-        def done():
-            field.value = ""
-            self.form.done()
-
-        forum.comment(self.ctx.course_id, self.qid, self.post_id, user, body, done,
-                      lambda m: self.form.fail("Comment not posted: " + m))  # fmt: skip
+        post_text(args[0], find(self.form_el, ".comment-input"), "A comment",
+                  forum.MAX_COMMENT, self.form, send)  # fmt: skip

@@ -4,7 +4,7 @@ from app.binding.live import LiveList, LiveValue
 from app.services import forum
 from app.ui import session
 from app.ui.dom import clock, element, find, on, set_attr, set_text
-from app.ui.forms import FormState, check_text
+from app.ui.forms import FormState, post_text
 from app.ui.markdown import render
 from app.ui.posts import Comments, PostTools, VoteBox, author_line
 
@@ -230,21 +230,9 @@ class QuestionCard:
                        lambda m: self.report("Not pinned: " + m))  # fmt: skip
 
     def submit_answer(self, *args):
-        args[0].preventDefault()
-        field = find(self.answer_form, ".answer-body")
-        body = field.value
-        problem = check_text(body, "Your answer", forum.MAX_BODY)
-        user = session.user()
-        if problem is None and (user is None or not user.get("ready")):
-            problem = "Still loading your profile; try again in a moment."
-        if problem:
-            self.answer_state.fail(problem)
-            return
-        self.answer_state.begin()
+        def send(user, body, done):
+            forum.answer(self.ctx.course_id, self.qid, user, body, done,
+                         lambda m: self.answer_state.fail("Answer not posted: " + m))  # fmt: skip
 
-        def done():
-            field.value = ""
-            self.answer_state.done()
-
-        forum.answer(self.ctx.course_id, self.qid, user, body, done,
-                     lambda m: self.answer_state.fail("Answer not posted: " + m))  # fmt: skip
+        post_text(args[0], find(self.answer_form, ".answer-body"), "Your answer",
+                  forum.MAX_BODY, self.answer_state, send)  # fmt: skip
