@@ -35,7 +35,7 @@ class RtdbServer:
         return f"{self.host}:{self.port}"
 
 
-def start_server(data_dir: Path, port: int | None = None) -> RtdbServer:
+def start_server(data_dir: Path, port: int | None = None, *extra: str) -> RtdbServer:
     """Start ``python -m rtdb`` and wait until it answers REST."""
     port = port or free_port()
     proc = subprocess.Popen(
@@ -49,6 +49,7 @@ def start_server(data_dir: Path, port: int | None = None) -> RtdbServer:
             str(port),
             "--data",
             str(data_dir),
+            *extra,
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,

@@ -45,28 +45,8 @@ def server_log(server: RtdbServer) -> str:
 
 
 def start_with(data_dir: Path, *extra: str, port: int | None = None) -> RtdbServer:
-    """Like ``conftest.start_server`` with extra flags (e.g. a tiny ``--journal-max-mb``)."""
-    import sys
-
-    port = port or free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rtdb", "--port", str(port), "--data", str(data_dir), *extra],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/.json?ns=probe", timeout=1):
-                return RtdbServer("127.0.0.1", port, data_dir, proc)
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"rtdb exited early:\n{proc.stdout.read()}") from None
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("rtdb did not start")
+    """``start_server`` with extra flags (e.g. a tiny ``--journal-max-mb``)."""
+    return start_server(data_dir, port, *extra)
 
 
 @pytest.fixture
