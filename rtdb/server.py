@@ -36,10 +36,6 @@ class ServerState:
         # Set by ``--data``: keeps each namespace's uploaded rules source across restarts.
         self.rules_store: Callable[[str, str], None] | None = None
 
-    def deliver(self, pushes: list[tuple[Any, str, dict[str, Any]]]) -> None:
-        for sink, action, body in pushes:
-            sink.push(action, body)
-
     def set_rules(self, db: Database, ruleset: Any) -> None:
         """Install rules and revoke every listen they no longer allow."""
         db.rules = ruleset

@@ -39,6 +39,12 @@ class Rules(Protocol):
     def index_on(self, path: Path) -> tuple[str, ...]: ...
 
 
+def deliver(pushes: Iterable[Push]) -> None:
+    """Hand each push to its sink (a realtime session or an SSE stream)."""
+    for sink, action, body in pushes:
+        sink.push(action, body)
+
+
 def now_ms() -> int:
     return int(time.time() * 1000)
 

@@ -83,7 +83,3 @@ class ListenerIndex:
             n = stack.pop()
             yield from n.here
             stack.extend(n.kids.values())
-
-    def all(self) -> Iterator[Listener]:
-        yield from self.below(())
-        yield from self._root.here

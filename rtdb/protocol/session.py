@@ -17,11 +17,11 @@ from typing import Any
 from ..core import auth as authmod
 from ..core import paths, tree
 from ..core.auth import ANONYMOUS, Auth
-from ..core.database import Database, now_ms
+from ..core.database import Database, deliver, now_ms
 from ..core.errors import DatabaseError, InvalidData
 from ..core.listeners import Listener
 from ..core.query import QuerySpec
-from .frames import FrameError, Reassembler, encode
+from .frames import FrameError, Reassembler
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +72,6 @@ class Session:
     def _respond(self, r: Any, status: str, data: Any = "") -> None:
         if r is not None and not self.closed:
             self.deliver({"t": "d", "d": {"r": r, "b": {"s": status, "d": data}}})
-
-    def _deliver_pushes(self, pushes: list[tuple[Any, str, dict[str, Any]]]) -> None:
-        for sink, action, body in pushes:
-            sink.push(action, body)
 
     # -- input -----------------------------------------------------------------------
 
@@ -172,7 +168,7 @@ class Session:
         listener, push = self.db.listen(self, path, spec, tag, self.auth)
         listener.wire_query = qobj
         self._listens[key] = listener
-        self._deliver_pushes([push])
+        deliver([push])
         warn = {"w": ["no_index"]} if self.db.unindexed(path, spec) else {}
         self._respond(r, "ok", warn)
 
@@ -195,13 +191,13 @@ class Session:
         path = self._path(b, allow_priority=True)
         expected = b.get("h")
         pushes = self.db.set(path, b.get("d"), self.auth, expected)
-        self._deliver_pushes(pushes)
+        deliver(pushes)
         self._respond(r, "ok")
 
     def _a_m(self, r: Any, b: dict[str, Any]) -> None:
         path = self._path(b)
         pushes = self.db.update(path, b.get("d"), self.auth)
-        self._deliver_pushes(pushes)
+        deliver(pushes)
         self._respond(r, "ok")
 
     def _a_o(self, r: Any, b: dict[str, Any]) -> None:
@@ -256,11 +252,7 @@ class Session:
                     pushes = self.db.update(path, data, self.auth)
             except DatabaseError:
                 continue
-            self._deliver_pushes(pushes)
+            deliver(pushes)
 
     def __repr__(self) -> str:
         return f"<Session {self.id} ns={self.db.name}>"
-
-
-def encode_message(message: dict[str, Any]) -> str:
-    return encode(message)

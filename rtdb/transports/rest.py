@@ -20,7 +20,7 @@ from aiohttp import web
 from ..core import auth as authmod
 from ..core import paths, tree
 from ..core.auth import Auth
-from ..core.database import Database
+from ..core.database import Database, deliver
 from ..core.errors import DatabaseError, InvalidData, PermissionDenied, TooBig
 from ..core.hashing import node_hash
 from ..core.render import render
@@ -302,7 +302,7 @@ async def _write(
         pushes = db.set(path, value, auth)
         body = value if path and path[-1] == PRIORITY else render(tree.get(db.root, path))
     new_etag = etag(tree.get(db.root, path))
-    state.deliver(pushes)
+    deliver(pushes)
     await state.durability.wait(state.durability.last_seq)
     headers = {"ETag": new_etag} if if_match is not None else None
     if method == "POST":
@@ -334,7 +334,7 @@ async def handle_upload(request: web.Request, path_text: str) -> web.StreamRespo
         value = parse_json(raw)
         check_depth(path, value)
         pushes = db.set(path, value, auth)
-        state.deliver(pushes)
+        deliver(pushes)
         await state.durability.wait(state.durability.last_seq)
         return json_response(None, request)
     except DatabaseError as exc:
