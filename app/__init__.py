@@ -1,4 +1,4 @@
-"""Nimbus browser app (MicroPython under PyScript).
+"""Nimbus browser app (MicroPython, written against PyScript's API; loaded by boot.js).
 
 Layers:
   ui/       views: the only code that reads and writes the DOM

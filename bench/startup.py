@@ -62,9 +62,20 @@ def bench_build() -> None:
         cli = ["python3", "build.py", "build", "--out", str(out)]
         row("build: full (CLI, incl. vendoring)", timed(cli))
         row("build: no change (CLI)", timed(cli))
-        main = out / "app" / "main.py"
-        os.utime(main, (time.time() - 100, time.time() - 100))
-        row("build: one app/ file changed (CLI)", timed(cli), "(goal < 1 s)")
+        # A developer's edit: one module recompiled to .mpy, or the JS bundle rebuilt.
+        for label, path in (("Python", "app/ui/forum.py"), ("JS", "app/services/prefetch.js")):
+            source = ROOT / path
+            original = source.read_bytes()
+            try:
+                source.write_bytes(
+                    original
+                    + f"\n// bench edit {time.time()}\n".encode().replace(
+                        b"//", b"#" if path.endswith(".py") else b"//"
+                    )
+                )
+                row(f"build: one app/ {label} file changed (CLI)", timed(cli), "(goal < 1 s)")
+            finally:
+                source.write_bytes(original)
 
 
 def bench_serve_and_page(runs: int) -> None:

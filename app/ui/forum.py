@@ -76,6 +76,8 @@ class ForumView:
             status.mark("forum-live")
         self.root.setAttribute("data-state", state)
         by_id("ask-submit").disabled = state != "live"
+        if state != "pending":
+            self.player.start_media_after_paint()  # the page's first job is done
 
     # ---- keyed view of the questions
     def upsert(self, key, value, prev_key=None):

@@ -10,14 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from tools.chromium import NIMBUS_DISABLED_FEATURES, PLAYWRIGHT_DISABLED_FEATURES
 from tools.site import (
-    PREFETCH_JS,
+    APP_BUNDLE,
+    BOOT_JS,
     ROOT,
     EmulatorPorts,
     build,
     load_courses,
-    pyscript_plugins,
-    pyscript_start_chunks,
+    read_app_bundle,
+    vendor_paths,
 )
 
 
@@ -44,78 +46,97 @@ def test_every_course_has_a_prerendered_page(dist: Path) -> None:
             assert lesson["title"] in html
 
 
+def _head(dist: Path) -> str:
+    html = (dist / "course" / "serverless-101" / "lesson" / "l01.html").read_text()
+    return html[: html.index("</head>")]
+
+
 def test_no_url_leaves_the_origin(dist: Path) -> None:
-    """Vendored JS must not import from a CDN; pages must not load anything off-origin."""
+    """Shipped JS must not import from a CDN; pages must not load anything off-origin."""
     for path in dist.rglob("*.js"):
         text = path.read_text(errors="replace")
         assert "www.gstatic.com/firebasejs" not in text, path
         bad = re.search(r"""(?:\bfrom\s*|\bimport\s*\(?\s*)["'](?:https?:)?//""", text)
         assert bad is None, f"{path}: {text[bad.start() : bad.start() + 80]!r}"
-    config = json.loads((dist / "pyscript.json").read_text())
-    urls = [config["interpreter"], *config["files"], *config["js_modules"]["main"]]
-    assert all(url.startswith("/") and not url.startswith("//") for url in urls), urls
     for path in dist.rglob("*.html"):
         text = path.read_text()
         bad = re.search(r"""(?:src|href)=["'](?:https?:)?//""", text)
         assert bad is None, f"{path}: {text[bad.start() : bad.start() + 80]!r}"
 
 
-def test_pyscript_config_is_local_and_ships_the_app(dist: Path) -> None:
-    config = json.loads((dist / "pyscript.json").read_text())
-    interpreter = config["interpreter"]
-    assert interpreter.startswith("/vendor/") and interpreter.endswith("micropython.mjs")
-    assert (dist / interpreter.lstrip("/")).exists()
-    for url in config["js_modules"]["main"]:
-        assert (dist / url.lstrip("/")).exists(), url
-    assert config["files"] == {"/app-bundle.json": "./app-bundle.json"}
-    bundle = json.loads((dist / "app-bundle.json").read_text())
-    for py in (ROOT / "app").rglob("*.py"):
-        rel = py.relative_to(ROOT).as_posix()
-        if rel != "app/boot.py":  # inlined into every page
-            assert bundle[rel] == py.read_text()
-    assert all(path.endswith(".py") for path in bundle), "only Python goes into the bundle"
-
-
-def test_pyscript_loads_none_of_its_plugins(dist: Path) -> None:
-    """PyScript imports every plugin (editor, terminal, ...) before the interpreter starts,
-    once per interpreter type, unless each type's config turns it off."""
-    names = pyscript_plugins()
-    assert {"py-editor", "py-terminal", "py-game", "error"} <= set(names)
-    off = [f"!{name}" for name in names]
-    assert json.loads((dist / "pyscript.json").read_text())["plugins"] == off
-    html = (dist / "course" / "serverless-101" / "lesson" / "l01.html").read_text()
-    match = re.search(r'<py-config type="json" hidden>(.*?)</py-config>', html, re.S)
-    assert match, "no <py-config> for the py type"
-    assert json.loads(match.group(1)) == {"plugins": off}
-
-
-def test_start_up_requests_are_hinted_and_exist(dist: Path) -> None:
-    html = (dist / "course" / "serverless-101" / "lesson" / "l01.html").read_text()
-    preloads = re.findall(r'<link rel="modulepreload" href="([^"]+)">', html)
-    for chunk in pyscript_start_chunks():  # core, then the error plugin's (see site.py)
-        assert any(href.endswith("/" + chunk) for href in preloads), (chunk, preloads)
-    for href in preloads:
-        assert (dist / href.lstrip("/")).exists(), href
-
-
-def test_prefetch_module_is_shipped_and_shares_the_sdk(dist: Path) -> None:
-    """prefetch.js (the service layer's JS half) is a js_module; its `firebase/*` imports map
-    to the vendored SDK files that Python's js_modules name, so there is one SDK instance."""
-    config = json.loads((dist / "pyscript.json").read_text())
-    assert config["js_modules"]["main"][PREFETCH_JS] == "nimbus_prefetch"
-    assert (dist / PREFETCH_JS.lstrip("/")).read_text() == (
-        ROOT / PREFETCH_JS.lstrip("/")
-    ).read_text()
-    html = (dist / "course" / "serverless-101" / "lesson" / "l01.html").read_text()
-    head = html[: html.index("</head>")]
-    import_map = re.search(r'<script type="importmap">(.*?)</script>', head, re.S)
-    assert import_map, "no import map"
+def test_pages_load_one_script_and_hint_the_rest(dist: Path) -> None:
+    """boot.js is the only script; the interpreter and the app are hinted so they arrive in
+    the same round of requests, and everything hinted exists."""
+    head = _head(dist)
+    scripts = re.findall(r'<script type="module" src="([^"]+)"></script>', head)
+    assert scripts == [BOOT_JS]
+    import_map = json.loads(re.search(r'<script type="importmap">(.*?)</script>', head).group(1))
+    interpreter = f"{vendor_paths()['micropython']}/micropython.mjs"
+    assert import_map == {"imports": {"micropython": interpreter}}
     assert head.index('type="importmap"') < head.index("modulepreload"), "map must come first"
-    imports = json.loads(import_map.group(1))["imports"]
-    sdk_modules = {url for url, name in config["js_modules"]["main"].items() if url != PREFETCH_JS}
-    assert set(imports.values()) == sdk_modules
-    for spec in re.findall(r'from "([^"]+)"', (ROOT / PREFETCH_JS.lstrip("/")).read_text()):
-        assert spec in imports, spec
+    hinted = re.findall(r'<link rel="(?:modulepreload|preload)"[^>]* href="([^"]+)">', head)
+    assert set(hinted) == {
+        interpreter,
+        interpreter.replace(".mjs", ".wasm"),
+        f"/{APP_BUNDLE}",
+    }
+    for url in [*hinted, *scripts]:
+        assert (dist / url.lstrip("/")).exists(), url
+
+
+def test_app_ships_as_compiled_python(dist: Path) -> None:
+    """Every app/ module is in app-bundle.bin as MicroPython bytecode (.mpy, v6)."""
+    files = read_app_bundle((dist / APP_BUNDLE).read_bytes())
+    sources = {
+        py.relative_to(ROOT).as_posix()[: -len(".py")] + ".mpy"
+        for py in (ROOT / "app").rglob("*.py")
+        if "__pycache__" not in py.parts
+    }
+    assert set(files) == sources
+    for path, data in files.items():
+        assert data[:2] == b"M\x06", f"{path} is not .mpy v6: {data[:4]!r}"
+    assert not list((dist / "app").rglob("*.py")), "Python ships only inside the bundle"
+
+
+def test_boot_bundle_holds_the_sdk_surface_python_uses(dist: Path) -> None:
+    """Python reaches the SDK through pyscript.js_modules.firebase_auth / firebase_database,
+    which are sdk_auth.js / sdk_database.js: everything Python calls must be exported there,
+    else esbuild tree-shakes it away and the call fails only in the browser."""
+    for module, alias, js in (
+        ("firebase_auth", "fa", "sdk_auth.js"),
+        ("firebase_database", "fdb", "sdk_database.js"),
+    ):
+        exported = set(
+            re.findall(r"^\s+(\w+),$", (ROOT / "app" / "services" / js).read_text(), re.M)
+        )
+        used = set()
+        for py in (ROOT / "app").rglob("*.py"):
+            text = py.read_text()
+            if f"import {module} as {alias}" in text:
+                used |= set(re.findall(rf"\b{alias}\.(\w+)", text))
+        assert used, f"no Python uses {module}?"
+        assert used <= exported, f"{js} lacks {sorted(used - exported)}"
+    boot = (ROOT / "app" / "boot.js").read_text()
+    for name in ("firebase_auth", "firebase_database", "nimbus_prefetch"):
+        assert re.search(rf"import \* as {name} from", boot), name
+    bundled = (dist / BOOT_JS.lstrip("/")).read_text()
+    assert 'from"micropython"' in bundled.replace(" ", ""), "micropython must stay external"
+    assert len(bundled) < 400_000, "the SDK is no longer tree-shaken?"
+
+
+def test_our_chromium_flags_keep_playwrights(dist: Path) -> None:
+    """Chromium honours only the last --disable-features; ours must repeat Playwright's."""
+    import playwright
+
+    bundle = Path(playwright.__file__).parent / "driver/package/lib/coreBundle.js"
+    text = bundle.read_text()
+    block = re.search(r"disabledFeatures = \[(.*?)\]\.filter", text, re.S)
+    assert block, "Playwright's disabledFeatures list moved"
+    theirs = set(re.findall(r'^\s*"(\w+)"', block.group(1), re.M))
+    assert theirs and theirs <= set(PLAYWRIGHT_DISABLED_FEATURES), theirs - set(
+        PLAYWRIGHT_DISABLED_FEATURES
+    )
+    assert not set(NIMBUS_DISABLED_FEATURES) & theirs
 
 
 def test_local_web_config_points_at_the_emulators(dist: Path) -> None:
@@ -149,10 +170,11 @@ def test_rebuild_copies_only_what_changed(tmp_path: Path) -> None:
     again = build(target="local", out=out)
     assert not again.vendored and again.copied == []
 
-    main = out / "app" / "main.py"
-    os.utime(main, (time.time() - 100, time.time() - 100))  # as if app/main.py had changed
+    css = out / "css" / "nimbus.css"
+    os.utime(css, (time.time() - 100, time.time() - 100))  # as if static/css had changed
+    (out / "app-bundle.bin").write_bytes(b"stale")  # as if app/ had changed
     t0 = time.monotonic()
     third = build(target="local", out=out)
     elapsed = time.monotonic() - t0
-    assert third.copied == ["app/main.py"]
+    assert sorted(third.copied) == ["app-bundle.bin", "css/nimbus.css"]
     assert elapsed < 1.0, f"incremental build took {elapsed:.2f} s"

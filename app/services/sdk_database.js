@@ -1,0 +1,18 @@
+// The Realtime Database functions the Python services call, as
+// `pyscript.js_modules.firebase_database` (app/services/database.py and forum.py). The build
+// bundles only what is named here; tests/toolchain/test_site.py fails if Python calls a
+// function this file does not export.
+export {
+  equalTo,
+  get,
+  onChildAdded,
+  onChildChanged,
+  onChildRemoved,
+  onValue,
+  orderByChild,
+  push,
+  query,
+  ref,
+  set,
+  update,
+} from "firebase/database";
