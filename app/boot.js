@@ -18,7 +18,7 @@
 // Order matters on a busy machine, and every step starts as early as it can:
 //   1. importing prefetch.js runs it at once: Auth's sign-in restore, the database
 //      connection and (on a lesson page) the forum query begin before the interpreter;
-//   2. the interpreter (wasm, streamed and compiled off the main thread) and app-bundle.bin
+//   2. the interpreter (wasm, streamed and compiled off the main thread) and the app bundle
 //      (app/ precompiled to .mpy by the build, one request) load in parallel;
 //   3. the bundle is written into MicroPython's in-memory file system from JS;
 //   4. Python imports app.main and mounts this page's views.
@@ -28,9 +28,10 @@ import * as nimbus_prefetch from "./services/prefetch.js";
 import * as firebase_auth from "./services/sdk_auth.js";
 import * as firebase_database from "./services/sdk_database.js";
 
-const BUNDLE = "/app-bundle.bin";
+/** The app's Python, compiled: its URL (content-hashed by the build) is on its preload hint. */
+const BUNDLE = document.getElementById("app-bundle").href;
 
-/** app-bundle.bin: u32 LE index length, JSON index {path: [offset, length]}, file bytes. */
+/** bundle.<hash>.bin: u32 LE index length, JSON index {path: [offset, length]}, file bytes. */
 function unpack(FS, buffer) {
   const view = new DataView(buffer);
   const length = view.getUint32(0, true);

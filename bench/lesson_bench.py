@@ -40,7 +40,7 @@ PHASES_JS = """() => {
   const nav = performance.getEntriesByType('navigation')[0];
   const mark = n => (performance.getEntriesByName('nimbus:' + n)[0] || {}).startTime;
   const res = performance.getEntriesByType('resource');
-  const app = res.filter(r => r.name.includes('/app-bundle.bin'));
+  const app = res.filter(r => r.name.includes('/app/bundle.'));
   const end = list => Math.max(0, ...list.map(r => r.responseEnd));
   const by = s => res.filter(r => r.name.includes(s));
   return {
@@ -48,7 +48,7 @@ PHASES_JS = """() => {
     boot: mark('boot'), mainStart: mark('main-start'), pyReady: mark('py-ready'),
     forumLive: mark('forum-live'), mediaReady: mark('media-ready'),
     appFiles: app.length, appFilesDone: end(app),
-    interpreterDone: end(by('micropython.wasm')), bootDone: end(by('/app/boot.js')),
+    interpreterDone: end(by('micropython.wasm')), bootDone: end(by('/app/boot.')),
     requests: res.length,
   };
 }"""
@@ -125,7 +125,7 @@ def bench_tti(browser, url: str, runs: int) -> None:
     row("  html received", ms(med("html")))
     row("  boot.js (app JS + Firebase SDK, one file) fetched", ms(med("bootDone")))
     row("  interpreter (micropython.wasm) fetched", ms(med("interpreterDone")))
-    row("  app-bundle.bin (app/ as .mpy) fetched", ms(med("appFilesDone")))
+    row("  app bundle (app/ as .mpy) fetched", ms(med("appFilesDone")))
     row("  interpreter up", ms(med("boot")))
     row("  app unpacked + imported, main() started", ms(med("mainStart")))
     row("  views mounted (py-ready)", ms(med("pyReady")))

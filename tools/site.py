@@ -149,55 +149,70 @@ def _vendor(out: Path, result: BuildResult) -> None:
     result.vendored = True
 
 
-APP_BUNDLE = "app-bundle.bin"
-# Every page's one script: app/boot.js bundled with the service layer's JS half
-# (app/services/*.js) and the parts of the Firebase SDK they use.
-BOOT_JS = "/app/boot.js"
+# app/ ships as two files under dist/app/, both named by a hash of their content (so they can
+# be cached for good; see firebase.json): boot.<hash>.js, every page's one script (app/boot.js
+# bundled with app/services/*.js and the parts of the Firebase SDK they use), and
+# bundle.<hash>.bin, the Python compiled to .mpy.
+APP_DIR = "app"
 ESBUILD = NODE_MODULES / ".bin" / "esbuild"
 MPY_CACHE = ROOT / ".nimbus" / "mpy"
 
 
-def bundle_js(out: Path, result: BuildResult) -> None:
-    """app/boot.js + app/services/*.js + the Firebase SDK -> dist/app/boot.js (esbuild).
+def bundle_js(out: Path, result: BuildResult) -> str:
+    """app/boot.js + app/services/*.js + the Firebase SDK -> dist/app/boot.<hash>.js; its URL.
 
-    One minified file, tree-shaken to the SDK functions Nimbus names (sdk_auth.js,
-    sdk_database.js): ~260 KB instead of ~450 KB of Firebase's prebuilt CDN files in four
+    One minified file (esbuild), tree-shaken to the SDK functions Nimbus names (sdk_auth.js,
+    sdk_database.js): ~270 KB instead of ~450 KB of Firebase's prebuilt CDN files in four
     requests. `micropython` stays external (the page's import map points it at the vendored
     interpreter, which finds its .wasm next to itself). Skipped when no input changed.
     """
     import subprocess
+    import tempfile
 
-    sources = sorted((ROOT / "app").rglob("*.js"))
     digest = hashlib.sha256((ROOT / "package-lock.json").read_bytes())
-    for path in sources:
+    for path in sorted((ROOT / "app").rglob("*.js")):
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
-    target = out / BOOT_JS.lstrip("/")
-    stamp = out / "app" / ".bundle-stamp"
-    if stamp.exists() and stamp.read_text() == digest.hexdigest() and target.exists():
-        return
+    app_out = out / APP_DIR
+    stamp = app_out / ".boot-stamp.json"
+    if stamp.exists():
+        known = json.loads(stamp.read_text())
+        if known["digest"] == digest.hexdigest() and (out / known["url"].lstrip("/")).exists():
+            return known["url"]
     if not ESBUILD.exists():
         raise SystemExit("esbuild is missing: run `python3 build.py setup` (npm ci)")
-    done = subprocess.run(
-        [
-            str(ESBUILD),
-            str(ROOT / "app" / "boot.js"),
-            "--bundle",
-            "--format=esm",
-            "--platform=browser",
-            "--target=es2022",
-            "--minify",
-            "--sourcemap=linked",
-            "--external:micropython",
-            "--log-level=warning",
-            f"--outfile={target}",
-        ],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"esbuild failed:\n{done.stderr or done.stdout}")
-    stamp.write_text(digest.hexdigest())
-    result.copied.extend(["app/boot.js", "app/boot.js.map"])
+    with tempfile.TemporaryDirectory(prefix="nimbus-esbuild-") as tmp:
+        meta = Path(tmp) / "meta.json"
+        done = subprocess.run(
+            [
+                str(ESBUILD),
+                str(ROOT / "app" / "boot.js"),
+                "--bundle",
+                "--format=esm",
+                "--platform=browser",
+                "--target=es2022",
+                "--minify",
+                "--sourcemap=linked",
+                "--external:micropython",
+                "--log-level=warning",
+                "--entry-names=[name].[hash]",
+                f"--outdir={app_out}",
+                f"--metafile={meta}",
+            ],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"esbuild failed:\n{done.stderr or done.stdout}")
+        outputs = json.loads(meta.read_text())["outputs"]
+    written = {Path(name).resolve() for name in outputs}
+    script = next(p for p in written if p.suffix == ".js")
+    for old in app_out.glob("boot.*.js*"):
+        if old.resolve() not in written:
+            old.unlink()
+    url = "/" + script.relative_to(out).as_posix()
+    stamp.write_text(json.dumps({"digest": digest.hexdigest(), "url": url}))
+    result.copied.extend(sorted(p.relative_to(out).as_posix() for p in written))
+    return url
 
 
 @functools.cache
@@ -275,7 +290,7 @@ def app_bundle(app_dir: Path = ROOT / "app") -> bytes:
 
 
 def read_app_bundle(data: bytes) -> dict[str, bytes]:
-    """The files in an app-bundle.bin (tests and tools)."""
+    """The files in an app bundle (tests and tools)."""
     length = int.from_bytes(data[:4], "little")
     index = json.loads(data[4 : 4 + length])
     base = 4 + length
@@ -294,8 +309,9 @@ def build(
     out.mkdir(parents=True, exist_ok=True)
     _vendor(out, result)
 
-    # app/ ships as two files: boot.js (bundled JS) and app-bundle.bin (compiled Python).
-    bundle_js(out, result)
+    boot_js = bundle_js(out, result)
+    python = app_bundle()
+    bundle_rel = f"{APP_DIR}/bundle.{hashlib.sha256(python).hexdigest()[:12]}.bin"
     static = ROOT / "static"
     for sub in ("css", "data", "img"):
         if (static / sub).exists():
@@ -318,14 +334,13 @@ def build(
         "import_map": json.dumps(
             {"imports": {"micropython": f"{vendor['micropython']}/micropython.mjs"}}
         ),
-        "boot_js": BOOT_JS,
+        "boot_js": boot_js,
+        # boot.js reads the bundle's URL from its hint (<link id="app-bundle">).
+        "app_bundle": f"/{bundle_rel}",
         # Hinted so the interpreter arrives with boot.js instead of after it ran.
         "preload": [f"{vendor['micropython']}/micropython.mjs"],
         # Fetched by boot.js once its imports ran; hinted, they arrive with the modules.
-        "preload_fetch": [
-            f"{vendor['micropython']}/micropython.wasm",
-            f"/{APP_BUNDLE}",
-        ],
+        "preload_fetch": [f"{vendor['micropython']}/micropython.wasm"],
     }
     courses = load_courses()
     ordered = _sorted_children(courses)
@@ -361,10 +376,15 @@ def build(
             )
     result.copied.extend(media.lesson_clips(all_lessons, out))
     files = {rel: text.encode() for rel, text in pages.items()}
-    files[APP_BUNDLE] = app_bundle()
+    files[bundle_rel] = python
     for rel, data in files.items():
         _write_if_changed(out / rel, data, result, out)
-    for stale in ("pyscript.json", "app-bundle.json"):  # what builds before boot.js made
+    for old in (out / APP_DIR).glob("bundle.*.bin"):
+        if old.name != Path(bundle_rel).name:
+            old.unlink()
+    older = ("pyscript.json", "app-bundle.json", "app-bundle.bin", "app/boot.js", "app/boot.js.map",
+             "app/.bundle-stamp")  # fmt: skip
+    for stale in older:  # what earlier builds made
         if (out / stale).exists():
             (out / stale).unlink()
     # Drop pages of courses and lessons that no longer exist.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -12,8 +13,6 @@ import pytest
 
 from tools.chromium import NIMBUS_DISABLED_FEATURES, PLAYWRIGHT_DISABLED_FEATURES
 from tools.site import (
-    APP_BUNDLE,
-    BOOT_JS,
     ROOT,
     EmulatorPorts,
     build,
@@ -69,24 +68,25 @@ def test_pages_load_one_script_and_hint_the_rest(dist: Path) -> None:
     the same round of requests, and everything hinted exists."""
     head = _head(dist)
     scripts = re.findall(r'<script type="module" src="([^"]+)"></script>', head)
-    assert scripts == [BOOT_JS]
+    assert len(scripts) == 1 and re.fullmatch(r"/app/boot\.\w+\.js", scripts[0]), scripts
     import_map = json.loads(re.search(r'<script type="importmap">(.*?)</script>', head).group(1))
     interpreter = f"{vendor_paths()['micropython']}/micropython.mjs"
     assert import_map == {"imports": {"micropython": interpreter}}
     assert head.index('type="importmap"') < head.index("modulepreload"), "map must come first"
-    hinted = re.findall(r'<link rel="(?:modulepreload|preload)"[^>]* href="([^"]+)">', head)
-    assert set(hinted) == {
-        interpreter,
-        interpreter.replace(".mjs", ".wasm"),
-        f"/{APP_BUNDLE}",
-    }
+    hinted = re.findall(r'<link rel="(?:modulepreload|preload)"[^>]* href="([^"]+)"', head)
+    bundle = re.search(r'href="([^"]+)" id="app-bundle"', head).group(1)
+    assert re.fullmatch(r"/app/bundle\.[0-9a-f]{12}\.bin", bundle), bundle
+    assert set(hinted) == {interpreter, interpreter.replace(".mjs", ".wasm"), bundle}
     for url in [*hinted, *scripts]:
         assert (dist / url.lstrip("/")).exists(), url
 
 
 def test_app_ships_as_compiled_python(dist: Path) -> None:
-    """Every app/ module is in app-bundle.bin as MicroPython bytecode (.mpy, v6)."""
-    files = read_app_bundle((dist / APP_BUNDLE).read_bytes())
+    """Every app/ module is in app/bundle.<hash>.bin as MicroPython bytecode (.mpy, v6)."""
+    (bundle,) = (dist / "app").glob("bundle.*.bin")
+    data = bundle.read_bytes()
+    assert bundle.name == f"bundle.{hashlib.sha256(data).hexdigest()[:12]}.bin"
+    files = read_app_bundle(data)
     sources = {
         py.relative_to(ROOT).as_posix()[: -len(".py")] + ".mpy"
         for py in (ROOT / "app").rglob("*.py")
@@ -119,7 +119,8 @@ def test_boot_bundle_holds_the_sdk_surface_python_uses(dist: Path) -> None:
     boot = (ROOT / "app" / "boot.js").read_text()
     for name in ("firebase_auth", "firebase_database", "nimbus_prefetch"):
         assert re.search(rf"import \* as {name} from", boot), name
-    bundled = (dist / BOOT_JS.lstrip("/")).read_text()
+    (script,) = (dist / "app").glob("boot.*.js")
+    bundled = script.read_text()
     assert 'from"micropython"' in bundled.replace(" ", ""), "micropython must stay external"
     assert len(bundled) < 400_000, "the SDK is no longer tree-shaken?"
 
@@ -172,9 +173,10 @@ def test_rebuild_copies_only_what_changed(tmp_path: Path) -> None:
 
     css = out / "css" / "nimbus.css"
     os.utime(css, (time.time() - 100, time.time() - 100))  # as if static/css had changed
-    (out / "app-bundle.bin").write_bytes(b"stale")  # as if app/ had changed
+    (bundle,) = (out / "app").glob("bundle.*.bin")
+    bundle.write_bytes(b"stale")  # as if it had been damaged
     t0 = time.monotonic()
     third = build(target="local", out=out)
     elapsed = time.monotonic() - t0
-    assert sorted(third.copied) == ["app-bundle.bin", "css/nimbus.css"]
+    assert sorted(third.copied) == [bundle.relative_to(out).as_posix(), "css/nimbus.css"]
     assert elapsed < 1.0, f"incremental build took {elapsed:.2f} s"
