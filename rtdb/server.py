@@ -11,6 +11,7 @@ from .core.database import Database
 from .core.namespaces import DEFAULT_NAMESPACE, Namespaces
 from .protocol.session import Session
 from .transports import longpoll, rest, websocket
+from .transports._state import STATE
 from .transports.outbox import Durability, NoDurability
 
 CORS = {
@@ -65,7 +66,7 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
     if tail == ".settings/rules.json":
         return await rest.handle_rules(request)
     if tail == ".inspect/databases.json":
-        names = request.app["rtdb"].namespaces.names()
+        names = request.app[STATE].namespaces.names()
         return web.json_response([{"name": n} for n in names])
     if tail.endswith(".json"):
         return await rest.handle_data(request, tail[: -len(".json")])
@@ -76,6 +77,6 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
 
 def create_app(state: ServerState | None = None) -> web.Application:
     app = web.Application(middlewares=[cors], client_max_size=256 * 1024 * 1024)
-    app["rtdb"] = state or ServerState()
+    app[STATE] = state or ServerState()
     app.router.add_route("*", "/{tail:.*}", dispatch)
     return app

@@ -23,6 +23,7 @@ from aiohttp import web
 
 from ..protocol.frames import encode
 from ..protocol.session import Session
+from ._state import STATE
 from .outbox import Outbox
 
 HOLD_SECONDS = 20.0  # under the client's 25 s keepalive re-poll
@@ -232,7 +233,7 @@ def _js(text: str, status: int = 200) -> web.Response:
 
 async def handle(request: web.Request) -> web.StreamResponse:
     """``GET /.lp?start=t`` | ``?dframe=t`` | ``?disconn=t`` | a poll (``id``, ``pw``)."""
-    state = request.app["rtdb"]
+    state = request.app[STATE]
     query = request.query
     if query.get("start") == "t":
         db = state.namespaces.get(query.get("ns"))

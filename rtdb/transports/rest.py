@@ -25,6 +25,7 @@ from ..core.errors import DatabaseError, InvalidData, PermissionDenied, TooBig
 from ..core.hashing import node_hash
 from ..core.render import render
 from ..core.tree import PRIORITY, Node, Path
+from ._state import STATE
 from .rest_query import InvalidQuery, parse_query
 
 log = logging.getLogger("rtdb.rest")
@@ -227,7 +228,7 @@ def wants_stream(request: web.Request) -> bool:
 
 async def handle_data(request: web.Request, path_text: str) -> web.StreamResponse:
     """``/<path>.json`` for every method."""
-    state = request.app["rtdb"]
+    state = request.app[STATE]
     db = state.namespaces.get(request.query.get("ns"))
     auth = request_auth(request)
     method = _method(request)
@@ -255,7 +256,7 @@ async def _get(request: web.Request, db: Database, path: Path, auth: Auth) -> we
         return await sse.stream(request, db, path, spec, auth, export=export)
     node = db.read(path, spec, auth)
     # Never show a reader a write that a crash could still lose.
-    durability = request.app["rtdb"].durability
+    durability = request.app[STATE].durability
     await durability.wait(durability.last_seq)
     headers: dict[str, str] = {}
     if_none_match = request.headers.get("if-none-match")
@@ -312,7 +313,7 @@ async def _write(
 
 async def handle_upload(request: web.Request, path_text: str) -> web.StreamResponse:
     """``POST /<path>/.upload``: the Emulator UI's import of a JSON file (multipart ``myFile``)."""
-    state = request.app["rtdb"]
+    state = request.app[STATE]
     db = state.namespaces.get(request.query.get("ns"))
     auth = request_auth(request)
     if request.method != "POST":
@@ -345,7 +346,7 @@ async def handle_rules(request: web.Request) -> web.StreamResponse:
     """``/.settings/rules.json``: read (``format=strict``) and upload (``dryRun``) rules."""
     from ..rules import RulesError, compile_rules
 
-    state = request.app["rtdb"]
+    state = request.app[STATE]
     db = state.namespaces.get(request.query.get("ns"))
     if not request_auth(request).admin:
         return error(401, "Permission denied")

@@ -26,6 +26,7 @@ from ..core.errors import DatabaseError
 from ..core.query import QuerySpec
 from ..core.render import render
 from ..core.tree import Path
+from ._state import STATE
 
 KEEPALIVE_SECONDS = 30.0
 POLL_SECONDS = 0.25  # how quickly a vanished client is noticed
@@ -153,7 +154,7 @@ async def stream(
     """
     from .rest import error_for
 
-    state = request.app["rtdb"]
+    state = request.app[STATE]
     durability = state.durability
     sse = SseStream(db, path, spec, auth, export, lambda: durability.last_seq)
     try:

@@ -16,6 +16,7 @@ from aiohttp import WSMsgType, web
 from ..protocol.frames import split
 from ..protocol.session import Session
 from . import longpoll
+from ._state import STATE
 from .outbox import Outbox
 
 PONG = {"t": "c", "d": {"t": "o", "d": {}}}
@@ -23,7 +24,7 @@ SWITCH_ACK = {"t": "c", "d": {"t": "a", "d": {}}}
 
 
 async def handle(request: web.Request) -> web.StreamResponse:
-    state = request.app["rtdb"]
+    state = request.app[STATE]
     ws = web.WebSocketResponse(max_msg_size=0, autoping=True, compress=False)
     await ws.prepare(request)
 
