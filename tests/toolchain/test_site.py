@@ -63,6 +63,12 @@ def test_no_url_leaves_the_origin(dist: Path) -> None:
         assert bad is None, f"{path}: {text[bad.start() : bad.start() + 80]!r}"
 
 
+def test_pages_inline_their_stylesheet(dist: Path) -> None:
+    css = (ROOT / "static" / "css" / "nimbus.css").read_text()
+    assert f"<style>{css}</style>" in _head(dist)
+    assert 'rel="stylesheet"' not in _head(dist)
+
+
 def test_pages_load_one_script_and_hint_the_rest(dist: Path) -> None:
     """boot.js is the only script; the interpreter and the app are hinted so they arrive in
     the same round of requests, and everything hinted exists."""
@@ -171,12 +177,12 @@ def test_rebuild_copies_only_what_changed(tmp_path: Path) -> None:
     again = build(target="local", out=out)
     assert not again.vendored and again.copied == []
 
-    css = out / "css" / "nimbus.css"
-    os.utime(css, (time.time() - 100, time.time() - 100))  # as if static/css had changed
+    catalog = out / "data" / "courses.json"
+    os.utime(catalog, (time.time() - 100, time.time() - 100))  # as if static/data had changed
     (bundle,) = (out / "app").glob("bundle.*.bin")
     bundle.write_bytes(b"stale")  # as if it had been damaged
     t0 = time.monotonic()
     third = build(target="local", out=out)
     elapsed = time.monotonic() - t0
-    assert sorted(third.copied) == [bundle.relative_to(out).as_posix(), "css/nimbus.css"]
+    assert sorted(third.copied) == [bundle.relative_to(out).as_posix(), "data/courses.json"]
     assert elapsed < 1.0, f"incremental build took {elapsed:.2f} s"
