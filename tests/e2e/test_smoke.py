@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -119,3 +120,35 @@ def test_rules_keep_signed_out_readers_out(local_stack) -> None:
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(url, timeout=10)
     assert err.value.code in (401, 403)
+
+
+def test_a_broken_app_bundle_says_so(page: Page, local_stack) -> None:
+    """If the app cannot start, the status bar says why instead of staying on "loading"."""
+    page.route("**/app/bundle.*.bin", lambda route: route.fulfill(status=404, body="gone"))
+    page.goto(f"{local_stack.hosting_url}/index.html")
+    status = page.locator("#py-status")
+    expect(status).to_have_attribute("data-state", "error", timeout=PY_READY_TIMEOUT)
+    expect(status).to_contain_text("HTTP 404")
+
+
+def test_a_python_error_at_start_reaches_the_status_bar(page: Page, local_stack) -> None:
+    """A bundle whose Python fails at import: the traceback's last line is shown."""
+
+    def broken(route) -> None:
+        from tools.site import read_app_bundle
+
+        files = read_app_bundle(route.fetch().body())
+        files.pop("app/main.mpy")  # `from app.main import start` now fails
+        index, blobs, offset = {}, [], 0
+        for path, data in files.items():
+            index[path] = [offset, len(data)]
+            blobs.append(data)
+            offset += len(data)
+        head = json.dumps(index).encode()
+        route.fulfill(status=200, body=len(head).to_bytes(4, "little") + head + b"".join(blobs))
+
+    page.route("**/app/bundle.*.bin", broken)
+    page.goto(f"{local_stack.hosting_url}/index.html")
+    status = page.locator("#py-status")
+    expect(status).to_have_attribute("data-state", "error", timeout=PY_READY_TIMEOUT)
+    expect(status).to_contain_text("ImportError")
