@@ -37,6 +37,21 @@ class ServerState:
         # Set by ``--data``: keeps each namespace's uploaded rules source across restarts.
         self.rules_store: Callable[[str, str], None] | None = None
 
+    def end_session(self, session_id: str | None) -> None:
+        """A reconnecting client names its previous session (``ls=<id>``): end that one now.
+
+        Its onDisconnect writes then run before the new session's first message, instead
+        of whenever the old socket times out, so a presence flag set again on reconnect is
+        not overwritten by the old session's "offline" (the JS SDK's skipped test
+        "disconnect old session on new connection" in connection.test.ts).
+        """
+        if not session_id:
+            return
+        for session in [s for s in self.sessions if s.id == session_id]:
+            self.sessions.discard(session)
+            session.close()
+            session.end_transport()
+
     def set_rules(self, db: Database, ruleset: Any) -> None:
         """Install rules and revoke every listen they no longer allow."""
         db.rules = ruleset

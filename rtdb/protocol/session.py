@@ -54,6 +54,8 @@ class Session:
         self.auth: Auth = ANONYMOUS
         self.deliver = deliver
         self.closed = False
+        # Set by the transport: drop the client's connection (see ServerState.end_session).
+        self.end_transport: Callable[[], object] = lambda: None
         self._frames = Reassembler()
         self._listens: dict[tuple[str, str], Listener] = {}
         self._on_disconnect: list[tuple[str, tree.Path, Any]] = []

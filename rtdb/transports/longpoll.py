@@ -243,8 +243,10 @@ async def handle(request: web.Request) -> web.StreamResponse:
             assert lp is not None
             lp.outbox.put(message)
 
+        state.end_session(query.get("ls"))
         session = Session(db, request.host, deliver)
         lp = LongPoll(state, session, query.get("cb", ""))
+        session.end_transport = lambda: asyncio.get_running_loop().create_task(lp.close())
         state.sessions.add(session)
         registry(state).add(lp)
         return _js(lp.start())

@@ -7,6 +7,7 @@ pinged healthy, and takes over the long-poll's session when the client acks back
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 from typing import Any
@@ -44,8 +45,10 @@ async def handle(request: web.Request) -> web.StreamResponse:
             return ws
         await _serve_secondary(ws, lp, outbox)
         return ws
+    state.end_session(request.query.get("ls"))
     db = state.namespaces.get(request.query.get("ns"))
     session = Session(db, request.host, outbox.put)
+    session.end_transport = lambda: asyncio.get_running_loop().create_task(ws.close())
     state.sessions.add(session)
     outbox.put(session.handshake())
     await _serve(ws, session, state, outbox)

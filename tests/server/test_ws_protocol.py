@@ -212,3 +212,41 @@ def test_unknown_tag_unlisten_and_relisten(rtdb_server: Any, ns: str) -> None:
             assert (await raw.recv())["d"] == {"r": raw.r, "b": {"s": "ok", "d": {"c": 0}}}
 
     run(go())
+
+
+def test_reconnect_with_ls_ends_the_previous_session_first(rtdb_server: Any, ns: str) -> None:
+    """A client that reconnects names its last session (``ls``): the server ends that session
+    at once, running its onDisconnect writes before anything the new session sends, and
+    closes the old socket. (A presence flag set again on reconnect must survive.)"""
+
+    async def go() -> None:
+        async with aiohttp.ClientSession() as s:
+            old, hello = await connect(rtdb_server, ns, s)
+            old_id = hello["d"]["d"]["s"]
+            assert (await old.request("o", {"p": "/presence/u1", "d": "offline"}))["s"] == "ok"
+            assert (await old.request("p", {"p": "/presence/u1", "d": "online"}))["s"] == "ok"
+
+            url = f"{rtdb_server.url}/.ws?v=5&ns={ns}&ls={old_id}"
+            new = Raw(await s.ws_connect(url, max_msg_size=0))
+            assert (await new.recv())["d"]["t"] == "h"
+            got = await new.request("g", {"p": "/presence/u1", "q": {}})
+            assert got == {"s": "ok", "d": "offline"}, "the old session's onDisconnect ran first"
+            assert (await new.request("p", {"p": "/presence/u1", "d": "online"}))["s"] == "ok"
+
+            closed = await old.ws.receive(timeout=10)  # the server drops the old socket
+            assert closed.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED), closed
+            await asyncio.sleep(0.2)
+            assert await new.request("g", {"p": "/presence/u1", "q": {}}) == {
+                "s": "ok",
+                "d": "online",
+            }, "nothing of the old session ran after the new one's write"
+
+            # An unknown or foreign ls is ignored.
+            other = Raw(await s.ws_connect(f"{url[: url.index('&ls=')]}&ls=nope", max_msg_size=0))
+            assert (await other.recv())["d"]["t"] == "h"
+            assert await other.request("g", {"p": "/presence/u1", "q": {}}) == {
+                "s": "ok",
+                "d": "online",
+            }
+
+    run(go())
