@@ -13,7 +13,15 @@ Data model (one path per fact, fan-out by multi-path updates):
 - ``enrollments/$uid/$cid``: ``true`` once paid (written by functions, never by browsers).
 - ``forum/$cid/questions/$qid``: a question beside lesson ``lessonId``.
 - ``forum/$cid/answers/$qid/$aid``: answers to one question.
-- ``forum/$cid/comments/$postId/$cmid``: comments on a question or an answer.
+- ``forum/$cid/comments/$postId/$cmid``: comments on a question or an answer; ``qid`` names
+  the question either way (``$postId`` itself for a comment on the question).
+- Moderation flags, ``true`` or absent, which only staff (the course's instructor or an
+  admin) set or clear, not even a post's author: ``pinned`` (question: listed first),
+  ``endorsed`` (answer), ``locked`` (question: no new answers, and no new comments on it
+  or its answers; existing posts stay editable by their authors) and ``hidden`` (question
+  or answer). Hidden posts stay readable by every member, because Realtime Database rules
+  cannot filter what a read returns: hiding is what the UI does, which shows them to staff
+  only (dimmed and marked).
 - ``votes/$cid/$qid/$postId/$uid``: one vote (+1/-1) per user per post; ``$postId`` is
   ``$qid`` for the question itself. A vote and ``increment(delta)`` on the post's
   ``score`` travel in one update, and the rules check each against the other.
@@ -77,10 +85,21 @@ def post_common() -> dict[str, Any]:
     }
 
 
-def post_write(exists_check: str) -> str:
-    """Create as yourself; edit or delete your own; staff may delete anything."""
+def flags_kept(flags: tuple[str, ...]) -> str:
+    """The write deletes the post or leaves each of ``flags`` as it is (absent reads null)."""
+    kept = " && ".join(f"newData.child('{f}').val() === data.child('{f}').val()" for f in flags)
+    return f" && (!newData.exists() || ({kept}))" if flags else ""
+
+
+def post_write(exists_check: str, flags: tuple[str, ...] = ()) -> str:
+    """Create as yourself; edit or delete your own; staff may delete anything.
+
+    An author's edits must leave the post's staff ``flags`` as they are: their grant here
+    covers every child, and a flag's own ``.validate`` does not run when it is deleted, so
+    without this an author could unlock or unhide their own post.
+    """
     create = f"(!data.exists() && newData.child('uid').val() === auth.uid && {exists_check})"
-    own = "(data.exists() && data.child('uid').val() === auth.uid)"
+    own = f"(data.exists() && data.child('uid').val() === auth.uid{flags_kept(flags)})"
     moderate = f"(!newData.exists() && {STAFF})"
     return f"{MEMBER} && ({create} || {own} || {moderate})"
 
@@ -95,15 +114,27 @@ def staff_flag() -> dict[str, str]:
 
 QUESTION_VOTES = "'votes/' + $cid + '/' + $qid + '/' + $qid + '/'"
 ANSWER_VOTES = "'votes/' + $cid + '/' + $qid + '/' + $aid + '/'"
+QUESTION_FLAGS = ("pinned", "locked", "hidden")
+ANSWER_FLAGS = ("endorsed", "hidden")
 QUESTION_OPEN = (
     "newData.parent().parent().parent().child('questions/' + $qid).exists() && "
     "root.child('forum/' + $cid + '/questions/' + $qid + '/locked').val() !== true"
 )  # from forum/$cid/answers/$qid/$aid: three parents up is forum/$cid
+COMMENT_ON_POST = (
+    "((newData.child('qid').val() === $postId && "
+    "newData.parent().parent().parent().child('questions/' + $postId).exists()) || "
+    "newData.parent().parent().parent().child('answers/' + newData.child('qid').val() "
+    "+ '/' + $postId).exists())"
+)  # a comment's qid is its question: $postId itself, or the question of answer $postId
+COMMENT_OPEN = (
+    "root.child('forum/' + $cid + '/questions/' + newData.child('qid').val() + '/locked')"
+    ".val() !== true"
+)  # so a locked question takes no new comments, on itself or on its answers
 
 
 def question() -> dict[str, Any]:
     return {
-        ".write": post_write("true"),
+        ".write": post_write("true", QUESTION_FLAGS),
         ".validate": (
             "newData.hasChildren(['uid', 'authorName', 'lessonId', 'title', 'body', "
             "'createdAt', 'score'])"
@@ -134,31 +165,23 @@ def question() -> dict[str, Any]:
                 ".exists()"
             ),
         },
-        "pinned": staff_flag(),
-        "locked": staff_flag(),
-        "hidden": staff_flag(),
+        **{flag: staff_flag() for flag in QUESTION_FLAGS},
     }
 
 
 def answer() -> dict[str, Any]:
     return {
-        ".write": post_write(QUESTION_OPEN),
+        ".write": post_write(QUESTION_OPEN, ANSWER_FLAGS),
         ".validate": "newData.hasChildren(['uid', 'authorName', 'body', 'createdAt', 'score'])",
         **post_common(),
         "score": score_rule(NEW_ROOT_FROM_POST + ".parent().parent()", ANSWER_VOTES),
-        "endorsed": staff_flag(),
-        "hidden": staff_flag(),
+        **{flag: staff_flag() for flag in ANSWER_FLAGS},
     }
 
 
 def comment() -> dict[str, Any]:
-    on_post = (
-        "(newData.parent().parent().parent().child('questions/' + $postId).exists() || "
-        "newData.parent().parent().parent().child('answers/' + newData.child('qid').val() "
-        "+ '/' + $postId).exists())"
-    )
     return {
-        ".write": post_write(on_post),
+        ".write": post_write(f"{COMMENT_ON_POST} && {COMMENT_OPEN}"),
         ".validate": "newData.hasChildren(['uid', 'authorName', 'qid', 'body', 'createdAt'])",
         **post_common(),
         "qid": {

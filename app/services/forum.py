@@ -105,7 +105,11 @@ def accept(course_id, qid, aid, on_done, on_error):
 
 
 def set_flag(course_id, post, flag, value, on_done, on_error):
-    """Staff-only flags: pinned on questions, endorsed on answers."""
+    """Set (value true) or clear (false: deleted, not stored as false) a staff-only flag.
+
+    Questions: pinned, locked (no new answers or comments), hidden; answers: endorsed,
+    hidden. Hidden posts are still readable by members: the UI is what hides them.
+    """
     database.update(
         {"forum/" + course_id + "/" + post + "/" + flag: True if value else None},
         on_done,

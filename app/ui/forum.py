@@ -17,6 +17,8 @@ class ForumView:
     """Keyed view of the lesson's questions, each a QuestionCard bound to its own data.
 
     #forum's data-state: pending (skeletons) · signed-out · locked (not enrolled) · live.
+    #forum's data-staff: the user is the course's instructor or an admin; the stylesheet
+    then shows staff tools and hidden posts, and the counts include hidden posts.
     """
 
     def __init__(self, course_id, lesson_id, player):
@@ -24,6 +26,7 @@ class ForumView:
         self.lesson_id = lesson_id
         self.player = player
         self.instructor_uid = None
+        self.staff = False
         self.root = by_id("forum")
         self.list = by_id("questions")
         self.cards = {}
@@ -39,9 +42,11 @@ class ForumView:
         self.player.seek(second)
 
     def counts_changed(self):
+        """Unanswered questions this user sees (hidden ones count for staff only)."""
         unanswered = 0
         for qid in self.cards:
-            if not self.cards[qid].answers.items:
+            card = self.cards[qid]
+            if not card.hidden_from_me() and not card.visible_answers():
                 unanswered += 1
         set_text(by_id("unanswered-count"), unanswered)
 
@@ -70,6 +75,12 @@ class ForumView:
         user = session.user()
         staff = user is not None and (user["admin"] or user["uid"] == self.instructor_uid)
         set_attr(self.root, "data-staff", staff or None)
+        if staff != self.staff:
+            self.staff = staff  # what counts as seen changed: recount, re-mark
+            for qid in self.cards:
+                self.cards[qid].answers_changed()
+                self._mark(qid)
+            self.counts_changed()
 
     def _state(self, state):
         if state == "live" and self.root.getAttribute("data-state") != "live":
@@ -92,8 +103,14 @@ class ForumView:
         self.values[key] = value
         card.update(value)
         self._place(key)
-        self.player.mark(key, value.get("videoSecond"), value.get("title", ""))
+        self._mark(key)
         self.counts_changed()
+
+    def _mark(self, key):
+        """A scrubber marker for each question this user sees (not for hidden ones)."""
+        value = self.values[key]
+        second = None if self.cards[key].hidden_from_me() else value.get("videoSecond")
+        self.player.mark(key, second, value.get("title", ""))
 
     def _place(self, key):
         mine = _order(self.values[key])

@@ -1,4 +1,10 @@
-"""One question card: header, Markdown body, votes, answers (live), comments, answer form."""
+"""One question card: header, Markdown body, votes, answers (live), comments, answer form.
+
+Staff flags are attributes on the card's root (data-pinned, data-locked, data-hidden, and
+data-endorsed/data-hidden on answers); the stylesheet turns them into badges, hides the
+forms under a locked question and hides hidden posts from non-staff. A flag's change is
+one attribute update, never a re-render, so drafts and open editors survive it.
+"""
 
 from app.binding.live import LiveList, LiveValue
 from app.services import forum
@@ -14,14 +20,19 @@ QUESTION_HTML = (
     '<span class="meta"><span data-field="author"></span> · '
     '<span data-field="answers">0 answers</span>'
     '<span class="badge badge-accepted">✓ answered</span>'
-    '<span class="badge badge-pinned">pinned</span></span></summary>'
+    '<span class="badge badge-pinned">pinned</span>'
+    '<span class="badge badge-locked">locked</span>'
+    '<span class="badge badge-hidden">hidden</span></span></summary>'
     '<div class="q-detail">'
     '<button type="button" class="seek link" hidden></button>'
     '<div class="md post-body"></div>'
     '<div class="q-tools"><button type="button" class="link staff-only" data-act="pin">Pin</button>'
+    '<button type="button" class="link staff-only" data-act="lock">Lock</button>'
+    '<button type="button" class="link staff-only" data-act="hide">Hide</button>'
     "</div>"
     '<div class="q-comments"></div>'
     '<ol class="answers"></ol>'
+    '<p class="locked-note">Locked by the course staff: no new answers or comments.</p>'
     '<form class="answer-form"><textarea class="answer-body" rows="3" maxlength="10000" '
     'placeholder="Your answer (Markdown)" aria-label="Your answer"></textarea>'
     '<button type="submit">Post answer</button><p class="form-error" role="alert"></p></form>'
@@ -32,12 +43,34 @@ ANSWER_HTML = (
     '<div class="a-main"><div class="md post-body"></div>'
     '<p class="meta"><span data-field="author"></span>'
     '<span class="badge badge-accepted">✓ accepted</span>'
-    '<span class="badge badge-endorsed">★ endorsed by the instructor</span></p>'
+    '<span class="badge badge-endorsed">★ endorsed by the instructor</span>'
+    '<span class="badge badge-hidden">hidden</span></p>'
     '<div class="a-tools">'
     '<button type="button" class="link asker-only" data-act="accept">Accept</button>'
-    '<button type="button" class="link staff-only" data-act="endorse">Endorse</button></div>'
+    '<button type="button" class="link staff-only" data-act="endorse">Endorse</button>'
+    '<button type="button" class="link staff-only" data-act="hide">Hide</button></div>'
     "</div>"
 )
+
+
+def hidden_from_me(ctx, post):
+    """Hidden posts are left out for non-staff; the rules cannot filter a read, so we do."""
+    return post.get("hidden") is True and not ctx.staff
+
+
+def _show_flag(root, flag, post, button, on_text, off_text):
+    """Mirror a staff flag as data-<flag> on root and as its toggle button's label."""
+    on_now = post.get(flag) is True
+    set_attr(root, "data-" + flag, on_now or None)
+    set_text(button, on_text if on_now else off_text)
+
+
+def _flip_flag(card, path, post, flag, verb):
+    """Ask to flip a staff flag; a refusal reads "Not <verb>: <why>" ("Not un<verb>": …)."""
+    value = post.get(flag) is True
+    verb = ("un" + verb) if value else verb
+    forum.set_flag(card.ctx.course_id, path, flag, not value, None,
+                   lambda m: card.report("Not " + verb + ": " + m))  # fmt: skip
 
 
 def _set_body(target, body):
@@ -66,6 +99,7 @@ class AnswerItem:
         a_main.appendChild(self.comments.root)
         on(find(main, '[data-act="accept"]'), "click", self.accept)
         on(find(main, '[data-act="endorse"]'), "click", self.endorse)
+        on(find(main, '[data-act="hide"]'), "click", self.hide)
         self.value = {}
 
     def update(self, value):
@@ -77,6 +111,8 @@ class AnswerItem:
         set_attr(self.root, "data-endorsed", value.get("endorsed") is True or None)
         set_text(find(self.root, '[data-act="endorse"]'),
                  "Remove endorsement" if value.get("endorsed") else "Endorse")  # fmt: skip
+        _show_flag(self.root, "hidden", value, find(self.root, '[data-act="hide"]'),
+                   "Unhide", "Hide")  # fmt: skip
         self.tools.show(value)
 
     def show_accepted(self, accepted):
@@ -92,6 +128,10 @@ class AnswerItem:
         forum.set_flag(self.card.ctx.course_id, forum.answer_path(self.card.qid, self.aid),
                        "endorsed", not self.value.get("endorsed"), None,
                        lambda m: self.card.report("Not endorsed: " + m))  # fmt: skip
+
+    def hide(self, *args):
+        path = forum.answer_path(self.card.qid, self.aid)
+        _flip_flag(self.card, path, self.value, "hidden", "hidden")
 
 
 class _Answers:
@@ -162,6 +202,8 @@ class QuestionCard:
         on(find(self.details, "details"), "toggle", self.toggled)
         on(self.seek, "click", lambda *a: ctx.seek(self.value.get("videoSecond", 0)))
         on(find(self.details, '[data-act="pin"]'), "click", self.pin)
+        on(find(self.details, '[data-act="lock"]'), "click", self.lock)
+        on(find(self.details, '[data-act="hide"]'), "click", self.hide)
 
     def start(self):
         self.answers_model.start()
@@ -204,6 +246,10 @@ class QuestionCard:
         set_attr(self.root, "data-pinned", value.get("pinned") is True or None)
         set_attr(self.root, "data-accepted", value.get("acceptedAnswerId") is not None or None)
         set_text(find(self.details, '[data-act="pin"]'), "Unpin" if value.get("pinned") else "Pin")
+        _show_flag(self.root, "locked", value, find(self.details, '[data-act="lock"]'),
+                   "Unlock", "Lock")  # fmt: skip
+        _show_flag(self.root, "hidden", value, find(self.details, '[data-act="hide"]'),
+                   "Unhide", "Hide")  # fmt: skip
         self.tools.show(value)
         accepted = value.get("acceptedAnswerId")
         if accepted != old_accepted:
@@ -217,8 +263,20 @@ class QuestionCard:
         for aid in self.answers.items:
             self.answers.items[aid].vote.show_votes(votes.get(aid))
 
+    def hidden_from_me(self):
+        return hidden_from_me(self.ctx, self.value)
+
+    def visible_answers(self):
+        """How many answers this user sees: hidden ones count for staff only."""
+        count = 0
+        for item in self.answers.items.values():
+            if not hidden_from_me(self.ctx, item.value):
+                count += 1
+        return count
+
     def answers_changed(self):
-        count = len(self.answers.items)
+        """Recount what this user sees: the summary, data-answers (the unanswered filter)."""
+        count = self.visible_answers()
         set_attr(self.root, "data-answers", count)
         set_text(find(self.details, '[data-field="answers"]'),
                  str(count) + (" answer" if count == 1 else " answers"))  # fmt: skip
@@ -228,6 +286,12 @@ class QuestionCard:
         forum.set_flag(self.ctx.course_id, forum.question_path(self.qid), "pinned",
                        not self.value.get("pinned"), None,
                        lambda m: self.report("Not pinned: " + m))  # fmt: skip
+
+    def lock(self, *args):
+        _flip_flag(self, forum.question_path(self.qid), self.value, "locked", "locked")
+
+    def hide(self, *args):
+        _flip_flag(self, forum.question_path(self.qid), self.value, "hidden", "hidden")
 
     def submit_answer(self, *args):
         def send(user, body, done):

@@ -155,16 +155,25 @@ def test_denied_write_explains_and_keeps_the_draft(
     card = question(learner, title)
     expect(card).to_have_count(1, timeout=LIVE)
     qid = card.get_attribute("data-key")
-    admin_db.child(f"forum/serverless-101/questions/{qid}/locked").set(True)
     card.locator("summary").click()
     draft = "My long, careful answer that must not be lost."
     card.locator(".answer-body").fill(draft)
-    card.locator(".answer-form button[type=submit]").click()
+    locked = admin_db.child(f"forum/serverless-101/questions/{qid}/locked")
+    locked.set(True)
+    # The lock arrives live: the form gives way to a note, with the draft kept inside it.
+    expect(card).to_have_attribute("data-locked", "", timeout=LIVE)
+    expect(card.locator(".locked-note")).to_be_visible()
+    expect(card.locator(".answer-form")).to_be_hidden()
+    # A submit sent just before the lock arrived: only the rules refuse it, and the UI says so.
+    card.locator(".answer-form").evaluate("form => form.requestSubmit()")
     expect(card.locator(".answer-form .form-error")).to_contain_text(
         "Answer not posted", timeout=LIVE
     )
     expect(card.locator(".answer-body")).to_have_value(draft)
     expect(card.locator(".answer")).to_have_count(0)
+    locked.delete()  # unlocked: the form is back, draft and all
+    expect(card.locator(".answer-form")).to_be_visible(timeout=LIVE)
+    expect(card.locator(".answer-body")).to_have_value(draft)
     # Client-side checks explain too, before anything is sent.
     learner.fill("#ask-title", "")
     learner.fill("#ask-body", "no title")
@@ -172,6 +181,81 @@ def test_denied_write_explains_and_keeps_the_draft(
     expect(learner.locator("#ask-error")).to_have_text("The title cannot be empty.")
     expect(learner.locator("#ask-body")).to_have_value("no title")
     del instructor
+
+
+def test_staff_lock_and_hide_live(users: dict[str, User], local_stack, admin_db) -> None:
+    """Lock and hide are staff tools; what they do reaches the learner's page live."""
+    learner, instructor = users["learner"].page, users["instructor"].page
+    url = lesson_url(local_stack, "thick-front-ends", "l02")
+    open_signed_in(learner, url, "learner@nimbus.test")
+    open_signed_in(instructor, url, "instructor@nimbus.test")
+    expect(instructor.locator("#forum")).to_have_attribute("data-staff", "")
+    title = f"Moderate me {uuid.uuid4().hex[:6]}"
+    ask(learner, title, "Off topic?")  # pinned to the video: it has a scrubber marker
+    mine, card = question(learner, title), question(instructor, title)
+    expect(card).to_have_count(1, timeout=LIVE)
+    expect(mine).to_have_count(1, timeout=LIVE)
+    qid = card.get_attribute("data-key")
+    stored = f"forum/thick-front-ends/questions/{qid}"
+    count = learner.locator("#unanswered-count")
+    staff_count = instructor.locator("#unanswered-count")
+    unanswered = int(count.text_content())
+    expect(staff_count).to_have_text(str(unanswered))
+    mine.locator("summary").click()
+    card.locator("summary").click()
+    # A learner never sees the staff tools; the instructor does.
+    for act in ("pin", "lock", "hide"):
+        expect(mine.locator(f'[data-act="{act}"]')).to_be_hidden()
+        expect(card.locator(f'.q-tools [data-act="{act}"]')).to_be_visible()
+
+    # Lock: the learner's answer and comment forms give way to a note; the draft survives.
+    mine.locator(".answer-body").fill("A draft")
+    card.locator('.q-tools [data-act="lock"]').click()
+    expect(mine).to_have_attribute("data-locked", "", timeout=LIVE)
+    expect(mine.locator("summary .badge-locked")).to_be_visible()
+    expect(mine.locator(".locked-note")).to_have_text(
+        "Locked by the course staff: no new answers or comments."
+    )
+    expect(mine.locator(".answer-form")).to_be_hidden()
+    expect(mine.locator(".q-comments .comment-form")).to_be_hidden()
+    expect(card.locator('.q-tools [data-act="lock"]')).to_have_text("Unlock")
+    assert admin_db.child(stored + "/locked").get() is True
+    card.locator('.q-tools [data-act="lock"]').click()  # unlock: the form is back, live
+    expect(mine.locator(".answer-form")).to_be_visible(timeout=LIVE)
+    expect(mine.locator(".answer-body")).to_have_value("A draft")
+    expect(mine.locator(".q-comments .comment-form")).to_be_visible()
+    expect(mine.locator("summary .badge-locked")).to_be_hidden()
+    expect(mine.locator(".locked-note")).to_be_hidden()
+
+    # Hide: gone from the learner's list, count and scrubber; dimmed and marked for staff.
+    card.locator('.q-tools [data-act="hide"]').click()
+    expect(mine).to_be_hidden(timeout=LIVE)
+    expect(count).to_have_text(str(unanswered - 1))
+    expect(learner.locator(f'#markers .marker[data-key="{qid}"]')).to_have_count(0)
+    expect(card).to_be_visible()
+    expect(card).to_have_attribute("data-hidden", "")
+    expect(card.locator("summary .badge-hidden")).to_be_visible()
+    expect(card.locator('.q-tools [data-act="hide"]')).to_have_text("Unhide")
+    expect(staff_count).to_have_text(str(unanswered))
+    expect(instructor.locator(f'#markers .marker[data-key="{qid}"]')).to_have_count(1)
+    card.locator('.q-tools [data-act="hide"]').click()  # unhide: back for the learner
+    expect(mine).to_be_visible(timeout=LIVE)
+    expect(count).to_have_text(str(unanswered))
+    expect(learner.locator(f'#markers .marker[data-key="{qid}"]')).to_have_count(1)
+
+    # A hidden answer: gone for the learner, who then counts the question as unanswered.
+    card.locator(".answer-body").fill("Try the other lesson.")
+    card.locator(".answer-form button[type=submit]").click()
+    expect(mine.locator(".answer")).to_have_count(1, timeout=LIVE)
+    expect(count).to_have_text(str(unanswered - 1))
+    card.locator('.answer [data-act="hide"]').click()
+    expect(mine.locator(".answer")).to_be_hidden(timeout=LIVE)
+    expect(mine.locator('summary [data-field="answers"]')).to_have_text("0 answers")
+    expect(count).to_have_text(str(unanswered))
+    expect(card.locator(".answer .badge-hidden")).to_be_visible()
+    expect(card.locator('summary [data-field="answers"]')).to_have_text("1 answer")
+    for user in users.values():
+        assert user.watch.page_errors == [], user.watch.page_errors
 
 
 def test_learner_not_enrolled_is_invited_to_enrol(users: dict[str, User], local_stack) -> None:

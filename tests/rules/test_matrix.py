@@ -96,7 +96,16 @@ def fixture_data() -> dict[str, Any]:
                             "createdAt": t0,
                             "score": 0,
                         }
-                    }
+                    },
+                    "q2": {
+                        "a2": {
+                            "uid": "learner",
+                            "authorName": "Lena Learner",
+                            "body": "Before the lock.",
+                            "createdAt": t0,
+                            "score": 0,
+                        }
+                    },
                 },
                 "comments": {
                     "q1": {
@@ -107,7 +116,16 @@ def fixture_data() -> dict[str, Any]:
                             "body": "Anyone?",
                             "createdAt": t0,
                         }
-                    }
+                    },
+                    "q2": {
+                        "cm2": {
+                            "uid": "learner",
+                            "authorName": "Lena Learner",
+                            "qid": "q2",
+                            "body": "Too late?",
+                            "createdAt": t0,
+                        }
+                    },
                 },
             }
         },
@@ -230,11 +248,32 @@ OPS: dict[str, Op] = {
     ),
     "endorse a1": lambda a: a.ref("forum/c1/answers/q1/a1/endorsed").set(True),
     "pin q1": lambda a: a.ref("forum/c1/questions/q1/pinned").set(True),
+    "lock q1": lambda a: a.ref("forum/c1/questions/q1/locked").set(True),
+    "unlock q1 (locked; learner is its author)": lambda a: a.ref(
+        "forum/c1/questions/q1/locked"
+    ).delete(),  # as the UI clears a flag: by deleting it
+    "hide q1": lambda a: a.ref("forum/c1/questions/q1/hidden").set(True),
+    "hide a1": lambda a: a.ref("forum/c1/answers/q1/a1/hidden").set(True),
+    "unhide a1 (hidden; other learner is its author)": lambda a: a.ref(
+        "forum/c1/answers/q1/a1/hidden"
+    ).delete(),
     "comment on q1": lambda a: a.ref("forum/c1/comments/q1/cm9").set(a.post(qid="q1")),
     "comment on a1": lambda a: a.ref("forum/c1/comments/a1/cm9").set(a.post(qid="q1")),
     "edit learner's comment on q1": lambda a: a.ref("forum/c1/comments/q1/cm1").update(
         {"body": "Edited."}
     ),
+    "comment on a locked question": lambda a: a.ref("forum/c1/comments/q2/cm9").set(
+        a.post(qid="q2")
+    ),
+    "comment on an answer of a locked question": lambda a: a.ref("forum/c1/comments/a2/cm9").set(
+        a.post(qid="q2")
+    ),
+    "comment on a locked question, naming an open one as its qid": lambda a: a.ref(
+        "forum/c1/comments/q2/cm9"
+    ).set(a.post(qid="q1")),
+    "edit learner's comment on a locked question": lambda a: a.ref(
+        "forum/c1/comments/q2/cm2"
+    ).update({"body": "Edited."}),
 }
 
 
@@ -244,7 +283,16 @@ def _voted_once(owner: db.Reference, actor: Actor) -> None:
         owner.update({f"votes/c1/q1/q1/{actor.uid}": 1, "forum/c1/questions/q1/score": 2})
 
 
-SETUP: dict[str, Callable[[db.Reference, Actor], None]] = {"vote on q1 twice": _voted_once}
+def _flagged(path: str) -> Callable[[db.Reference, Actor], None]:
+    """Setup: the staff flag at forum/c1/<path> is already set."""
+    return lambda owner, actor: owner.child(f"forum/c1/{path}").set(True)
+
+
+SETUP: dict[str, Callable[[db.Reference, Actor], None]] = {
+    "vote on q1 twice": _voted_once,
+    "unlock q1 (locked; learner is its author)": _flagged("questions/q1/locked"),
+    "unhide a1 (hidden; other learner is its author)": _flagged("answers/q1/a1/hidden"),
+}
 
 
 def parse_matrix() -> list[tuple[str, str, bool]]:
