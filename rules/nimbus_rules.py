@@ -21,7 +21,7 @@ Data model (one path per fact, fan-out by multi-path updates):
   or its answers; existing posts stay editable by their authors) and ``hidden`` (question
   or answer). Hidden posts stay readable by every member, because Realtime Database rules
   cannot filter what a read returns: hiding is what the UI does, which shows them to staff
-  only (dimmed and marked).
+  and to their author only (dimmed and marked).
 - ``votes/$cid/$qid/$postId/$uid``: one vote (+1/-1) per user per post; ``$postId`` is
   ``$qid`` for the question itself. A vote and ``increment(delta)`` on the post's
   ``score`` travel in one update, and the rules check each against the other.

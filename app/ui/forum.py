@@ -42,7 +42,7 @@ class ForumView:
         self.player.seek(second)
 
     def counts_changed(self):
-        """Unanswered questions this user sees (hidden ones count for staff only)."""
+        """Unanswered questions this user sees (hidden ones count for staff and their author)."""
         unanswered = 0
         for qid in self.cards:
             card = self.cards[qid]

@@ -54,8 +54,12 @@ ANSWER_HTML = (
 
 
 def hidden_from_me(ctx, post):
-    """Hidden posts are left out for non-staff; the rules cannot filter a read, so we do."""
-    return post.get("hidden") is True and not ctx.staff
+    """Hidden posts are left out for non-staff; the rules cannot filter a read, so we do.
+
+    Their author still sees them, marked hidden, rather than watching a post vanish (and
+    posting it again).
+    """
+    return post.get("hidden") is True and not ctx.staff and post.get("uid") != session.uid()
 
 
 def _show_flag(root, flag, post, button, on_text, off_text):
@@ -267,7 +271,7 @@ class QuestionCard:
         return hidden_from_me(self.ctx, self.value)
 
     def visible_answers(self):
-        """How many answers this user sees: hidden ones count for staff only."""
+        """How many answers this user sees: hidden ones count for staff and their author."""
         count = 0
         for item in self.answers.items.values():
             if not hidden_from_me(self.ctx, item.value):

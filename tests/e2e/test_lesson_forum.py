@@ -227,21 +227,40 @@ def test_staff_lock_and_hide_live(users: dict[str, User], local_stack, admin_db)
     expect(mine.locator("summary .badge-locked")).to_be_hidden()
     expect(mine.locator(".locked-note")).to_be_hidden()
 
-    # Hide: gone from the learner's list, count and scrubber; dimmed and marked for staff.
+    # Hide the learner's own question: its author still sees it, marked, as staff do.
     card.locator('.q-tools [data-act="hide"]').click()
-    expect(mine).to_be_hidden(timeout=LIVE)
-    expect(count).to_have_text(str(unanswered - 1))
-    expect(learner.locator(f'#markers .marker[data-key="{qid}"]')).to_have_count(0)
-    expect(card).to_be_visible()
+    expect(mine).to_have_attribute("data-hidden", "", timeout=LIVE)
+    expect(mine).to_be_visible()
+    expect(mine.locator("summary .badge-hidden")).to_be_visible()
+    expect(count).to_have_text(str(unanswered))
     expect(card).to_have_attribute("data-hidden", "")
     expect(card.locator("summary .badge-hidden")).to_be_visible()
     expect(card.locator('.q-tools [data-act="hide"]')).to_have_text("Unhide")
-    expect(staff_count).to_have_text(str(unanswered))
-    expect(instructor.locator(f'#markers .marker[data-key="{qid}"]')).to_have_count(1)
-    card.locator('.q-tools [data-act="hide"]').click()  # unhide: back for the learner
-    expect(mine).to_be_visible(timeout=LIVE)
+    card.locator('.q-tools [data-act="hide"]').click()  # unhide
+    expect(mine).not_to_have_attribute("data-hidden", "", timeout=LIVE)
+
+    # Hide someone else's question: gone from the learner's list, count and scrubber;
+    # dimmed and marked for staff.
+    other_title = f"Staff aside {uuid.uuid4().hex[:6]}"
+    ask(instructor, other_title, "Not for learners.")
+    theirs, staff_view = question(learner, other_title), question(instructor, other_title)
+    expect(theirs).to_have_count(1, timeout=LIVE)
+    other_qid = staff_view.get_attribute("data-key")
+    expect(count).to_have_text(str(unanswered + 1))
+    staff_view.locator("summary").click()
+    staff_view.locator('.q-tools [data-act="hide"]').click()
+    expect(theirs).to_be_hidden(timeout=LIVE)
     expect(count).to_have_text(str(unanswered))
-    expect(learner.locator(f'#markers .marker[data-key="{qid}"]')).to_have_count(1)
+    expect(learner.locator(f'#markers .marker[data-key="{other_qid}"]')).to_have_count(0)
+    expect(staff_view).to_be_visible()
+    expect(staff_view.locator("summary .badge-hidden")).to_be_visible()
+    expect(staff_count).to_have_text(str(unanswered + 1))
+    expect(instructor.locator(f'#markers .marker[data-key="{other_qid}"]')).to_have_count(1)
+    staff_view.locator('.q-tools [data-act="hide"]').click()  # unhide: back for the learner
+    expect(theirs).to_be_visible(timeout=LIVE)
+    expect(count).to_have_text(str(unanswered + 1))
+    expect(learner.locator(f'#markers .marker[data-key="{other_qid}"]')).to_have_count(1)
+    unanswered += 1
 
     # A hidden answer: gone for the learner, who then counts the question as unanswered.
     card.locator(".answer-body").fill("Try the other lesson.")
