@@ -78,9 +78,8 @@ class ForumView:
         if staff != self.staff:
             self.staff = staff  # what counts as seen changed: recount, re-mark
             for qid in self.cards:
-                self.cards[qid].answers_changed()
+                self.cards[qid].answers_changed()  # recounts the forum's totals too
                 self._mark(qid)
-            self.counts_changed()
 
     def _state(self, state):
         if state == "live" and self.root.getAttribute("data-state") != "live":

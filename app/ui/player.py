@@ -3,6 +3,7 @@
 from pyscript import window
 from pyscript.ffi import create_proxy
 
+from app.ui import status
 from app.ui.dom import by_id, clock, element, on, set_text
 
 
@@ -18,35 +19,30 @@ class PlayerView:
         on(self.video, "loadedmetadata", self._metadata)
         on(self.video, "timeupdate", self._time)
         on(self.scrubber, "click", self._scrub)
-        self.media_started = False
         self._media_scheduled = False
 
     def start_media_after_paint(self):
-        """start_media once the browser has painted the current frame (the forum's)."""
-        if self.media_started or self._media_scheduled:
-            return
-        self._media_scheduled = True
-        start = create_proxy(lambda *a: self.start_media())
-        after_frame = create_proxy(lambda *a: window.setTimeout(start, 0))
-        window.requestAnimationFrame(after_frame)
-
-    def start_media(self):
-        """Give the video its controls and load its metadata, once the forum is live.
+        """Give the video its controls and load its metadata, once the forum has painted.
 
         The page ships the video without controls and with preload="none": the native
         controls' first style pass (~50-90 ms on a 2-core machine) and the clip's download
         would otherwise compete with Auth's restore and the forum's first snapshot, which
-        is what the page waits for. The lesson view calls this when the forum is live, or
-        at once for a visitor who is signed out (bench/lesson_bench.py times both).
+        is what the page waits for. The forum calls this when it leaves "pending" (live,
+        signed out, not enrolled or failed); bench/lesson_bench.py times it.
         """
-        if self.media_started:
+        if self._media_scheduled:
             return
-        self.media_started = True
+        self._media_scheduled = True
+        start = create_proxy(lambda *a: self._start_media())
+        after_frame = create_proxy(lambda *a: window.setTimeout(start, 0))
+        window.requestAnimationFrame(after_frame)
+
+    def _start_media(self):
         self.video.controls = True
         self.video.preload = "metadata"
         if self.video.readyState >= 1:
             self._metadata()
-        window.performance.mark("nimbus:media-ready")
+        status.mark("media-ready")
 
     def current_second(self):
         return int(self.video.currentTime)

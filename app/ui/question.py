@@ -69,12 +69,12 @@ def _show_flag(root, flag, post, button, on_text, off_text):
     set_text(button, on_text if on_now else off_text)
 
 
-def _flip_flag(card, path, post, flag, verb):
-    """Ask to flip a staff flag; a refusal reads "Not <verb>: <why>" ("Not un<verb>": …)."""
+def _flip_flag(card, path, post, flag, verb, unverb):
+    """Ask to flip a staff flag; a refusal reads "Not <verb>: <why>" (or "Not <unverb>")."""
     value = post.get(flag) is True
-    verb = ("un" + verb) if value else verb
+    said = unverb if value else verb
     forum.set_flag(card.ctx.course_id, path, flag, not value, None,
-                   lambda m: card.report("Not " + verb + ": " + m))  # fmt: skip
+                   lambda m: card.report("Not " + said + ": " + m))  # fmt: skip
 
 
 def _set_body(target, body):
@@ -112,9 +112,8 @@ class AnswerItem:
         set_text(find(self.root, '[data-field="author"]'), author_line(value))
         self.vote.show_score(value.get("score", 0))
         set_attr(self.root, "data-mine", value.get("uid") == session.uid() or None)
-        set_attr(self.root, "data-endorsed", value.get("endorsed") is True or None)
-        set_text(find(self.root, '[data-act="endorse"]'),
-                 "Remove endorsement" if value.get("endorsed") else "Endorse")  # fmt: skip
+        _show_flag(self.root, "endorsed", value, find(self.root, '[data-act="endorse"]'),
+                   "Remove endorsement", "Endorse")  # fmt: skip
         _show_flag(self.root, "hidden", value, find(self.root, '[data-act="hide"]'),
                    "Unhide", "Hide")  # fmt: skip
         self.tools.show(value)
@@ -129,13 +128,12 @@ class AnswerItem:
                      None, lambda m: self.card.report("Not accepted: " + m))  # fmt: skip
 
     def endorse(self, *args):
-        forum.set_flag(self.card.ctx.course_id, forum.answer_path(self.card.qid, self.aid),
-                       "endorsed", not self.value.get("endorsed"), None,
-                       lambda m: self.card.report("Not endorsed: " + m))  # fmt: skip
+        path = forum.answer_path(self.card.qid, self.aid)
+        _flip_flag(self.card, path, self.value, "endorsed", "endorsed", "endorsed")
 
     def hide(self, *args):
         path = forum.answer_path(self.card.qid, self.aid)
-        _flip_flag(self.card, path, self.value, "hidden", "hidden")
+        _flip_flag(self.card, path, self.value, "hidden", "hidden", "unhidden")
 
 
 class _Answers:
@@ -247,9 +245,9 @@ class QuestionCard:
         if second is not None:
             set_text(self.seek, "▶ asked at " + clock(second))
         set_attr(self.root, "data-mine", value.get("uid") == session.uid() or None)
-        set_attr(self.root, "data-pinned", value.get("pinned") is True or None)
         set_attr(self.root, "data-accepted", value.get("acceptedAnswerId") is not None or None)
-        set_text(find(self.details, '[data-act="pin"]'), "Unpin" if value.get("pinned") else "Pin")
+        _show_flag(self.root, "pinned", value, find(self.details, '[data-act="pin"]'),
+                   "Unpin", "Pin")  # fmt: skip
         _show_flag(self.root, "locked", value, find(self.details, '[data-act="lock"]'),
                    "Unlock", "Lock")  # fmt: skip
         _show_flag(self.root, "hidden", value, find(self.details, '[data-act="hide"]'),
@@ -287,15 +285,13 @@ class QuestionCard:
         self.ctx.counts_changed()
 
     def pin(self, *args):
-        forum.set_flag(self.ctx.course_id, forum.question_path(self.qid), "pinned",
-                       not self.value.get("pinned"), None,
-                       lambda m: self.report("Not pinned: " + m))  # fmt: skip
+        _flip_flag(self, forum.question_path(self.qid), self.value, "pinned", "pinned", "pinned")
 
     def lock(self, *args):
-        _flip_flag(self, forum.question_path(self.qid), self.value, "locked", "locked")
+        _flip_flag(self, forum.question_path(self.qid), self.value, "locked", "locked", "unlocked")
 
     def hide(self, *args):
-        _flip_flag(self, forum.question_path(self.qid), self.value, "hidden", "hidden")
+        _flip_flag(self, forum.question_path(self.qid), self.value, "hidden", "hidden", "unhidden")
 
     def submit_answer(self, *args):
         def send(user, body, done):
