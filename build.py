@@ -241,6 +241,8 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     rc = 0
     for script in sorted((ROOT / "bench").glob("*.py")):
+        if script.name.startswith("_"):
+            continue  # a helper module (bench/_table.py), not a bench
         say(f"bench: {script.relative_to(ROOT)}")
         rc |= subprocess.call([str(VENV_PY), str(script)], cwd=ROOT)
     return rc

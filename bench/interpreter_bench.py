@@ -48,7 +48,7 @@ def _site(root: Path) -> dict[str, str]:
     (root / "mpy").mkdir()
     for name in ("micropython.mjs", "micropython.wasm"):
         shutil.copy2(MPY_PKG / name, root / "mpy" / name)
-    plugins = re_plugins()
+    plugins = _plugins_off()
     hints = (
         '<link rel="modulepreload" href="/mpy/micropython.mjs">'
         '<link rel="preload" as="fetch" crossorigin href="/mpy/micropython.wasm">'
@@ -83,7 +83,7 @@ def _no_maps(_dir: str, names: list[str]) -> list[str]:
     return [n for n in names if n.endswith(".map")]
 
 
-def re_plugins() -> list[str]:
+def _plugins_off() -> list[str]:
     """PyScript's bundled plugins, all turned off (it imports each one otherwise)."""
     import re
 

@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "server")]  # as pyproject's pytest pythonpath
 
+from _table import print_table  # noqa: E402 - bench/ is on sys.path when run
+
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tools.site import DEMO_PASSWORD, build  # noqa: E402
 from tools.stack import Stack, free_ports  # noqa: E402
@@ -181,11 +183,7 @@ def main() -> None:
                 browser.close()
         finally:
             stack.stop()
-    width = max(len(r[0]) for r in ROWS)
-    print(f"\n{'measure':<{width}}  {'value':>8}  note")
-    print(f"{'-' * width}  {'-' * 8}  ----")
-    for what, value, note in ROWS:
-        print(f"{what:<{width}}  {value:>8}  {note}")
+    print_table(ROWS, "value", 8)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PY = sys.executable
+
+from _table import print_table  # noqa: E402 - bench/ is on sys.path when run
+
 ROWS: list[tuple[str, str, str]] = []
 
 
@@ -67,12 +70,8 @@ def bench_build() -> None:
             source = ROOT / path
             original = source.read_bytes()
             try:
-                source.write_bytes(
-                    original
-                    + f"\n// bench edit {time.time()}\n".encode().replace(
-                        b"//", b"#" if path.endswith(".py") else b"//"
-                    )
-                )
+                comment = "#" if path.endswith(".py") else "//"
+                source.write_bytes(original + f"\n{comment} bench edit {time.time()}\n".encode())
                 row(f"build: one app/ {label} file changed (CLI)", timed(cli), "(goal < 1 s)")
             finally:
                 source.write_bytes(original)
@@ -151,11 +150,7 @@ def main() -> None:
     bench_setup(args.fresh)
     bench_build()
     bench_serve_and_page(args.runs)
-    width = max(len(r[0]) for r in ROWS)
-    print(f"\n{'measure':<{width}}  {'time':>10}  note")
-    print(f"{'-' * width}  {'-' * 10}  ----")
-    for what, value, note in ROWS:
-        print(f"{what:<{width}}  {value:>10}  {note}")
+    print_table(ROWS, "time", 10)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,11 @@
+"""The measure | value | note table that bench scripts print."""
+
+from __future__ import annotations
+
+
+def print_table(rows: list[tuple[str, str, str]], value_header: str, value_width: int) -> None:
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'measure':<{width}}  {value_header:>{value_width}}  note")
+    print(f"{'-' * width}  {'-' * value_width}  ----")
+    for what, value, note in rows:
+        print(f"{what:<{width}}  {value:>{value_width}}  {note}")
