@@ -19,7 +19,7 @@ from .errors import DataStale, InvalidData, PermissionDenied
 from .hashing import node_hash
 from .listeners import Listener, ListenerIndex
 from .normalize import normalize, normalize_priority
-from .paths import is_prefix, parse
+from .paths import is_prefix, parse, path_bytes
 from .tree import PRIORITY, Node, Path
 
 Push = tuple[Any, str, dict[str, Any]]
@@ -126,7 +126,7 @@ class Database:
             target = tree.get(before, path)
             value = tree.with_priority(target, normalize_priority(data, target, now))
         else:
-            value = normalize(data, tree.get(before, path), now, len(path))
+            value = normalize(data, tree.get(before, path), now, len(path), path_bytes(path))
         after = tree.set_at(before, path, value)
         # Rules first: a denied transaction must not learn whether its hash matched.
         if self.rules is not None and not auth.admin:  # rules off: no writes map to build
@@ -148,7 +148,7 @@ class Database:
         for key, value in data.items():
             sub = parse(key)
             full = path + sub
-            node = normalize(value, tree.get(before, full), now, len(full))
+            node = normalize(value, tree.get(before, full), now, len(full), path_bytes(full))
             writes[full] = node
             rel["/".join(sub)] = node
         paths = sorted(writes)

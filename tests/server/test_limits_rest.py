@@ -52,9 +52,12 @@ def test_invalid_keys_in_data(rtdb_server, ns, bystander, key):
 
 
 def test_longest_key_is_fine(rtdb_server, ns, bystander):
-    key = "é" * 384  # 768 UTF-8 bytes
+    """The JS SDK counts the whole path, "/long/" included, against 768 bytes."""
+    key = "é" * 381  # 762 UTF-8 bytes: "/long/<key>" is 768
     assert request(rtdb_server.url, "PUT", f"/long.json?ns={ns}", {key: 1}).status == 200
     assert request(rtdb_server.url, "GET", f"/long.json?ns={ns}").json == {key: 1}
+    r = request(rtdb_server.url, "PUT", f"/long.json?ns={ns}", {key + "x": 1})
+    assert r.status == 400 and "longer than 768 bytes" in r.json["error"]
     bystander()
 
 
