@@ -10,11 +10,15 @@ Data model (one path per fact, fan-out by multi-path updates):
 - ``courses/$cid``: catalog entry; ``instructorUid`` names the course's instructor.
 - ``lessons/$cid/$lid``: lesson metadata (public, like the catalog).
 - ``profiles/$uid``: ``displayName`` (what posts show as the author).
+- ``displayNames/$key``: ``$uid``, the one owner of a display name; ``$key`` is
+  :func:`name_key` of the name (lower-cased, key-unsafe characters %-escaped).
 - ``enrollments/$uid/$cid``: ``true`` once paid (written by functions, never by browsers).
+- ``rateLimits/$uid``: ``{windowStart, count, post}``, the author's posting window.
 - ``forum/$cid/questions/$qid``: a question beside lesson ``lessonId``.
 - ``forum/$cid/answers/$qid/$aid``: answers to one question.
-- ``forum/$cid/comments/$postId/$cmid``: comments on a question or an answer; ``qid`` names
-  the question either way (``$postId`` itself for a comment on the question).
+- ``forum/$cid/comments/$qid/$postId/$cmid``: comments on question ``$qid`` itself
+  (``$postId`` = ``$qid``) or on its answer ``$postId``. The thread is part of the path, so
+  a comment cannot claim one thread and sit in another.
 - Moderation flags, ``true`` or absent, which only staff (the course's instructor or an
   admin) set or clear, not even a post's author: ``pinned`` (question: listed first),
   ``endorsed`` (answer), ``locked`` (question: no new answers, and no new comments on it
@@ -22,9 +26,46 @@ Data model (one path per fact, fan-out by multi-path updates):
   or answer). Hidden posts stay readable by every member, because Realtime Database rules
   cannot filter what a read returns: hiding is what the UI does, which shows them to staff
   and to their author only (dimmed and marked).
+- ``authorRole`` on a post: ``"instructor"`` or ``"admin"``, accepted only from someone who
+  holds that role when the post is created. It is the staff badge: a display name can be
+  anything, a role only the course's ``instructorUid`` or the admin claim gives.
 - ``votes/$cid/$qid/$postId/$uid``: one vote (+1/-1) per user per post; ``$postId`` is
   ``$qid`` for the question itself. A vote and ``increment(delta)`` on the post's
   ``score`` travel in one update, and the rules check each against the other.
+
+Why these hold under any sequence of allowed writes:
+
+- Keys are the app's own shapes: posts are 20-character push IDs, an answer's key is never
+  its question's key (they would share a vote path), course and lesson ids are catalog
+  slugs. ``lessonId`` and ``acceptedAnswerId`` have those shapes and name an existing
+  lesson / an existing answer of this question; an answer cannot be deleted while its
+  question accepts it (the same update clears ``acceptedAnswerId``, which anyone may clear
+  once the answer it names is gone).
+- Delete and recreate ("clean slate"): a post may be created only where nothing of an
+  earlier post under that key survives: no answers, comments or votes of a question
+  (``answers/$qid``, ``comments/$qid``, ``votes/$cid/$qid``), no comments or votes of an
+  answer. Deleting a post leaves its children where they are; the key is then dead until
+  every child is gone (authors may delete their own, anyone may clear the votes of a post
+  that no longer exists). A recreated key therefore starts with no children at all, its
+  score at 0 and no votes: the flags a deletion shed protect nothing that returns.
+- Score = sum of votes: a post is created with score 0 and no votes (clean slate); after
+  that, a vote moves only with the same change of ``score`` and ``score`` only with the
+  writer's own vote, both checked in the same update, on the one path a post's votes have.
+- Names: a display name is 1-60 characters from a list of letters, digits, punctuation and
+  the plain space (no control, format, bidi or zero-width characters, no other spaces, no
+  leading, trailing or double spaces), and the same update must make ``displayNames/<key>``
+  this user's (and release the old name's entry on a rename), so two users can never hold
+  names that differ only in case.
+- ``.priority`` is refused on every node (``newData.getPriority() === null`` joins every
+  ``.validate``): the app never sets one, and a priority would otherwise ride along on
+  nodes that ``$other`` cannot see.
+- Flooding: creating a question, answer or comment must, in the same update, tick
+  ``rateLimits/<uid>`` (``count + 1`` within the current window, or a new window starting
+  at ``now``) and name the post in ``post``, so one update creates at most one post, and a
+  user creates at most ``MAX_POSTS`` posts per ``WINDOW_MS``. Ten posts a minute is far
+  above a learner's pace (a question or answer takes minutes to write; even a burst of
+  "thanks" comments stays under it) while a flood is capped at 10 posts (100 KB) a minute.
+  The stamp cannot be deleted, only ticked, so it cannot be reset.
 """
 
 from __future__ import annotations
@@ -34,6 +75,81 @@ from typing import Any
 
 ADMIN = "auth.token.admin === true"
 SIGNED_IN = "auth != null"
+PUSH_ID = "/^[-0-9A-Za-z_]{20}$/"  # the JS SDK's push(): 20 chars of its 64-char alphabet
+SLUG = "/^[a-z0-9][a-z0-9-]{0,63}$/"  # course and lesson ids, as static/data/courses.json
+WINDOW_MS = 60_000
+MAX_POSTS = 10
+NO_PRIORITY = "newData.getPriority() === null"
+
+# Display names: code point ranges a name may use (letters, digits, punctuation, the plain
+# space). Everything else (controls, format, bidi and zero-width characters, other spaces,
+# private use, unassigned planes) is refused. app/services/names.py holds the same table.
+NAME_RANGES = (
+    (0x20, 0x7E),  # printable ASCII
+    (0xA1, 0xAC),  # Latin-1 punctuation (not NBSP U+00A0, not soft hyphen U+00AD)
+    (0xAE, 0x2FF),  # Latin-1 letters, Latin Extended-A/B, IPA, spacing modifiers
+    (0x300, 0x36F),  # combining diacritical marks
+    (0x370, 0x52F),  # Greek, Cyrillic
+    (0x531, 0x58A),  # Armenian
+    (0x5D0, 0x5F4),  # Hebrew letters
+    (0x606, 0x61B),  # Arabic punctuation (not the format characters U+0600-0605, U+061C)
+    (0x61D, 0x6DC),  # Arabic letters
+    (0x6DE, 0x6FF),
+    (0x900, 0xDFF),  # Indic scripts
+    (0xE01, 0xE5B),  # Thai
+    (0x10A0, 0x10FF),  # Georgian
+    (0x1E00, 0x1FFF),  # Latin Extended Additional, Greek Extended
+    (0x2010, 0x2027),  # dashes, quotes, ellipsis (not U+2028-202E: separators, bidi)
+    (0x2030, 0x205E),  # per mille, primes (not U+205F-206F: spaces, invisible operators)
+    (0x3001, 0x30FF),  # CJK punctuation, Hiragana, Katakana (not the ideographic space)
+    (0x3400, 0x4DBF),  # CJK
+    (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7A3),  # Hangul syllables
+)
+NAME_MAX = 60
+KEY_ESCAPES = (
+    ("%", "%25"), (".", "%2E"), ("#", "%23"), ("$", "%24"), ("[", "%5B"), ("]", "%5D"),
+    ("/", "%2F"),
+)  # fmt: skip
+
+
+def name_key(name: str) -> str:
+    """The ``displayNames`` key of a name, as the rules compute it (for seeding and tests)."""
+    key = name.lower()
+    for char, escaped in KEY_ESCAPES:
+        key = key.replace(char, escaped)
+    return key
+
+
+def name_key_expr(value: str) -> str:
+    """:func:`name_key` in the rules language, of the string expression ``value``."""
+    expr = f"{value}.toLowerCase()"
+    for char, escaped in KEY_ESCAPES:
+        expr += f".replace('{char}', '{escaped}')"
+    return expr
+
+
+def _name_class() -> str:
+    def literal(cp: int) -> str:
+        char = chr(cp)
+        return "\\" + char if char in "\\]-^/[" else char
+
+    return "".join(
+        literal(lo) if lo == hi else literal(lo) + "-" + literal(hi) for lo, hi in NAME_RANGES
+    )
+
+
+NAME_OK = (
+    f"newData.isString() && newData.val().length > 0 && newData.val().length <= {NAME_MAX} && "
+    f"newData.val().matches(/^[{_name_class()}]+$/) && "
+    "!newData.val().beginsWith(' ') && !newData.val().endsWith(' ') && "
+    "!newData.val().contains('  ')"
+)
+
+
+def up(levels: int, of: str = "newData") -> str:
+    """The snapshot ``levels`` parents above ``of`` (the new root, seen from a rule)."""
+    return of + ".parent()" * levels
 
 
 def instructor(cid: str = "$cid") -> str:
@@ -43,7 +159,8 @@ def instructor(cid: str = "$cid") -> str:
 ENROLLED = "root.child('enrollments/' + auth.uid + '/' + $cid).val() === true"
 STAFF = f"({instructor()} || {ADMIN})"
 MEMBER = f"{SIGNED_IN} && ({ENROLLED} || {instructor()} || {ADMIN})"
-NEW_ROOT_FROM_POST = "newData.parent().parent().parent().parent()"  # forum/$cid/x/$id -> root
+COURSE_EXISTS = "root.child('courses/' + $cid).exists()"
+FORUM = "'forum/' + $cid"
 
 
 def text(max_len: int) -> str:
@@ -68,16 +185,40 @@ def score_rule(new_root: str, vote_path: str) -> dict[str, str]:
     }
 
 
-def post_common() -> dict[str, Any]:
-    """Fields every post (question, answer, comment) carries, and who may touch them."""
+def stamped(new_root: str, post_path: str) -> str:
+    """This update ticks the author's rate-limit window and names ``post_path`` as its post."""
+    new = f"{new_root}.child('rateLimits/' + auth.uid)"
+    old = "root.child('rateLimits/' + auth.uid)"
+    return (
+        f"{new}.child('post').val() === {post_path} && "
+        f"({new}.child('count').val() !== {old}.child('count').val() || "
+        f"{new}.child('windowStart').val() !== {old}.child('windowStart').val())"
+    )
+
+
+AUTHOR_ROLE = {
+    ".validate": (
+        "newData.isString() && (data.exists() ? newData.val() === data.val() : "
+        f"!data.parent().exists() && ((newData.val() === 'instructor' && {instructor()}) || "
+        f"(newData.val() === 'admin' && {ADMIN})))"
+    )
+}  # only at creation, only by the holder of that role
+
+
+def post_common(depth: int) -> dict[str, Any]:
+    """Fields every post (question, answer, comment) carries, and who may touch them.
+
+    ``depth`` is how many parents above a post's field the root is.
+    """
+    profile_name = f"{up(depth)}.child('profiles/' + auth.uid + '/displayName').val()"
     return {
         "uid": {".validate": "newData.val() === (data.exists() ? data.val() : auth.uid)"},
         "authorName": {
             ".validate": (
-                "data.exists() ? newData.val() === data.val() : "
-                "newData.val() === root.child('profiles/' + auth.uid + '/displayName').val()"
+                f"data.exists() ? newData.val() === data.val() : newData.val() === {profile_name}"
             )
         },
+        "authorRole": AUTHOR_ROLE,
         "body": {".validate": text(10000)},
         "createdAt": {".validate": "newData.val() === (data.exists() ? data.val() : now)"},
         "editedAt": {".validate": "newData.val() === now || newData.val() === data.val()"},
@@ -91,17 +232,22 @@ def flags_kept(flags: tuple[str, ...]) -> str:
     return f" && (!newData.exists() || ({kept}))" if flags else ""
 
 
-def post_write(exists_check: str, flags: tuple[str, ...] = ()) -> str:
+def post_write(create_check: str, flags: tuple[str, ...] = (), delete_check: str = "") -> str:
     """Create as yourself; edit or delete your own; staff may delete anything.
 
     An author's edits must leave the post's staff ``flags`` as they are: their grant here
     covers every child, and a flag's own ``.validate`` does not run when it is deleted, so
-    without this an author could unlock or unhide their own post.
+    without this an author could unlock or unhide their own post. ``delete_check`` must
+    hold for any deletion.
     """
-    create = f"(!data.exists() && newData.child('uid').val() === auth.uid && {exists_check})"
+    create = (
+        f"(!data.exists() && newData.child('uid').val() === auth.uid && {COURSE_EXISTS} && "
+        f"{create_check})"
+    )
     own = f"(data.exists() && data.child('uid').val() === auth.uid{flags_kept(flags)})"
     moderate = f"(!newData.exists() && {STAFF})"
-    return f"{MEMBER} && ({create} || {own} || {moderate})"
+    deleting = f" && (newData.exists() || {delete_check})" if delete_check else ""
+    return f"{MEMBER} && ({create} || {own} || {moderate}){deleting}"
 
 
 def staff_flag() -> dict[str, str]:
@@ -116,33 +262,37 @@ QUESTION_VOTES = "'votes/' + $cid + '/' + $qid + '/' + $qid + '/'"
 ANSWER_VOTES = "'votes/' + $cid + '/' + $qid + '/' + $aid + '/'"
 QUESTION_FLAGS = ("pinned", "locked", "hidden")
 ANSWER_FLAGS = ("endorsed", "hidden")
-QUESTION_OPEN = (
-    "newData.parent().parent().parent().child('questions/' + $qid).exists() && "
-    "root.child('forum/' + $cid + '/questions/' + $qid + '/locked').val() !== true"
-)  # from forum/$cid/answers/$qid/$aid: three parents up is forum/$cid
-COMMENT_ON_POST = (
-    "((newData.child('qid').val() === $postId && "
-    "newData.parent().parent().parent().child('questions/' + $postId).exists()) || "
-    "newData.parent().parent().parent().child('answers/' + newData.child('qid').val() "
-    "+ '/' + $postId).exists())"
-)  # a comment's qid is its question: $postId itself, or the question of answer $postId
-COMMENT_OPEN = (
-    "root.child('forum/' + $cid + '/questions/' + newData.child('qid').val() + '/locked')"
-    ".val() !== true"
-)  # so a locked question takes no new comments, on itself or on its answers
+QUESTION_PATH = f"{FORUM} + '/questions/' + $qid"
+ANSWER_PATH = f"{FORUM} + '/answers/' + $qid + '/' + $aid"
+COMMENT_PATH = f"{FORUM} + '/comments/' + $qid + '/' + $postId + '/' + $cmid"
+NOT_LOCKED = f"root.child({QUESTION_PATH} + '/locked').val() !== true"
+FRESH_QUESTION = (
+    f"!root.child({FORUM} + '/answers/' + $qid).exists() && "
+    f"!root.child({FORUM} + '/comments/' + $qid).exists() && "
+    "!root.child('votes/' + $cid + '/' + $qid).exists()"
+)  # clean slate: nothing of an earlier question under this key survives
+FRESH_ANSWER = (
+    f"!root.child({FORUM} + '/comments/' + $qid + '/' + $aid).exists() && "
+    "!root.child('votes/' + $cid + '/' + $qid + '/' + $aid).exists()"
+)
 
 
 def question() -> dict[str, Any]:
+    new_root = up(4)
     return {
-        ".write": post_write("true", QUESTION_FLAGS),
+        ".write": post_write(
+            f"{FRESH_QUESTION} && {stamped(new_root, QUESTION_PATH)}", QUESTION_FLAGS
+        ),
         ".validate": (
+            f"$qid.matches({PUSH_ID}) && "
             "newData.hasChildren(['uid', 'authorName', 'lessonId', 'title', 'body', "
             "'createdAt', 'score'])"
         ),
-        **post_common(),
+        **post_common(5),
         "lessonId": {
             ".validate": (
                 "newData.isString() && (data.exists() ? newData.val() === data.val() : "
+                f"newData.val().matches({SLUG}) && "
                 "root.child('lessons/' + $cid + '/' + newData.val()).exists())"
             )
         },
@@ -153,16 +303,16 @@ def question() -> dict[str, Any]:
                 "(!data.exists() || newData.val() === data.val())"
             )
         },
-        "score": score_rule(NEW_ROOT_FROM_POST + ".parent()", QUESTION_VOTES),
+        "score": score_rule(up(5), QUESTION_VOTES),
         "acceptedAnswerId": {
             ".write": (
-                f"{MEMBER} && "
-                "root.child('forum/' + $cid + '/questions/' + $qid + '/uid').val() === auth.uid"
-            ),
+                f"{MEMBER} && (root.child({QUESTION_PATH} + '/uid').val() === auth.uid || "
+                f"(!newData.exists() && !{up(3)}.child('answers/' + $qid + '/' + data.val())"
+                ".exists()))"
+            ),  # the asker chooses; anyone may clear a reference to a deleted answer
             ".validate": (
-                "newData.isString() && "
-                "newData.parent().parent().parent().child('answers/' + $qid + '/' + newData.val())"
-                ".exists()"
+                f"newData.isString() && newData.val().matches({PUSH_ID}) && "
+                f"{up(3)}.child('answers/' + $qid + '/' + newData.val()).exists()"
             ),
         },
         **{flag: staff_flag() for flag in QUESTION_FLAGS},
@@ -170,39 +320,54 @@ def question() -> dict[str, Any]:
 
 
 def answer() -> dict[str, Any]:
+    new_root = up(5)
+    question_open = f"{up(3)}.child('questions/' + $qid).exists() && {NOT_LOCKED}"
+    released = f"{up(3)}.child('questions/' + $qid + '/acceptedAnswerId').val() !== $aid"
     return {
-        ".write": post_write(QUESTION_OPEN, ANSWER_FLAGS),
-        ".validate": "newData.hasChildren(['uid', 'authorName', 'body', 'createdAt', 'score'])",
-        **post_common(),
-        "score": score_rule(NEW_ROOT_FROM_POST + ".parent().parent()", ANSWER_VOTES),
+        ".write": post_write(
+            f"{question_open} && {FRESH_ANSWER} && {stamped(new_root, ANSWER_PATH)}",
+            ANSWER_FLAGS,
+            delete_check=released,
+        ),
+        ".validate": (
+            f"$aid.matches({PUSH_ID}) && $aid !== $qid && "
+            "newData.hasChildren(['uid', 'authorName', 'body', 'createdAt', 'score'])"
+        ),
+        **post_common(6),
+        "score": score_rule(up(6), ANSWER_VOTES),
         **{flag: staff_flag() for flag in ANSWER_FLAGS},
     }
 
 
 def comment() -> dict[str, Any]:
+    new_root = up(6)
+    forum = up(4)
+    on_thread = (
+        f"{forum}.child('questions/' + $qid).exists() && ($postId === $qid || "
+        f"{forum}.child('answers/' + $qid + '/' + $postId).exists())"
+    )  # the post it hangs under belongs to the thread of its path
     return {
-        ".write": post_write(f"{COMMENT_ON_POST} && {COMMENT_OPEN}"),
-        ".validate": "newData.hasChildren(['uid', 'authorName', 'qid', 'body', 'createdAt'])",
-        **post_common(),
-        "qid": {
-            ".validate": (
-                "newData.isString() && (data.exists() ? newData.val() === data.val() : "
-                "newData.parent().parent().parent().parent().child('questions/' + newData.val())"
-                ".exists())"
-            )
-        },
+        ".write": post_write(f"{on_thread} && {NOT_LOCKED} && {stamped(new_root, COMMENT_PATH)}"),
+        ".validate": (
+            f"$cmid.matches({PUSH_ID}) && "
+            "newData.hasChildren(['uid', 'authorName', 'body', 'createdAt'])"
+        ),
+        **post_common(7),
         "body": {".validate": text(2000)},
     }
 
 
+VOTED_POST = "($postId === $qid ? 'questions/' + $qid : 'answers/' + $qid + '/' + $postId)"
+
+
 def vote() -> dict[str, Any]:
-    post = "($postId === $qid ? 'questions/' + $qid : 'answers/' + $qid + '/' + $postId)"
-    score = f"'forum/' + $cid + '/' + {post} + '/score'"
-    new_root = "newData.parent().parent().parent().parent().parent()"
+    score = f"{FORUM} + '/' + {VOTED_POST} + '/score'"
+    new_root = up(5)
     return {
         ".write": (
             f"{MEMBER} && auth.uid === $uid && "
-            f"root.child('forum/' + $cid + '/' + {post}).exists() && "
+            f"root.child({FORUM} + '/questions/' + $qid).exists() && "
+            f"root.child({FORUM} + '/' + {VOTED_POST}).exists() && "
             f"{new_root}.child({score}).val() === root.child({score}).val() + "
             f"{vote_value('newData')} - {vote_value('data')}"
         ),
@@ -210,53 +375,128 @@ def vote() -> dict[str, Any]:
     }
 
 
-def rules() -> dict[str, Any]:
+def dead_votes() -> str:
+    """Anyone may clear the votes of a post that no longer exists (freeing its key)."""
+    return f"{MEMBER} && !newData.exists() && !{up(4)}.child({FORUM} + '/' + {VOTED_POST}).exists()"
+
+
+def profile() -> dict[str, Any]:
+    own_name = "data.child('displayName')"
+    entry_of_old = f"{up(2)}.child('displayNames/' + {name_key_expr(own_name + '.val()')})"
     return {
-        "rules": {
-            ".read": False,
-            ".write": False,
-            "courses": {
-                ".read": True,
-                ".indexOn": ["order"],
-                "$cid": {".write": f"{SIGNED_IN} && {ADMIN}"},
-            },
-            "lessons": {
-                ".read": True,
-                "$cid": {".indexOn": ["order"], ".write": f"{SIGNED_IN} && {ADMIN}"},
-            },
-            "profiles": {
-                "$uid": {
-                    ".read": SIGNED_IN,
-                    ".write": f"{SIGNED_IN} && auth.uid === $uid",
-                    ".validate": "newData.hasChildren(['displayName'])",
-                    "displayName": {".validate": text(60)},
-                    "$other": {".validate": False},
-                }
-            },
-            "enrollments": {
-                "$uid": {
-                    ".read": f"{SIGNED_IN} && (auth.uid === $uid || {ADMIN})",
-                    ".write": f"{SIGNED_IN} && {ADMIN}",
-                    "$cid": {".validate": "newData.val() === true"},
-                }
-            },
-            "smoke": {".read": SIGNED_IN, ".write": f"{SIGNED_IN} && {ADMIN}"},
-            "forum": {
-                "$cid": {
-                    ".read": MEMBER,
-                    "questions": {".indexOn": ["lessonId", "createdAt"], "$qid": question()},
-                    "answers": {"$qid": {".indexOn": ["createdAt"], "$aid": answer()}},
-                    "comments": {"$postId": {"$cmid": comment()}},
-                }
-            },
-            "votes": {
-                "$cid": {
-                    ".read": MEMBER,
-                    "$qid": {"$postId": {"$uid": vote()}},
-                }
-            },
-        }
+        ".read": SIGNED_IN,
+        ".write": (
+            f"{SIGNED_IN} && auth.uid === $uid && "
+            f"(newData.exists() || !{own_name}.exists() || !{entry_of_old}.exists())"
+        ),  # deleting a profile releases its name in the same update
+        ".validate": "newData.hasChildren(['displayName'])",
+        "displayName": {
+            ".validate": (
+                f"{NAME_OK} && "
+                f"{up(3)}.child('displayNames/' + {name_key_expr('newData.val()')}).val() "
+                "=== $uid && (!data.exists() || "
+                f"{name_key_expr('data.val()')} === {name_key_expr('newData.val()')} || "
+                f"!{up(3)}.child('displayNames/' + {name_key_expr('data.val()')}).exists())"
+            )  # the new name's index entry is mine; a rename releases the old one
+        },
+        "$other": {".validate": False},
     }
+
+
+def display_name_entry() -> dict[str, Any]:
+    name = f"{up(2)}.child('profiles/' + auth.uid + '/displayName')"
+    return {
+        ".read": True,  # one name at a time: sign-up asks whether a name is free
+        ".write": (
+            f"{SIGNED_IN} && (data.exists() ? data.val() === auth.uid && (newData.exists() || "
+            f"!{name}.exists() || {name_key_expr(name + '.val()')} !== $key) : "
+            "newData.val() === auth.uid)"
+        ),  # claim a free name; release your own once your profile no longer uses it
+        ".validate": (
+            f"newData.val() === auth.uid && {name}.isString() && "
+            f"{name_key_expr(name + '.val()')} === $key"
+        ),
+    }
+
+
+def rate_limit() -> dict[str, Any]:
+    return {
+        ".read": f"{SIGNED_IN} && auth.uid === $uid",
+        ".write": f"{SIGNED_IN} && auth.uid === $uid && newData.exists()",
+        ".validate": (
+            "newData.hasChildren(['windowStart', 'count', 'post']) && ("
+            "(data.exists() && newData.child('windowStart').val() === "
+            "data.child('windowStart').val() && newData.child('count').val() === "
+            f"data.child('count').val() + 1 && newData.child('count').val() <= {MAX_POSTS}) || "
+            "(newData.child('windowStart').val() === now && newData.child('count').val() === 1 "
+            f"&& (!data.exists() || now - data.child('windowStart').val() >= {WINDOW_MS})))"
+        ),  # one more post in this window, or the first of a new one
+        "windowStart": {".validate": "newData.isNumber()"},
+        "count": {".validate": "newData.isNumber()"},
+        "post": {".validate": "newData.isString() && newData.val().length <= 200"},
+        "$other": {".validate": False},
+    }
+
+
+def refuse_priorities(node: dict[str, Any]) -> dict[str, Any]:
+    """Every rule node (not the wildcard-refused ones) also refuses a ``.priority``."""
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        out[key] = refuse_priorities(value) if isinstance(value, dict) else value
+    validate = out.get(".validate")
+    if validate is None:
+        out[".validate"] = NO_PRIORITY
+    elif validate is not False:
+        out[".validate"] = f"{NO_PRIORITY} && ({validate})"
+    return out
+
+
+def rules() -> dict[str, Any]:
+    slug_key = {"$cid": {".validate": f"$cid.matches({SLUG})"}}
+    tree = {
+        ".read": False,
+        ".write": False,
+        "courses": {
+            ".read": True,
+            ".indexOn": ["order"],
+            "$cid": {".write": f"{SIGNED_IN} && {ADMIN}", **slug_key["$cid"]},
+        },
+        "lessons": {
+            ".read": True,
+            "$cid": {
+                ".indexOn": ["order"],
+                ".write": f"{SIGNED_IN} && {ADMIN}",
+                **slug_key["$cid"],
+                "$lid": {".validate": f"$lid.matches({SLUG})"},
+            },
+        },
+        "profiles": {"$uid": profile()},
+        "displayNames": {"$key": display_name_entry()},
+        "enrollments": {
+            "$uid": {
+                ".read": f"{SIGNED_IN} && (auth.uid === $uid || {ADMIN})",
+                ".write": f"{SIGNED_IN} && {ADMIN}",
+                "$cid": {".validate": "newData.val() === true"},
+            }
+        },
+        "rateLimits": {"$uid": rate_limit()},
+        "smoke": {".read": SIGNED_IN, ".write": f"{SIGNED_IN} && {ADMIN}"},
+        "forum": {
+            "$cid": {
+                ".read": MEMBER,
+                "questions": {".indexOn": ["lessonId", "createdAt"], "$qid": question()},
+                "answers": {"$qid": {".indexOn": ["createdAt"], "$aid": answer()}},
+                "comments": {"$qid": {"$postId": {"$cmid": comment()}}},
+            }
+        },
+        "votes": {
+            "$cid": {
+                ".read": MEMBER,
+                "$qid": {"$postId": {".write": dead_votes(), "$uid": vote()}},
+            }
+        },
+    }
+    return {"rules": refuse_priorities(tree)}
 
 
 def render() -> str:
