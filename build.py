@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Nimbus's single entry point: setup · build · serve · db · test · bench · rules.
+"""Nimbus's single entry point: setup · build · serve · db · functions · test · bench · rules.
 
 Standard library only until it has made the project's own .venv (from requirements.lock)
 and node_modules (from package-lock.json); then it re-executes itself under .venv/bin/python.
@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 VENV_PY = VENV / "bin" / "python"
 NODE_MODULES = ROOT / "node_modules"
+FUNCTIONS = ROOT / "functions"
+FUNCTIONS_VENV = FUNCTIONS / "venv"  # where the Functions emulator looks (`. venv/bin/activate`)
 STATE = ROOT / ".nimbus"
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -104,6 +106,36 @@ def ensure_node_modules() -> None:
     say(f"node_modules ready in {time.monotonic() - t0:.1f} s")
 
 
+def _python311() -> str:
+    """The interpreter for functions/venv: the runtime is python311, as deployed."""
+    if sys.version_info[:2] == (3, 11):
+        return sys.executable
+    found = shutil.which("python3.11")
+    if found is None:
+        raise SystemExit("Python 3.11 is required for functions/venv (runtime python311)")
+    return found
+
+
+def ensure_functions_venv() -> None:
+    """functions/venv with exactly functions/requirements.txt, for the Functions emulator."""
+    lock = FUNCTIONS / "requirements.txt"
+    py = FUNCTIONS_VENV / "bin" / "python3.11"
+    want = digest(lock, _python311())
+    stamp = FUNCTIONS_VENV / ".nimbus-stamp"
+    if py.exists() and stamp_ok(stamp, want):
+        return
+    t0 = time.monotonic()
+    if not py.exists():
+        say("creating functions/venv")
+        shutil.rmtree(FUNCTIONS_VENV, ignore_errors=True)
+        run([_python311(), "-m", "venv", FUNCTIONS_VENV])
+    say("installing the functions' packages from functions/requirements.txt")
+    pip = [FUNCTIONS_VENV / "bin" / "python", "-m", "pip", "--disable-pip-version-check"]
+    run([*pip, "install", "-q", "--no-input", "-r", lock])
+    stamp.write_text(want)
+    say(f"functions/venv ready in {time.monotonic() - t0:.1f} s")
+
+
 def ensure_chromium() -> None:
     if not CHROMIUM.exists():
         say("installing Debian's chromium for the browser tests")
@@ -113,6 +145,7 @@ def ensure_chromium() -> None:
 def setup() -> None:
     ensure_venv()
     ensure_node_modules()
+    ensure_functions_venv()
 
 
 def in_venv() -> bool:
@@ -131,12 +164,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     from tools.site import build
 
     t0 = time.monotonic()
-    result = build(target=args.target, out=Path(args.out) if args.out else None)
+    out = Path(args.out) if args.out else None
+    result = build(target=args.target, out=out, runtime=args.runtime)
     what = "vendored runtime, " if result.vendored else ""
     say(
         f"built {result.out.relative_to(ROOT) if result.out.is_relative_to(ROOT) else result.out}"
-        f" for target {args.target}: {what}{len(result.copied)} files written"
-        f" in {time.monotonic() - t0:.2f} s"
+        f" for target {args.target} (runtime {args.runtime}): {what}{len(result.copied)} files"
+        f" written in {time.monotonic() - t0:.2f} s"
     )
     return 0
 
@@ -153,7 +187,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         ports = free_ports()
     else:
         ports = EmulatorPorts()
-    build(target="local", ports=ports)
+    build(target="local", ports=ports, runtime=args.runtime)
     say(f"built dist/ in {time.monotonic() - t0:.2f} s; starting the local stack")
     stack = Stack(
         ports=ports,
@@ -180,7 +214,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"\n  Nimbus      {stack.hosting_url}/\n"
         f"  Auth        http://{stack.auth_host} (emulator)\n"
         f"  Database    http://{stack.database_host} (rtdb, data in {args.data})\n"
-        "  Functions   not emulated yet: Cloud Functions arrive in a later issue\n"
+        f"  Functions   {stack.functions_url} (emulator; {len(stack.backends())} functions,"
+        f" {len(stack.registered)} database triggers)\n"
         f"  Logs        {STATE / 'serve' / 'logs'}\n\n"
         "  Demo logins (password for all: "
         + DEMO_PASSWORD
@@ -190,8 +225,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         flush=True,
     )
     try:
+        next_check = time.monotonic() + 2
         while all(p.poll() is None for p in stack.procs.values()):
             time.sleep(0.5)
+            if time.monotonic() > next_check:  # the emulator reloads functions/ on a change
+                next_check = time.monotonic() + 2
+                try:
+                    for name in stack.register_triggers():
+                        say(f"registered database trigger {name}")
+                except (OSError, RuntimeError) as err:
+                    say(f"could not register database triggers: {err}")
         dead = [name for name, p in stack.procs.items() if p.poll() is not None]
         say(f"{', '.join(dead)} exited unexpectedly:")
         for name in dead:
@@ -212,6 +255,36 @@ def cmd_db(args: argparse.Namespace) -> int:
     os.chdir(ROOT)
     os.execv(cmd[0], cmd)
     return 0  # not reached
+
+
+def cmd_functions(args: argparse.Namespace) -> int:
+    """List what deploys (the SDK's own discovery), or run a scheduled function now."""
+    if args.action == "list":
+        from tools.functions import summary
+
+        for row in summary():
+            secrets = ", ".join(row["secrets"]) or "no secrets"
+            print(f"{row['name']:<28} {row['trigger']:<44} {','.join(row['region'])}  {secrets}")
+        return 0
+    from tools.site import EmulatorPorts
+    from tools.stack import Stack
+
+    if not args.name:
+        say("name the scheduled function to run: build.py functions run NAME")
+        return 2
+    ports = EmulatorPorts(functions=args.port)
+    stack = Stack(ports=ports, dist=ROOT / "dist", data_dir=STATE / "data", state_dir=STATE)
+    try:
+        stack.run_scheduled(args.name)
+    except (LookupError, RuntimeError) as err:
+        say(str(err))
+        return 1
+    except OSError as err:
+        say(f"the Functions emulator at {stack.functions_url} did not answer ({err}):"
+            " is `python3 build.py serve` running?")  # fmt: skip
+        return 1
+    say(f"ran {args.name}")
+    return 0
 
 
 def cmd_test(args: argparse.Namespace) -> int:
@@ -248,6 +321,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return rc
 
 
+# What boots the pages (tools/site.py RUNTIMES): Nimbus's fast app/boot.js, or @pyscript/core.
+RUNTIME_ARG = ("--runtime",)
+RUNTIME_OPTIONS = {
+    "choices": ("micropython", "pyscript"),
+    "default": "micropython",
+    "help": "page loader: app/boot.js on MicroPython (default, fast) or @pyscript/core",
+}
+
+
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -255,13 +337,19 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p = sub.add_parser("build", help="render static/ + app/ + vendored runtime into dist/")
     p.add_argument("--target", default="local", help="'local' or a Firebase project id")
     p.add_argument("--out", help="output directory (default dist/)")
+    p.add_argument(*RUNTIME_ARG, **RUNTIME_OPTIONS)
     p = sub.add_parser("serve", help="build, run the local stack until Ctrl-C")
     p.add_argument("--data", default=str(STATE / "data"), help="database data directory")
     p.add_argument("--free-ports", action="store_true", help="pick free ports (bench, parallel)")
+    p.add_argument(*RUNTIME_ARG, **RUNTIME_OPTIONS)
     p = sub.add_parser("db", help="run the Realtime Database server in the foreground")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=9000)
     p.add_argument("--data", default=str(STATE / "data"))
+    p = sub.add_parser("functions", help="list the functions that deploy, or run a scheduled one")
+    p.add_argument("action", choices=["list", "run"])
+    p.add_argument("name", nargs="?", help="the scheduled function to run now (with `run`)")
+    p.add_argument("--port", type=int, default=5001, help="the Functions emulator's port")
     sub.add_parser("test", help="install test needs, run pytest (extra args pass through)")
     sub.add_parser("bench", help="run bench/*.py; each prints a table")
     sub.add_parser("rules", help="regenerate rules/database.rules.json from rules/nimbus_rules.py")
@@ -278,6 +366,7 @@ COMMANDS = {
     "db": cmd_db,
     "test": cmd_test,
     "bench": cmd_bench,
+    "functions": cmd_functions,
     "rules": cmd_rules,
 }
 

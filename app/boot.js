@@ -12,8 +12,9 @@
 // interpreter (PyScript's MicroPython build). The app code stays PyScript code.
 //
 // The build bundles this file, prefetch.js and the SDK functions the Python services use
-// (sdk_auth.js, sdk_database.js) into one tree-shaken, minified dist/app/boot.js (esbuild;
-// ~260 KB instead of ~450 KB of Firebase's prebuilt browser files, in one request).
+// (sdk_auth.js, sdk_database.js, sdk_functions.js) into one tree-shaken, minified
+// dist/app/boot.js (esbuild; ~280 KB instead of ~450 KB of Firebase's prebuilt browser
+// files, in one request).
 //
 // Order matters on a busy machine, and every step starts as early as it can:
 //   1. importing prefetch.js runs it at once: Auth's sign-in restore, the database
@@ -27,6 +28,7 @@ import { loadMicroPython } from "micropython";
 import * as nimbus_prefetch from "./services/prefetch.js";
 import * as firebase_auth from "./services/sdk_auth.js";
 import * as firebase_database from "./services/sdk_database.js";
+import * as firebase_functions from "./services/sdk_functions.js";
 
 /** The app's Python, compiled: its URL (content-hashed by the build) is on its preload hint. */
 const BUNDLE = document.getElementById("app-bundle").href;
@@ -76,6 +78,7 @@ async function boot() {
   mp.registerJsModule("pyscript.js_modules", {
     firebase_auth,
     firebase_database,
+    firebase_functions,
     nimbus_prefetch,
   });
   mp.runPython(

@@ -1,8 +1,19 @@
-"""The local stack: Auth + Hosting emulators (firebase-tools), Nimbus's rtdb server.
+"""The local stack: Auth, Functions and Hosting emulators (firebase-tools), Nimbus's rtdb.
 
 Shared by `build.py serve` and the test fixtures (tests/conftest.py), so the e2e tests run
 exactly what a developer runs, on free ports. Every child gets its own process group and
-is stopped with it.
+is stopped with it (the Functions emulator's functions-framework workers included).
+
+Database triggers: firebase-tools registers them only with a database emulator it started
+itself (Google's JAR, which needs Java 21 and a download), so with Nimbus's database it
+logs "function ignored because the database emulator does not exist". It still records
+each trigger and still runs it when its background route is called. So this module does
+the one step firebase-tools skipped, the way firebase-tools does it: it reads the trigger
+definitions from the Functions emulator (`GET /backends`, the same discovery of
+`functions.yaml` that `firebase deploy` uses) and POSTs each database trigger to rtdb's
+`/.settings/functionTriggers.json` with the body firebase-tools sends
+(`getV2DatabaseApiAttributes`). rtdb then delivers events to the emulator's
+`/functions/projects/<project>/triggers/<key>` route, as Google's database emulator does.
 """
 
 from __future__ import annotations
@@ -26,6 +37,14 @@ NAMESPACE = f"{PROJECT_LOCAL}-default-rtdb"
 FIREBASE_BIN = ROOT / "node_modules" / ".bin" / "firebase"
 PRELOAD = ROOT / "tools" / "emulator-preload.cjs"
 RULES = ROOT / "rules" / "database.rules.json"
+FUNCTIONS_SOURCE = ROOT / "functions"
+REGION = "us-central1"
+DATABASE_EVENT = "google.firebase.database.ref.v1."
+READY_LINE = "All emulators ready"
+# firebase-tools keys event triggers `<id>-<generation>`; the generation starts at 0 and
+# only moves when the hub asks the emulator to reload (`reloadTriggers`), which Nimbus never
+# does. File-watch reloads keep it.
+TRIGGER_GENERATION = 0
 
 
 def free_port() -> int:
@@ -39,6 +58,7 @@ def free_ports() -> EmulatorPorts:
         auth=free_port(),
         database=free_port(),
         hosting=free_port(),
+        functions=free_port(),
         hub=free_port(),
         logging=free_port(),
     )
@@ -77,8 +97,10 @@ class Stack:
     data_dir: Path
     state_dir: Path
     project: str = PROJECT_LOCAL
+    functions_source: Path = FUNCTIONS_SOURCE
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     ready_seconds: float = 0.0
+    registered: dict[str, dict] = field(default_factory=dict)  # trigger name -> bundle
 
     @property
     def hosting_url(self) -> str:
@@ -92,6 +114,15 @@ class Stack:
     def auth_host(self) -> str:
         return f"{self.ports.host}:{self.ports.auth}"
 
+    @property
+    def functions_url(self) -> str:
+        return f"http://{self.ports.host}:{self.ports.functions}"
+
+    @property
+    def database_url(self) -> str:
+        """The URL firebase-admin uses in functions, deployed (FIREBASE_CONFIG) and here."""
+        return f"https://{NAMESPACE}.firebaseio.com"
+
     def log_path(self, name: str) -> Path:
         return self.state_dir / "logs" / f"{name}.log"
 
@@ -100,10 +131,11 @@ class Stack:
         base = json.loads((ROOT / "firebase.json").read_text())
         p = self.ports
         base["hosting"]["public"] = os.path.relpath(self.dist, self.state_dir)
-        base.pop("functions", None)  # the functions host comes later (see README)
+        (functions,) = base["functions"]
+        functions["source"] = os.path.relpath(self.functions_source, self.state_dir)
         base.pop("database", None)  # served by rtdb, rules uploaded by upload_rules()
         emulators = base["emulators"]
-        for name in ("auth", "hosting", "hub", "logging"):
+        for name in ("auth", "functions", "hosting", "hub", "logging"):
             emulators[name] = {"host": p.host, "port": getattr(p, name)}
         emulators.pop("database", None)
         path = self.state_dir / "firebase.json"
@@ -125,63 +157,17 @@ class Stack:
             )
 
     def start(self, timeout: float = 60.0, seed_data: bool = True) -> None:
-        """Start all processes in parallel, wait until each answers, upload rules, seed."""
+        """Start all processes in parallel, wait until each answers, upload rules, register
+        the database triggers, seed."""
         t0 = time.monotonic()
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        config = self._firebase_config()
-        self._spawn(
-            "rtdb",
-            [
-                sys.executable,
-                "-m",
-                "rtdb",
-                "--host",
-                self.ports.host,
-                "--port",
-                str(self.ports.database),
-                "--data",
-                str(self.data_dir),
-            ],
-        )
-        self._spawn(
-            "emulators",
-            [
-                str(FIREBASE_BIN),
-                "emulators:start",
-                "--only",
-                "auth,hosting",
-                "--project",
-                self.project,
-                "--config",
-                str(config),
-                "--non-interactive",
-            ],
-            env=quiet_env(),
-        )
-        checks = {
-            "rtdb": f"http://{self.database_host}/.json?ns={NAMESPACE}&shallow=true",
-            "auth": f"http://{self.auth_host}/",
-            "hosting": f"{self.hosting_url}/index.html",
-        }
-        pending = dict(checks)
-        deadline = time.monotonic() + timeout
         try:
-            while pending:
-                for name, proc in self.procs.items():
-                    if proc.poll() is not None:
-                        raise RuntimeError(
-                            f"{name} exited with {proc.returncode} during start:\n"
-                            + self.tail(name)
-                        )
-                for name, url in list(pending.items()):
-                    headers = {"Authorization": "Bearer owner"} if name == "rtdb" else None
-                    if _http_ok(url, headers):
-                        del pending[name]
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"not ready after {timeout:.0f} s: {sorted(pending)}")
-                time.sleep(0.05)
+            self.spawn_rtdb()
+            self.spawn_emulators()
+            self.wait_ready(("rtdb", "auth", "hosting", "functions"), timeout)
             self.upload_rules()
+            self.register_triggers()
             if seed_data:
                 from tools import seed
 
@@ -190,6 +176,173 @@ class Stack:
             self.stop()
             raise
         self.ready_seconds = time.monotonic() - t0
+
+    def spawn_rtdb(self) -> None:
+        self._spawn(
+            "rtdb",
+            [
+                sys.executable, "-m", "rtdb",
+                "--host", self.ports.host,
+                "--port", str(self.ports.database),
+                "--data", str(self.data_dir),
+                # Google's database emulator's flags, as firebase-tools passes them.
+                "--functions_emulator_host", self.ports.host,
+                "--functions_emulator_port", str(self.ports.functions),
+                "--single_project_mode", "Warning",
+            ],
+        )  # fmt: skip
+
+    def spawn_emulators(self) -> None:
+        """Auth, Functions and Hosting in one `firebase emulators:start`, as a developer runs."""
+        config = self._firebase_config()
+        self._spawn(
+            "emulators",
+            [
+                str(FIREBASE_BIN), "emulators:start",
+                "--only", "auth,functions,hosting",
+                "--project", self.project,
+                "--config", str(config),
+                "--non-interactive",
+            ],
+            env=self._emulator_env(),
+        )  # fmt: skip
+
+    def wait_ready(self, names: tuple[str, ...], timeout: float) -> None:
+        """Wait until each named service answers; fail early if a process exits."""
+        checks = {
+            "rtdb": f"http://{self.database_host}/.json?ns={NAMESPACE}&shallow=true",
+            "auth": f"http://{self.auth_host}/",
+            "hosting": f"{self.hosting_url}/index.html",
+            "functions": None,  # firebase-tools logs READY_LINE once every function loaded
+        }
+        pending = {name: checks[name] for name in names}
+        deadline = time.monotonic() + timeout
+        while pending:
+            for name, proc in self.procs.items():
+                if proc.poll() is not None:
+                    raise RuntimeError(
+                        f"{name} exited with {proc.returncode} during start:\n" + self.tail(name)
+                    )
+            for name, url in list(pending.items()):
+                if url is None:
+                    if READY_LINE in self.tail("emulators", lines=400):
+                        del pending[name]
+                    continue
+                headers = {"Authorization": "Bearer owner"} if name == "rtdb" else None
+                if _http_ok(url, headers):
+                    del pending[name]
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"not ready after {timeout:.0f} s: {sorted(pending)}")
+            time.sleep(0.05)
+
+    def restart_emulators(self, timeout: float = 60.0) -> None:
+        """Stop firebase-tools (its workers too) and start it again on the same ports."""
+        self.stop_process("emulators")
+        self.spawn_emulators()
+        self.wait_ready(("auth", "hosting", "functions"), timeout)
+
+    def _emulator_env(self) -> dict[str, str]:
+        """firebase-tools' environment; its functions inherit it (FunctionsEmulator.startPython).
+
+        DATABASE_URL is firebase-tools' own override of the database URL it puts in the
+        functions' FIREBASE_CONFIG (for a demo project it would otherwise name the namespace
+        `<project>` instead of `<project>-default-rtdb`); FIREBASE_DATABASE_EMULATOR_HOST sends
+        firebase-admin to rtdb, as firebase-tools does for its own database emulator.
+        """
+        env = quiet_env()
+        env["DATABASE_URL"] = self.database_url
+        env["FIREBASE_DATABASE_EMULATOR_HOST"] = self.database_host
+        return env
+
+    def backends(self) -> list[dict]:
+        """The Functions emulator's loaded function definitions (its `GET /backends`)."""
+        with urllib.request.urlopen(f"{self.functions_url}/backends", timeout=10) as resp:
+            triggers = []
+            for backend in json.load(resp)["backends"]:
+                triggers.extend(backend.get("functionTriggers", []))
+            return triggers
+
+    def trigger_key(self, definition: dict) -> str:
+        """The key under which the Functions emulator runs an event trigger (getTriggerKey)."""
+        return f"{definition['id']}-{TRIGGER_GENERATION}"
+
+    def database_trigger_bundles(self) -> list[dict]:
+        """What firebase-tools would POST to a database emulator, one per database trigger."""
+        bundles = []
+        for definition in self.backends():
+            event = definition.get("eventTrigger") or {}
+            if not str(event.get("eventType", "")).startswith(DATABASE_EVENT):
+                continue
+            patterns = event.get("eventFilterPathPatterns") or {}
+            filters = event.get("eventFilters") or {}
+            key = self.trigger_key(definition)
+            region = definition.get("region", REGION)
+            bundles.append(
+                {
+                    "name": f"projects/{self.project}/locations/{region}/triggers/{key}",
+                    "path": patterns.get("ref") or filters.get("ref"),
+                    "event": event["eventType"],
+                    "topic": f"projects/{self.project}/topics/{key}",
+                    "namespacePattern": filters.get("instance") or patterns.get("instance"),
+                }
+            )
+        return bundles
+
+    def register_triggers(self) -> list[str]:
+        """Register new or changed database triggers with rtdb; returns their names."""
+        posted = []
+        for bundle in self.database_trigger_bundles():
+            if self.registered.get(bundle["name"]) == bundle:
+                continue
+            req = urllib.request.Request(
+                f"http://{self.database_host}/.settings/functionTriggers.json",
+                data=json.dumps(bundle).encode(),
+                method="POST",
+                headers={"Authorization": "Bearer owner", "Content-Type": "application/json"},
+            )
+            try:
+                with urllib.request.urlopen(req, timeout=10) as resp:
+                    resp.read()
+            except urllib.error.HTTPError as err:
+                raise RuntimeError(
+                    f"registering {bundle['name']} failed: {err.code} {err.read()[:500]!r}"
+                ) from err
+            self.registered[bundle["name"]] = bundle
+            posted.append(bundle["name"])
+        return posted
+
+    def run_scheduled(self, name: str) -> str:
+        """Run a scheduled function now, as Cloud Scheduler would (its job's headers).
+
+        The Pub/Sub emulator (a Java download) is what firebase-tools would use for
+        schedules, so it ignores them; their trigger route still runs them on request.
+        """
+        found = [d for d in self.backends() if d.get("schedule") and name in (d["name"], d["id"])]
+        if not found:
+            scheduled = sorted(d["name"] for d in self.backends() if d.get("schedule"))
+            raise LookupError(f"no scheduled function {name!r}; scheduled: {scheduled or 'none'}")
+        definition = found[0]
+        region = definition.get("region", REGION)
+        job = f"firebase-schedule-{definition['name']}-{region}"  # how deploys name the job
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        req = urllib.request.Request(
+            f"{self.functions_url}/functions/projects/{self.project}/triggers/"
+            + self.trigger_key(definition),
+            data=b"{}",
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "X-CloudScheduler": "true",
+                "X-CloudScheduler-JobName": job,
+                "X-CloudScheduler-ScheduleTime": now,
+            },
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=120) as resp:
+                return resp.read().decode(errors="replace")
+        except urllib.error.HTTPError as err:
+            body = err.read().decode(errors="replace")[:2000]
+            raise RuntimeError(f"{definition['name']} failed: HTTP {err.code}: {body}") from err
 
     def upload_rules(self, rules: Path = RULES) -> None:
         """PUT the rules file to the rtdb server the way firebase-tools does for its emulator."""
@@ -213,16 +366,25 @@ class Stack:
 
     def stop(self, grace: float = 5.0) -> None:
         """SIGTERM each process group, then SIGKILL what is left after `grace` seconds."""
-        for proc in self.procs.values():
-            if proc.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGTERM)
-        deadline = time.monotonic() + grace
-        for proc in self.procs.values():
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(proc.pid, signal.SIGKILL)  # stragglers left in the group
-            if proc.poll() is None:
-                proc.wait(timeout=5)
-        self.procs.clear()
+        for name in list(self.procs):
+            self.stop_process(name, grace, wait=False)
+        for name in list(self.procs):
+            self.stop_process(name, grace)
+
+    def stop_process(self, name: str, grace: float = 5.0, wait: bool = True) -> None:
+        """End one child's whole process group (firebase-tools' workers are in it)."""
+        proc = self.procs.get(name)
+        if proc is None:
+            return
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+        if not wait:
+            return
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=grace)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)  # stragglers left in the group
+        if proc.poll() is None:
+            proc.wait(timeout=5)
+        del self.procs[name]

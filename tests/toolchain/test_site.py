@@ -25,7 +25,7 @@ from tools.site import (
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    build(target="local", out=out, ports=EmulatorPorts(auth=1111, database=2222))
+    build(target="local", out=out, ports=EmulatorPorts(auth=1111, database=2222, functions=3333))
     return out
 
 
@@ -111,6 +111,7 @@ def test_boot_bundle_holds_the_sdk_surface_python_uses(dist: Path) -> None:
     for module, alias, js in (
         ("firebase_auth", "fa", "sdk_auth.js"),
         ("firebase_database", "fdb", "sdk_database.js"),
+        ("firebase_functions", "ffn", "sdk_functions.js"),
     ):
         exported = set(
             re.findall(r"^\s+(\w+),$", (ROOT / "app" / "services" / js).read_text(), re.M)
@@ -123,7 +124,7 @@ def test_boot_bundle_holds_the_sdk_surface_python_uses(dist: Path) -> None:
         assert used, f"no Python uses {module}?"
         assert used <= exported, f"{js} lacks {sorted(used - exported)}"
     boot = (ROOT / "app" / "boot.js").read_text()
-    for name in ("firebase_auth", "firebase_database", "nimbus_prefetch"):
+    for name in ("firebase_auth", "firebase_database", "firebase_functions", "nimbus_prefetch"):
         assert re.search(rf"import \* as {name} from", boot), name
     (script,) = (dist / "app").glob("boot.*.js")
     bundled = script.read_text()
@@ -153,6 +154,7 @@ def test_local_web_config_points_at_the_emulators(dist: Path) -> None:
     assert config["emulators"] == {
         "auth": "http://127.0.0.1:1111",
         "database": {"host": "127.0.0.1", "port": 2222},
+        "functions": {"host": "127.0.0.1", "port": 3333},
     }
 
 

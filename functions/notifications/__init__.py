@@ -1,0 +1,1 @@
+"""Notifications: inbox fan-out, email (instant and digests), unsubscribes and bounces."""

@@ -1,0 +1,1 @@
+"""Search: the index browsers query directly, kept by database triggers, and Gurubot."""
