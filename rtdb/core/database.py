@@ -20,6 +20,7 @@ from .hashing import node_hash
 from .listeners import Listener, ListenerIndex
 from .normalize import normalize, normalize_priority
 from .paths import is_prefix, parse, path_bytes
+from .revocation import WatchIndex
 from .tree import PRIORITY, Node, Path
 
 Push = tuple[Any, str, dict[str, Any]]
@@ -37,6 +38,10 @@ class Rules(Protocol):
     ) -> bool: ...
 
     def index_on(self, path: Path) -> tuple[str, ...]: ...
+
+    def read_watch(
+        self, path: Path, auth: dict | None, root: Node, now: int, query: Any = None
+    ) -> tuple[Path, ...] | None: ...
 
 
 def deliver(pushes: Iterable[Push]) -> None:
@@ -62,8 +67,9 @@ class Database:
         self.rules: Rules | None = None
         self.clock = clock
         self.listeners = ListenerIndex()
+        self.watches = WatchIndex()  # listens whose grant depends on data (read revocation)
         self.journal: Callable[[dict[str, Any]], None] | None = None
-        # Run after every commit (SSE streams recheck data-dependent read rules).
+        # Run after every commit (read revocation itself is built in: _revocations).
         self.after_commit: list[Callable[[], None]] = []
 
     # -- reads -----------------------------------------------------------------------
@@ -91,7 +97,8 @@ class Database:
         self, sink: Any, path: Path, spec: q.QuerySpec | None, tag: int | None, auth: Auth
     ) -> tuple[Listener, Push]:
         """Register a listen and return it with the push carrying its initial data."""
-        if not self.can_read(auth, path, spec):
+        watched = self._read_watch(auth, path, spec)
+        if watched is None:
             raise PermissionDenied()
         if spec is not None and spec.loads_all_data:
             spec, tag = None, None
@@ -99,10 +106,47 @@ class Database:
         data = q.apply(tree.get(self.root, path), spec)
         listener.last = data
         self.listeners.add(listener)
+        self.watches.set(listener, watched)
         return listener, (sink, "d", self._body(listener, data))
 
     def unlisten(self, listener: Listener) -> None:
         self.listeners.remove(listener)
+        self.watches.discard(listener)
+
+    # -- read revocation (rtdb.core.revocation, rtdb.rules.tracing) ------------------
+
+    def _read_watch(
+        self, auth: Auth, path: Path, spec: q.QuerySpec | None
+    ) -> tuple[Path, ...] | None:
+        """None if the read is denied, else the data whose change could revoke it."""
+        if auth.admin or self.rules is None:
+            return ()
+        return self.rules.read_watch(path, auth.variable, self.root, self.clock(), spec)
+
+    def recheck(self, listener: Listener) -> bool:
+        """Judge a live listen again (its auth, the rules or its data changed)."""
+        watched = self._read_watch(listener.auth, listener.path, listener.query)
+        if watched is None:
+            self.watches.discard(listener)
+            return False
+        self.watches.set(listener, watched)
+        return True
+
+    def revoke(self, listener: Listener) -> Push:
+        """End a listen the rules no longer allow, as Firebase does: a ``c`` push, after
+        which the JS SDK fails the listen with ``permission_denied`` (its cancel callback)."""
+        self.unlisten(listener)
+        listener.revoked = True
+        body: dict[str, Any] = {"p": "/" + wire_path(listener.path)}
+        if listener.wire_query:
+            body["q"] = [listener.wire_query]  # the SDK rebuilds the query id from a list
+        return (listener.sink, "c", body)
+
+    def _revocations(self, written: Iterable[Path]) -> list[Push]:
+        """Revoke the listens a commit cut off; only those watching what it wrote are judged."""
+        if not len(self.watches):
+            return []
+        return [self.revoke(li) for li in self.watches.touched(written) if not self.recheck(li)]
 
     # -- writes ----------------------------------------------------------------------
 
@@ -198,7 +242,9 @@ class Database:
             self.journal(record)
         for hook in list(self.after_commit):
             hook()
-        return self.pushes_for(before, after, written, merge_at, merge)
+        # Revoked first: a listen this write cut off must not receive the write.
+        revoked = self._revocations(written)
+        return revoked + self.pushes_for(before, after, written, merge_at, merge)
 
     def pushes_for(
         self,

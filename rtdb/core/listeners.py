@@ -26,6 +26,7 @@ class Listener:
     auth: Auth
     last: Node = None
     wire_query: dict[str, Any] | None = None
+    revoked: bool = False  # the rules took it away (Database.revoke)
 
 
 @dataclass

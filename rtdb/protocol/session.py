@@ -68,6 +68,8 @@ class Session:
 
     def push(self, action: str, body: dict[str, Any]) -> None:
         """A server push (data, merge, listen revoked, ...) for this client."""
+        if action == "c":  # the core revoked a listen: forget it here too
+            self._listens = {k: li for k, li in self._listens.items() if not li.revoked}
         if not self.closed:
             self.deliver({"t": "d", "d": {"a": action, "b": body}})
 
@@ -226,16 +228,16 @@ class Session:
         self.recheck_listens()
 
     def recheck_listens(self) -> None:
-        """Revoke listens the current auth and rules no longer allow (``c`` push)."""
-        for key, listener in list(self._listens.items()):
+        """Revoke listens the current auth and rules no longer allow (``c`` push).
+
+        Data changes are the core's to notice (``Database.revoke`` in every commit).
+        """
+        revoked = []
+        for listener in list(self._listens.values()):
             listener.auth = self.auth
-            if not self.db.can_read(self.auth, listener.path, listener.query):
-                del self._listens[key]
-                self.db.unlisten(listener)
-                body: dict[str, Any] = {"p": paths.to_str(listener.path)}
-                if listener.wire_query:
-                    body["q"] = [listener.wire_query]
-                self.push("c", body)
+            if not listener.revoked and not self.db.recheck(listener):
+                revoked.append(self.db.revoke(listener))
+        deliver(revoked)
 
     def close(self) -> None:
         """The client is gone: drop its listens, then run its onDisconnect writes in order."""

@@ -273,17 +273,19 @@ _STRING_IMPL: dict[str, Callable[..., Any]] = {
     "toUpperCase": lambda s: s.upper(),
     "matches": lambda s, rx: rx.search(s) is not None,
 }
+# Dispatched on the object (not ``Snapshot.val`` &c.): read rules also run on the traced
+# snapshots of ``rtdb.rules.tracing``, which must see every call.
 _SNAPSHOT_IMPL: dict[str, Callable[..., Any]] = {
-    "val": Snapshot.val,
-    "child": Snapshot.child,
-    "parent": Snapshot.parent,
-    "hasChild": Snapshot.has_child,
-    "hasChildren": Snapshot.has_children,
-    "exists": Snapshot.exists,
-    "getPriority": Snapshot.get_priority,
-    "isNumber": Snapshot.is_number,
-    "isString": Snapshot.is_string,
-    "isBoolean": Snapshot.is_boolean,
+    "val": lambda s: s.val(),
+    "child": lambda s, path: s.child(path),
+    "parent": lambda s: s.parent(),
+    "hasChild": lambda s, path: s.has_child(path),
+    "hasChildren": lambda s: s.has_children(),
+    "exists": lambda s: s.exists(),
+    "getPriority": lambda s: s.get_priority(),
+    "isNumber": lambda s: s.is_number(),
+    "isString": lambda s: s.is_string(),
+    "isBoolean": lambda s: s.is_boolean(),
 }
 
 # --- compilation --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from .errors import ExprError, RulesError
 from .evaluator import Ctx, compile_rule
 from .parser import parse_expression
 from .query_vars import QueryVars
+from .tracing import TraceCtx, reads_data, tracer
 
 Rule = Callable[[Ctx], bool]
 _RULE_KINDS = (".read", ".write", ".validate")
@@ -37,6 +38,7 @@ class RuleNode:
         "index_on",
         "named",
         "read",
+        "read_trace",
         "validate",
         "validates_below",
         "validates_kids",
@@ -48,6 +50,7 @@ class RuleNode:
 
     def __init__(self) -> None:
         self.read: Rule | None = None
+        self.read_trace: Callable[[TraceCtx], bool] | None = None  # if .read reads data
         self.write: Rule | None = None
         self.validate: Rule | None = None
         self.index_on: tuple[str, ...] = ()
@@ -101,6 +104,9 @@ class _Compiler:
                 if rule.constant is (key == ".validate"):  # type: ignore[union-attr]
                     rule = None
                 setattr(out, key[1:], rule)
+                ast = getattr(rule, "ast", None)  # constants have none
+                if key == ".read" and ast is not None and reads_data(ast):
+                    out.read_trace = tracer(ast, jpath[1:])
             elif key == ".indexOn":
                 out.index_on = self.index_on(value, kpath)
             elif key.startswith("."):
@@ -221,6 +227,46 @@ class Ruleset:
             node = child(node, key) if node is not None else None
             depth += 1
 
+    def read_watch(
+        self, path: Path, auth: Any, root: Node, now: int, query: QuerySpec | None = None
+    ) -> tuple[Path, ...] | None:
+        """None if the read is denied; else the locations whose change could revoke it.
+
+        Only the rule that grants matters: while it stays true the read stays allowed, and
+        it can only turn false if data it observed changes (``rtdb.rules.tracing``). A
+        granting rule that reads no data (``auth``, ``$vars``, ``query``) yields ``()``.
+        """
+        rnode = self._root
+        qv = QueryVars(query)
+        c = Ctx(auth, now, root, root, qv)
+        node = root
+        depth = 0
+        while True:
+            read = rnode.read
+            if read is not None:
+                c.dn = c.nn = node
+                if read(c):
+                    trace = rnode.read_trace
+                    if trace is None:
+                        return ()
+                    t = TraceCtx(auth, now, root, qv)
+                    t.wild = dict(c.wild)
+                    t.dn = t.nn = node
+                    trace(t)
+                    return tuple(t.seen)
+            if depth == len(path):
+                return None
+            key = path[depth]
+            sub = rnode.named.get(key)
+            if sub is None:
+                sub = rnode.wild
+                if sub is None:
+                    return None
+                c.wild[rnode.wild_name] = key  # type: ignore[index]
+            rnode = sub
+            node = child(node, key) if node is not None else None
+            depth += 1
+
     # --- writes ---------------------------------------------------------------------------
 
     def can_write(
@@ -242,6 +288,25 @@ class Ruleset:
             if not self._write_one(tuple(path), c):
                 return False
         return True
+
+    def may_write(self, path: Path) -> bool:
+        """False when no ``.write`` on root..path exists, so no auth or data can allow a
+        write there (rules below a path never grant it): the write is refused unbuilt."""
+        if path and path[-1] == PRIORITY:
+            path = path[:-1]
+        rnode = self._root
+        if rnode.write is not None:
+            return True
+        for key in path:
+            sub = rnode.named.get(key)
+            if sub is None:
+                sub = rnode.wild
+                if sub is None:
+                    return False
+            rnode = sub
+            if rnode.write is not None:
+                return True
+        return False
 
     def _write_one(self, path: Path, c: Ctx) -> bool:
         """The ``.write`` cascade down to ``path``, ``.validate`` on it, then below it.

@@ -75,10 +75,7 @@ class SseStream:
         """A core push for this stream's listen, as an SSE event."""
         if self.ending:
             return
-        if action == "c":
-            self.cancel()
-            return
-        if not self.db.can_read(self.auth, self.path, self.spec):
+        if action == "c":  # the core revoked the listen (data, rules or auth changed)
             self.cancel()
             return
         where = tuple(k for k in str(body.get("p", "")).split("/") if k)
@@ -92,8 +89,8 @@ class SseStream:
             self._queue(_event("patch", _dumps({"path": rel_text, "data": merge})))
 
     def recheck_listens(self) -> None:
-        """Rules or data changed: cancel the stream if its read is no longer allowed."""
-        if not self.ending and not self.db.can_read(self.auth, self.path, self.spec):
+        """The rules changed: cancel the stream if its read is no longer allowed."""
+        if not self.ending and self.listener is not None and not self.db.recheck(self.listener):
             self.cancel()
 
     def cancel(self, reason: str = CANCEL_DENIED) -> None:
@@ -164,9 +161,6 @@ async def stream(
     sse.listener = listener
     streams = _registry(state)
     streams.add(sse)
-    hooks = _commit_hooks(db)
-    if hooks is not None:
-        hooks.append(sse.recheck_listens)
     try:
         sse.push(first[1], first[2])
         response = web.StreamResponse(
@@ -183,9 +177,6 @@ async def stream(
     finally:
         sse.detach()
         streams.discard(sse)
-        if hooks is not None:
-            with contextlib.suppress(ValueError):
-                hooks.remove(sse.recheck_listens)
 
 
 async def _pump(
@@ -227,8 +218,3 @@ def _registry(state: Any) -> set[Any]:
         streams = set()
         state.streams = streams
     return streams
-
-
-def _commit_hooks(db: Database) -> list[Any] | None:
-    """Called after every committed write: data-dependent rules may have revoked access."""
-    return getattr(db, "after_commit", None)
