@@ -6,7 +6,8 @@ character literally except the classes ``\\s \\w \\d \\S \\W \\D``; ``. * + ? {n
 groups, ``|`` (no empty alternative), sets ``[..]`` / ``[^..]`` with ranges; only the ``i``
 flag. A quantifier character at the very start of the pattern or of a group is a literal.
 Semantics follow JavaScript, so classes are spelled out (Python's ``\\d`` is Unicode-wide)
-and ``$`` becomes ``\\Z`` (Python's ``$`` also matches before a final newline).
+and ``$`` becomes ``\\Z`` (Python's ``$`` also matches before a final newline), and ``.``
+excludes JavaScript's line terminators (Python's excludes only ``\\n``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ _DIGIT = "0-9"
 _WORD = "A-Za-z0-9_"
 _SPACE = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
 _CLASSES = {"d": _DIGIT, "w": _WORD, "s": _SPACE}
+_DOT = "[^\\n\\r\\u2028\\u2029]"  # JavaScript's "." : anything but a line terminator
 _QUANT_START = set("*+?{")
 _POSITIONAL = set("|)?+}{*")  # "(" always opens a group
 
@@ -111,7 +113,7 @@ class _Translator:
             return self.escape(in_set=False)
         if ch == ".":
             self.i += 1
-            return "."
+            return _DOT
         if ch in "^$":
             raise self.fail(f"'{ch}' is only allowed at the {'start' if ch == '^' else 'end'}")
         if ch == "}":
