@@ -11,6 +11,11 @@ only) it measures, each phase against a fresh ``python -m rtdb`` on 127.0.0.1:
   latency (a second SDK client, in another Node process, listening on the parent);
 * the same paced run with the N connections held open at the same time.
 
+``--rules data-read`` runs every phase under rules whose reads depend on data (access to
+``conns``/``bench`` follows ``/members/open``, as a course's posts follow its enrolments),
+so every listen is one the server must revoke if that data changes: it prices the
+read-revocation bookkeeping per write and per listen.
+
 "server CPU ms/write" (the server process's user+system CPU over the phase / acked writes)
 is the server's own cost and barely depends on machine load; latencies do: all processes
 share the cores, so the table also prints the load average.
@@ -93,6 +98,33 @@ class Server:
             self.proc.wait()
 
 
+DATA_READ_RULES = {
+    "rules": {
+        ".write": True,
+        "conns": {".read": "root.child('members/open').val() == true"},
+        "bench": {".read": "root.child('members/open').val() == true"},
+        "ready": {".read": True},
+    }
+}
+
+
+def load_rules(port: int, ns: str, rules: str | None) -> None:
+    """Upload the phase's rules (and the data they read) before any client connects."""
+    if rules != "data-read":
+        return
+    for path, body in (
+        ("/.settings/rules.json", DATA_READ_RULES),
+        ("/members.json", {"open": True}),
+    ):
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{port}{path}?ns={ns}",
+            data=json.dumps(body).encode(),
+            method="PUT",
+            headers={"Authorization": "Bearer owner"},
+        )
+        urllib.request.urlopen(req, timeout=10).read()
+
+
 def node(*args: Any) -> subprocess.Popen[str]:
     return subprocess.Popen(
         ["node", str(JS), *map(str, args)],
@@ -121,9 +153,10 @@ def finish(proc: subprocess.Popen[str]) -> None:
     proc.wait()
 
 
-def phase_conns(server: Server, count: int, seconds: float) -> dict[str, Any]:
+def phase_conns(server: Server, count: int, seconds: float, rules: str | None) -> dict[str, Any]:
     """Open ``count`` connections split over two Node processes (one per core)."""
     ns = f"bench-{uuid.uuid4().hex[:8]}"
+    load_rules(server.port, ns, rules)
     halves = [count // 2, count - count // 2]
     procs = [node("conns", server.port, ns, n, seconds) for n in halves]
     try:
@@ -141,10 +174,11 @@ def phase_conns(server: Server, count: int, seconds: float) -> dict[str, Any]:
 
 
 def phase_writes(
-    server: Server, rate: int, seconds: float, window: int, hold: int = 0
+    server: Server, rate: int, seconds: float, window: int, hold: int, rules: str | None
 ) -> dict[str, Any]:
     """One writer, one listener in another process (and ``hold`` idle connections)."""
     ns = f"bench-{uuid.uuid4().hex[:8]}"
+    load_rules(server.port, ns, rules)
     holders: list[subprocess.Popen[str]] = []
     held = 0
     if hold:
@@ -186,7 +220,7 @@ def run(durable: bool, args: argparse.Namespace) -> list[list[str]]:
 
     server = fresh()
     try:
-        c = phase_conns(server, args.conns, args.seconds)
+        c = phase_conns(server, args.conns, args.seconds, args.rules)
     finally:
         server.stop()
     rows.append(
@@ -212,7 +246,7 @@ def run(durable: bool, args: argparse.Namespace) -> list[list[str]]:
     for name, rate, window, hold in cases:
         server = fresh()
         try:
-            r = phase_writes(server, rate, args.seconds, window, hold)
+            r = phase_writes(server, rate, args.seconds, window, hold, args.rules)
         finally:
             server.stop()
         w, e = r["write"], r["event"]
@@ -242,6 +276,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rate", type=int, default=1000)
     parser.add_argument("--only", choices=["on", "off"], default=None)
+    parser.add_argument("--rules", choices=["data-read"], default=None)
     args = parser.parse_args()
     rows: list[list[str]] = []
     for durable in (True, False):
@@ -261,7 +296,8 @@ def main() -> None:
         "load avg",
     ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    print(f"rtdb bench: {os.cpu_count()} cores, {args.seconds:g} s per phase, loopback")
+    rules = f", rules {args.rules}" if args.rules else ", no rules"
+    print(f"rtdb bench: {os.cpu_count()} cores, {args.seconds:g} s per phase, loopback{rules}")
     for r in [header, ["-" * w for w in widths], *rows]:
         print("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)))
 

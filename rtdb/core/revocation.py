@@ -33,8 +33,10 @@ class WatchIndex:
 
     def set(self, listener: Any, paths: Iterable[Path]) -> None:
         """Replace what ``listener`` watches (nothing, if ``paths`` is empty)."""
-        self.discard(listener)
         paths = tuple(paths)
+        if self._watching.get(listener) == paths:
+            return  # the usual recheck outcome: same rule, same observations
+        self.discard(listener)
         if not paths:
             return
         self._watching[listener] = paths
