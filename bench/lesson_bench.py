@@ -15,6 +15,10 @@ Latency: browser A submits the Ask form; a MutationObserver in browser B stamps 
 the question's card enters B's DOM. Both pages share one clock (performance.timeOrigin +
 now() is wall-clock based, same machine), so B's stamp - A's click stamp is end to end:
 A's Python, A's SDK, the server, B's SDK, B's Python and its DOM update.
+
+`--runtime pyscript` measures the same pages booted by @pyscript/core instead of app/boot.js
+(`build.py build --runtime pyscript`): there `nimbus:boot` is the page script's first line,
+after PyScript has loaded the interpreter, its own stdlib and the app's .mpy files.
 """
 
 from __future__ import annotations
@@ -32,17 +36,17 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "server")]  # as pyproject's pyt
 from _table import print_table  # noqa: E402 - bench/ is on sys.path when run
 
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tools.site import DEMO_PASSWORD, build  # noqa: E402
+from tools.site import DEFAULT_RUNTIME, DEMO_PASSWORD, RUNTIMES, build  # noqa: E402
 from tools.stack import Stack, free_ports  # noqa: E402
 
 LESSON = "/course/serverless-101/lesson/l04.html"
 ROWS: list[tuple[str, str, str]] = []
 
-PHASES_JS = """() => {
+PHASES_JS = r"""() => {
   const nav = performance.getEntriesByType('navigation')[0];
   const mark = n => (performance.getEntriesByName('nimbus:' + n)[0] || {}).startTime;
   const res = performance.getEntriesByType('resource');
-  const app = res.filter(r => r.name.includes('/app/bundle.'));
+  const app = res.filter(r => r.name.includes('/app/bundle.') || r.name.endsWith('.mpy'));
   const end = list => Math.max(0, ...list.map(r => r.responseEnd));
   const by = s => res.filter(r => r.name.includes(s));
   return {
@@ -50,7 +54,9 @@ PHASES_JS = """() => {
     boot: mark('boot'), mainStart: mark('main-start'), pyReady: mark('py-ready'),
     forumLive: mark('forum-live'), mediaReady: mark('media-ready'),
     appFiles: app.length, appFilesDone: end(app),
-    interpreterDone: end(by('micropython.wasm')), bootDone: end(by('/app/boot.')),
+    interpreterDone: end(by('micropython.wasm')),
+    bootDone: end(res.filter(r => /\/app\/[^/]+\.js$/.test(r.name))),
+    pyscriptDone: end(by('/vendor/pyscript/')),
     requests: res.length,
   };
 }"""
@@ -104,7 +110,7 @@ def sign_in(page, url: str, email: str) -> None:
     page.wait_for_selector('#account[data-profile="ready"]', timeout=30_000)
 
 
-def bench_tti(browser, url: str, runs: int) -> None:
+def bench_tti(browser, url: str, runs: int, runtime: str) -> None:
     setup = browser.new_context()
     page = setup.new_page()
     sign_in(page, url, "learner@nimbus.test")
@@ -121,14 +127,22 @@ def bench_tti(browser, url: str, runs: int) -> None:
         ctx.close()
     med = lambda key: statistics.median(p[key] for p in phases)  # noqa: E731
     live = sorted(p["forumLive"] for p in phases)
-    row("lesson TTI, cold context (forum bound)", ms(med("forumLive")),
+    row(f"lesson TTI, cold context (forum bound), runtime {runtime}", ms(med("forumLive")),
         f"(median of {runs}; goal <= 500 ms)")  # fmt: skip
     row("  fastest / slowest load", f"{live[0]:.0f} / {live[-1]:.0f} ms")
     row("  html received", ms(med("html")))
-    row("  boot.js (app JS + Firebase SDK, one file) fetched", ms(med("bootDone")))
+    if runtime == "pyscript":
+        row("  PyScript (core.js + chunks) fetched", ms(med("pyscriptDone")))
+        row("  js_modules (app JS + Firebase SDK, entries + chunks) fetched", ms(med("bootDone")))
+        row(f"  app files ({phases[0]['appFiles']} .mpy) fetched", ms(med("appFilesDone")))
+    else:
+        row("  boot.js (app JS + Firebase SDK, one file) fetched", ms(med("bootDone")))
+        row("  app bundle (app/ as .mpy) fetched", ms(med("appFilesDone")))
     row("  interpreter (micropython.wasm) fetched", ms(med("interpreterDone")))
-    row("  app bundle (app/ as .mpy) fetched", ms(med("appFilesDone")))
-    row("  interpreter up", ms(med("boot")))
+    if runtime == "pyscript":
+        row("  PyScript ran the page script (interpreter, its stdlib, files)", ms(med("boot")))
+    else:
+        row("  interpreter up", ms(med("boot")))
     row("  app unpacked + imported, main() started", ms(med("mainStart")))
     row("  views mounted (py-ready)", ms(med("pyReady")))
     row("  requests per load", f"{phases[0]['requests']}")
@@ -165,20 +179,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="cold page loads for TTI")
     parser.add_argument("--posts", type=int, default=50, help="questions for the latency")
+    parser.add_argument("--runtime", choices=RUNTIMES, default=DEFAULT_RUNTIME,
+                        help="what boots the pages (build.py build --runtime)")  # fmt: skip
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="nimbus-lesson-bench-") as tmp:
         base = Path(tmp)
         ports = free_ports()
-        build(target="local", out=base / "dist", ports=ports)
+        build(target="local", out=base / "dist", ports=ports, runtime=args.runtime)
         stack = Stack(ports=ports, dist=base / "dist", data_dir=base / "data", state_dir=base)
         stack.start(timeout=90)
         try:
             url = stack.hosting_url + LESSON
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                bench_tti(browser, url, args.runs)
+                bench_tti(browser, url, args.runs, args.runtime)
                 bench_latency(browser, url, args.posts)
                 browser.close()
         finally:

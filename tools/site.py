@@ -1,5 +1,9 @@
 """`build.py build`: render static/ into dist/, vendor the browser runtime, ship app/.
 
+Two runtimes run the same app/ code on the same MicroPython build (see README "Start-up"):
+"micropython" (the default), where app/boot.js loads the interpreter itself, and
+"pyscript", where `@pyscript/core` boots every page from its own config.
+
 Incremental on purpose: the edit-reload loop is a rebuild after one app/ file changed,
 so unchanged files are never rewritten and the ~5 MB vendor tree is copied only when
 package-lock.json changes.
@@ -22,6 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 PROJECT_LOCAL = "demo-nimbus"
 DEMO_PASSWORD = "nimbus-demo"
+# The page loaders: Nimbus's own app/boot.js (fast, the default) or PyScript's core.js.
+RUNTIMES = ("micropython", "pyscript")
+DEFAULT_RUNTIME = "micropython"
 
 
 @dataclass
@@ -32,6 +39,7 @@ class EmulatorPorts:
     auth: int = 9099
     database: int = 9000
     hosting: int = 5000
+    functions: int = 5001
     hub: int = 4400
     logging: int = 4500
 
@@ -52,6 +60,7 @@ def vendor_paths() -> dict[str, str]:
     return {
         "micropython": "/vendor/micropython/"
         + _package_version("@micropython/micropython-webassembly-pyscript"),
+        "pyscript": "/vendor/pyscript/" + _package_version("@pyscript/core"),
     }
 
 
@@ -70,6 +79,7 @@ def web_config(target: str, ports: EmulatorPorts) -> dict:
             "emulators": {
                 "auth": f"http://{ports.host}:{ports.auth}",
                 "database": {"host": ports.host, "port": ports.database},
+                "functions": {"host": ports.host, "port": ports.functions},
             },
         }
     env = os.environ.get("NIMBUS_WEB_CONFIG")
@@ -130,10 +140,11 @@ def _sync_tree(src: Path, dst: Path, result: BuildResult, out: Path, skip=lambda
     return wanted
 
 
-def _vendor(out: Path, result: BuildResult) -> None:
-    """Copy the MicroPython interpreter (the Firebase SDK is bundled into boot.js instead)."""
+def _vendor(out: Path, result: BuildResult, runtime: str) -> None:
+    """Copy the MicroPython interpreter, and PyScript for that runtime (the Firebase SDK is
+    bundled by esbuild instead)."""
     lock = (ROOT / "package-lock.json").read_bytes()
-    digest = hashlib.sha256(lock + Path(__file__).read_bytes()).hexdigest()
+    digest = hashlib.sha256(lock + Path(__file__).read_bytes() + runtime.encode()).hexdigest()
     stamp = out / "vendor" / ".stamp"
     if stamp.exists() and stamp.read_text() == digest:
         return
@@ -145,6 +156,12 @@ def _vendor(out: Path, result: BuildResult) -> None:
     mpy_dst.mkdir(parents=True)
     for name in ("micropython.mjs", "micropython.wasm"):
         shutil.copy2(NODE_MODULES / "@micropython/micropython-webassembly-pyscript" / name, mpy_dst)
+    if runtime == "pyscript":  # core.js and its chunks (plugins included: PyScript as shipped)
+        shutil.copytree(
+            NODE_MODULES / "@pyscript/core" / "dist",
+            out / paths["pyscript"].lstrip("/"),
+            ignore=shutil.ignore_patterns("*.map"),
+        )
     stamp.write_text(digest)
     result.vendored = True
 
@@ -158,26 +175,44 @@ ESBUILD = NODE_MODULES / ".bin" / "esbuild"
 MPY_CACHE = ROOT / ".nimbus" / "mpy"
 
 
-def bundle_js(out: Path, result: BuildResult) -> str:
-    """app/boot.js + app/services/*.js + the Firebase SDK -> dist/app/boot.<hash>.js; its URL.
+@dataclass
+class Bundled:
+    """What one esbuild run wrote under dist/: each entry's URL, and every file (maps too)."""
 
-    One minified file (esbuild), tree-shaken to the SDK functions Nimbus names (sdk_auth.js,
-    sdk_database.js): ~270 KB instead of ~450 KB of Firebase's prebuilt CDN files in four
-    requests. `micropython` stays external (the page's import map points it at the vendored
-    interpreter, which finds its .wasm next to itself). Skipped when no input changed.
-    """
+    urls: dict[str, str]
+    files: list[str]
+    stamp: str  # what tells the next build that nothing changed
+
+
+# The JS modules Python imports as pyscript.js_modules.<name>, by their source file.
+JS_MODULES = {
+    "nimbus_prefetch": ROOT / "app" / "services" / "prefetch.js",
+    "firebase_auth": ROOT / "app" / "services" / "sdk_auth.js",
+    "firebase_database": ROOT / "app" / "services" / "sdk_database.js",
+    "firebase_functions": ROOT / "app" / "services" / "sdk_functions.js",
+}
+
+
+def _esbuild(
+    entries: dict[str, Path], flags: list[str], out: Path, result: BuildResult, stamp_name: str
+) -> Bundled:
+    """Bundle entries (name -> source) into dist/app/ with esbuild; skipped when no input
+    changed. Minified, tree-shaken ESM named by content hash."""
     import subprocess
     import tempfile
 
     digest = hashlib.sha256((ROOT / "package-lock.json").read_bytes())
+    digest.update(json.dumps([sorted(entries), flags]).encode())
     for path in sorted((ROOT / "app").rglob("*.js")):
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     app_out = out / APP_DIR
-    stamp = app_out / ".boot-stamp.json"
+    stamp = app_out / stamp_name
     if stamp.exists():
         known = json.loads(stamp.read_text())
-        if known["digest"] == digest.hexdigest() and (out / known["url"].lstrip("/")).exists():
-            return known["url"]
+        if known["digest"] == digest.hexdigest() and all(
+            (out / rel).exists() for rel in known["files"]
+        ):
+            return Bundled(known["urls"], known["files"], stamp.relative_to(out).as_posix())
     if not ESBUILD.exists():
         raise SystemExit("esbuild is missing: run `python3 build.py setup` (npm ci)")
     with tempfile.TemporaryDirectory(prefix="nimbus-esbuild-") as tmp:
@@ -185,34 +220,69 @@ def bundle_js(out: Path, result: BuildResult) -> str:
         done = subprocess.run(
             [
                 str(ESBUILD),
-                str(ROOT / "app" / "boot.js"),
+                *(str(path) for path in entries.values()),
                 "--bundle",
                 "--format=esm",
                 "--platform=browser",
                 "--target=es2022",
                 "--minify",
                 "--sourcemap=linked",
-                "--external:micropython",
                 "--log-level=warning",
                 "--entry-names=[name].[hash]",
+                *flags,
                 f"--outdir={app_out}",
                 f"--metafile={meta}",
             ],
             capture_output=True,
             text=True,
+            cwd=ROOT,
         )
         if done.returncode != 0:
             raise SystemExit(f"esbuild failed:\n{done.stderr or done.stdout}")
         outputs = json.loads(meta.read_text())["outputs"]
-    written = {Path(name).resolve() for name in outputs}
-    script = next(p for p in written if p.suffix == ".js")
-    for old in app_out.glob("boot.*.js*"):
-        if old.resolve() not in written:
-            old.unlink()
-    url = "/" + script.relative_to(out).as_posix()
-    stamp.write_text(json.dumps({"digest": digest.hexdigest(), "url": url}))
-    result.copied.extend(sorted(p.relative_to(out).as_posix() for p in written))
-    return url
+    by_source = {path.resolve(): name for name, path in entries.items()}
+    urls, files = {}, []
+    for name, info in outputs.items():
+        written = (ROOT / name).resolve()
+        files.append(written.relative_to(out).as_posix())
+        if "entryPoint" in info:
+            urls[by_source[(ROOT / info["entryPoint"]).resolve()]] = "/" + files[-1]
+    files.sort()
+    stamp.write_text(json.dumps({"digest": digest.hexdigest(), "urls": urls, "files": files}))
+    result.copied.extend(files)
+    return Bundled(urls, files, stamp.relative_to(out).as_posix())
+
+
+def bundle_js(out: Path, result: BuildResult) -> Bundled:
+    """app/boot.js + app/services/*.js + the Firebase SDK -> dist/app/boot.<hash>.js.
+
+    One minified file (esbuild), tree-shaken to the SDK functions Nimbus names (sdk_auth.js,
+    sdk_database.js): ~270 KB instead of ~450 KB of Firebase's prebuilt CDN files in four
+    requests. `micropython` stays external (the page's import map points it at the vendored
+    interpreter, which finds its .wasm next to itself).
+    """
+    return _esbuild(
+        {"boot": ROOT / "app" / "boot.js"},
+        ["--external:micropython"],
+        out,
+        result,
+        ".boot-stamp.json",
+    )
+
+
+def bundle_js_modules(out: Path, result: BuildResult) -> Bundled:
+    """For PyScript: each of JS_MODULES as its own entry, the SDK in shared chunks.
+
+    PyScript imports each `js_modules` URL by itself, so one SDK instance needs code
+    splitting: the entries are thin and share chunk.<hash>.js (Auth, Database, the app).
+    """
+    return _esbuild(
+        JS_MODULES,
+        ["--splitting", "--chunk-names=chunk.[hash]"],
+        out,
+        result,
+        ".pyscript-stamp.json",
+    )
 
 
 @functools.cache
@@ -307,21 +377,172 @@ def _inline_css(path: Path) -> str:
     return css
 
 
+def pyscript_plugins() -> list[str]:
+    """Names of PyScript's bundled plugins (editor, terminal, py-game, ...), from its source.
+
+    PyScript imports every plugin, for each interpreter type, before it starts the
+    interpreter unless that type's config says `"plugins": ["!name"]`; Nimbus uses none.
+    """
+    text = (NODE_MODULES / "@pyscript/core/src/plugins.js").read_text()
+    keys = re.findall(r'^\s*(?:\["([\w-]+)"\]|([\w-]+)):\s*\(\)\s*=>', text, re.M)
+    return [quoted or bare for quoted, bare in keys]
+
+
+def pyscript_start_chunks() -> list[str]:
+    """The hashed chunks PyScript imports before its interpreter starts, in load order.
+
+    Its 260-byte core.js only re-exports the core chunk, and even with every plugin off the
+    core imports the error plugin's chunk (to keep errors off the page). Unhinted, each is
+    one more serial request.
+    """
+    dist = NODE_MODULES / "@pyscript/core/dist"
+    core = re.search(r'from\s*"\./(core-[\w-]+\.js)"', (dist / "core.js").read_text())
+    if core is None:
+        raise SystemExit("cannot find PyScript's core chunk in @pyscript/core/dist/core.js")
+    error = re.search(r'import\("\./(error-[\w-]+\.js)"\)', (dist / core.group(1)).read_text())
+    if error is None:
+        raise SystemExit(f"cannot find the error plugin's chunk in {core.group(1)}")
+    return [core.group(1), error.group(1)]
+
+
+def _tar_gz(files: dict[str, bytes]) -> bytes:
+    """files as a reproducible .tar.gz, each directory listed before its files (PyScript's
+    unpacker, MicroPython's own tarfile, makes one directory level per entry)."""
+    import gzip
+    import io
+    import tarfile
+
+    raw = io.BytesIO()
+    made = set()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as archive:
+        for path in sorted(files):
+            parts = path.split("/")
+            for i in range(1, len(parts)):
+                directory = "/".join(parts[:i])
+                if directory not in made:
+                    made.add(directory)
+                    info = tarfile.TarInfo(directory)
+                    info.type, info.mode = tarfile.DIRTYPE, 0o755
+                    archive.addfile(info)
+            info = tarfile.TarInfo(path)
+            info.size, info.mode = len(files[path]), 0o644
+            archive.addfile(info, io.BytesIO(files[path]))
+    return gzip.compress(raw.getvalue(), mtime=0)
+
+
+@dataclass
+class Runtime:
+    """One runtime's part of every page (template values) and of dist/app/ (its files)."""
+
+    page: dict
+    files: dict[str, bytes]  # written under dist/ (only if changed)
+    keep: set[str]  # every dist/app/ file this build owns; the rest is stale
+
+
+def _element_json(value: object) -> str:
+    """JSON for an element's text (<mpy-config>): the HTML parser sees no markup in it."""
+    text = json.dumps(value, separators=(",", ":"))
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def _micropython_runtime(out: Path, result: BuildResult, vendor: dict[str, str]) -> Runtime:
+    """app/boot.js loads MicroPython itself and unpacks app/ from one .mpy bundle."""
+    boot = bundle_js(out, result)
+    python = app_bundle()
+    bundle_rel = f"{APP_DIR}/bundle.{hashlib.sha256(python).hexdigest()[:12]}.bin"
+    page = {
+        # boot.js imports "micropython" (kept out of the bundle: it finds its .wasm next
+        # to itself).
+        "import_map": json.dumps(
+            {"imports": {"micropython": f"{vendor['micropython']}/micropython.mjs"}}
+        ),
+        "scripts": [boot.urls["boot"]],
+        # boot.js reads the bundle's URL from its hint (<link id="app-bundle">).
+        "app_bundle": f"/{bundle_rel}",
+        # Hinted so the interpreter arrives with boot.js instead of after it ran.
+        "preload": [f"{vendor['micropython']}/micropython.mjs"],
+        # Fetched by boot.js once its imports ran; hinted, they arrive with the modules.
+        "preload_fetch": [f"{vendor['micropython']}/micropython.wasm"],
+    }
+    return Runtime(page, {bundle_rel: python}, {*boot.files, boot.stamp, bundle_rel})
+
+
+def _pyscript_runtime(out: Path, result: BuildResult, vendor: dict[str, str]) -> Runtime:
+    """@pyscript/core boots the page: its config names the interpreter, app/ as .mpy files
+    (PyScript's `files`) and the service layer's JS modules (its `js_modules`).
+
+    The .mpy files travel as one .tar.gz that PyScript unpacks itself: measured against 28
+    separate `files` entries (hinted or not) it was no slower, with one request and one hint
+    instead of 28. (A .zip was ~0.5 s slower: PyScript unpacks those with zip.js in a worker.)
+    """
+    modules = bundle_js_modules(out, result)
+    python = app_bundle()
+    archive = _tar_gz(read_app_bundle(python))
+    # Named by content: /app/** is cached for good (firebase.json).
+    archive_rel = f"{APP_DIR}/app.{hashlib.sha256(archive).hexdigest()[:12]}.tar.gz"
+    off = [f"!{name}" for name in pyscript_plugins()]
+    config = {
+        "interpreter": f"{vendor['micropython']}/micropython.mjs",
+        "plugins": off,
+        # PyScript unpacks an archive whose destination ends in "/*" (one request, not 28).
+        "files": {f"/{archive_rel}": "./*"},
+        "js_modules": {"main": {url: name for name, url in modules.urls.items()}},
+    }
+    chunks = sorted(f"/{rel}" for rel in modules.files if rel.endswith(".js"))
+    page = {
+        "import_map": None,
+        # prefetch.js first, as a script of its own: the SDK starts while PyScript loads;
+        # PyScript's import of the same URL later gets the same module instance.
+        "scripts": [modules.urls["nimbus_prefetch"], f"{vendor['pyscript']}/core.js"],
+        "app_bundle": None,
+        "preload": [
+            *(f"{vendor['pyscript']}/{chunk}" for chunk in pyscript_start_chunks()),
+            f"{vendor['micropython']}/micropython.mjs",
+            *(url for url in chunks if url != modules.urls["nimbus_prefetch"]),
+        ],
+        # PyScript fetch()es these once its interpreter is up; hinted, they are there.
+        "preload_fetch": [f"{vendor['micropython']}/micropython.wasm", f"/{archive_rel}"],
+        "pyscript_css": (NODE_MODULES / "@pyscript/core/dist/core.css").read_text(),
+        "mpy_config": _element_json(config),
+        # PyScript reads a config per interpreter type and imports every plugin for a type
+        # whose config does not turn it off; these pages have no `py` (Pyodide) scripts.
+        "py_config": _element_json({"plugins": off}),
+    }
+    return Runtime(page, {archive_rel: archive}, {*modules.files, modules.stamp, archive_rel})
+
+
+def _prune(directory: Path, keep: set[str], out: Path) -> None:
+    """Delete what earlier builds (or the other runtime) left in directory, then empty dirs."""
+    if not directory.exists():
+        return
+    for path in sorted(directory.rglob("*"), reverse=True):
+        if path.is_file() and path.relative_to(out).as_posix() not in keep:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
 def build(
-    target: str = "local", out: Path | None = None, ports: EmulatorPorts | None = None
+    target: str = "local",
+    out: Path | None = None,
+    ports: EmulatorPorts | None = None,
+    runtime: str = DEFAULT_RUNTIME,
 ) -> BuildResult:
-    """Build the site for target ("local" or a Firebase project id) into out (dist/)."""
+    """Build the site for target ("local" or a Firebase project id) into out (dist/), its
+    pages booted by runtime (one of RUNTIMES)."""
     import jinja2  # the venv's; build.py guarantees it exists
 
+    if runtime not in RUNTIMES:
+        raise SystemExit(f"unknown runtime {runtime!r}: one of {', '.join(RUNTIMES)}")
     out = (out or ROOT / "dist").resolve()
     ports = ports or EmulatorPorts()
     result = BuildResult(out=out)
     out.mkdir(parents=True, exist_ok=True)
-    _vendor(out, result)
+    _vendor(out, result, runtime)
 
-    boot_js = bundle_js(out, result)
-    python = app_bundle()
-    bundle_rel = f"{APP_DIR}/bundle.{hashlib.sha256(python).hexdigest()[:12]}.bin"
+    vendor = vendor_paths()
+    make = _pyscript_runtime if runtime == "pyscript" else _micropython_runtime
+    booted = make(out, result, vendor)
     static = ROOT / "static"
     for sub in ("data", "img"):
         if (static / sub).exists():
@@ -333,25 +554,14 @@ def build(
         autoescape=jinja2.select_autoescape(["html"]),
         undefined=jinja2.StrictUndefined,
     )
-    vendor = vendor_paths()
     common = {
         "target": config["target"],
+        "runtime": runtime,
         "vendor": vendor,
         "web_config_json": json.dumps(config).replace("</", "<\\/"),
         "demo_password": DEMO_PASSWORD,
         "inline_css": _inline_css(static / "css" / "nimbus.css"),
-        # boot.js imports "micropython" (kept out of the bundle: it finds its .wasm next
-        # to itself).
-        "import_map": json.dumps(
-            {"imports": {"micropython": f"{vendor['micropython']}/micropython.mjs"}}
-        ),
-        "boot_js": boot_js,
-        # boot.js reads the bundle's URL from its hint (<link id="app-bundle">).
-        "app_bundle": f"/{bundle_rel}",
-        # Hinted so the interpreter arrives with boot.js instead of after it ran.
-        "preload": [f"{vendor['micropython']}/micropython.mjs"],
-        # Fetched by boot.js once its imports ran; hinted, they arrive with the modules.
-        "preload_fetch": [f"{vendor['micropython']}/micropython.wasm"],
+        **booted.page,
     }
     courses = load_courses()
     ordered = _sorted_children(courses)
@@ -387,12 +597,10 @@ def build(
             )
     result.copied.extend(media.lesson_clips(all_lessons, out))
     files = {rel: text.encode() for rel, text in pages.items()}
-    files[bundle_rel] = python
+    files.update(booted.files)
     for rel, data in files.items():
         _write_if_changed(out / rel, data, result, out)
-    for old in (out / APP_DIR).glob("bundle.*.bin"):
-        if old.name != Path(bundle_rel).name:
-            old.unlink()
+    _prune(out / APP_DIR, booted.keep, out)
     older = ("pyscript.json", "app-bundle.json", "app-bundle.bin", "app/boot.js", "app/boot.js.map",
              "app/.bundle-stamp", "css/nimbus.css")  # fmt: skip
     for stale in older:  # what earlier builds made
