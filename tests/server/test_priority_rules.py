@@ -94,5 +94,5 @@ def test_other_false_does_not_catch_a_priority(rtdb_server, ns, world, js):
         ".priority": 7,
         "t": {".value": "x", ".priority": "p"},
     }
-    assert denied(c.set, "loose/a/extra", 1).code == "PERMISSION_DENIED"  # a real child is
+    assert denied(c.set, "loose/a/extra", 1).code == "PERMISSION_DENIED"  # real children: refused
     assert admin_get(rtdb_server, ns, "loose/a") == {"t": "x"}
