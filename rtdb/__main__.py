@@ -89,6 +89,10 @@ def _transfer(command: str, argv: list[str]) -> int:
 
 async def _serve(args: argparse.Namespace) -> None:
     state = ServerState(args.default_ns)
+    # Worker threads (the journal's, the big-request worker) hand results back to the
+    # event loop; with the default 5 ms GIL switch interval each handoff can wait that
+    # long, and a loop sharing the GIL with a busy worker gets a turn only that often.
+    sys.setswitchinterval(0.0005)
     storage = None
     if args.data:
         from .storage import Storage
@@ -97,14 +101,13 @@ async def _serve(args: argparse.Namespace) -> None:
         state.durability = storage.journal
         state.rules_store = storage.save_rules
         storage.start()
-        # The journal thread hands every batch back to the event loop; with the default
-        # 5 ms GIL switch interval each handoff can wait that long behind a busy loop.
-        sys.setswitchinterval(0.0005)
         # The loaded tree is immutable and long-lived: keep the cyclic GC from rescanning
         # it (a pause proportional to the database size) on every full collection.
         gc.freeze()
     app = create_app(state)
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    # SIGTERM: requests still running after this long are cancelled; their writes were
+    # never acknowledged, and everything acknowledged is already on disk.
+    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1)
     await runner.setup()
     site = web.TCPSite(runner, args.host, args.port, reuse_address=True)
     await site.start()

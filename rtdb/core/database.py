@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from . import query as q
 from . import tree
@@ -44,6 +44,17 @@ class Rules(Protocol):
     ) -> tuple[Path, ...] | None: ...
 
 
+class Commit(NamedTuple):
+    """What a commit changed, for observers that must see every write (function triggers)."""
+
+    ns: str
+    before: Node
+    after: Node
+    written: tuple[Path, ...]
+    auth: Auth
+    time: int
+
+
 def deliver(pushes: Iterable[Push]) -> None:
     """Hand each push to its sink (a realtime session or an SSE stream)."""
     for sink, action, body in pushes:
@@ -71,6 +82,8 @@ class Database:
         self.journal: Callable[[dict[str, Any]], None] | None = None
         # Run after every commit (read revocation itself is built in: _revocations).
         self.after_commit: list[Callable[[], None]] = []
+        # Told every commit (function triggers); empty unless a trigger serves this namespace.
+        self.observers: list[Callable[[Commit], None]] = []
 
     # -- reads -----------------------------------------------------------------------
 
@@ -179,7 +192,8 @@ class Database:
             raise DataStale()
         if dry_run:
             return []
-        return self._commit(before, after, [path], {"op": "set", "p": wire_path(path), "d": value})
+        record = {"op": "set", "p": wire_path(path), "d": value}
+        return self._commit(before, after, [path], record, auth=auth, now=now)
 
     def update(self, path: Path, data: Any, auth: Auth, dry_run: bool = False) -> list[Push]:
         """Apply a multi-path update atomically: every key is a path relative to ``path``."""
@@ -207,7 +221,9 @@ class Database:
         if dry_run:
             return []
         record = {"op": "update", "p": wire_path(path), "d": rel}
-        return self._commit(before, after, list(writes), record, merge_at=path, merge=rel)
+        return self._commit(
+            before, after, list(writes), record, merge_at=path, merge=rel, auth=auth, now=now
+        )
 
     def _check_write(
         self, auth: Auth, writes: dict[Path, Node], before: Node, after: Node, now: int
@@ -236,12 +252,19 @@ class Database:
         record: dict[str, Any],
         merge_at: Path | None = None,
         merge: dict[str, Node] | None = None,
+        auth: Auth = ADMIN,
+        now: int | None = None,
     ) -> list[Push]:
         self.root = after
         if self.journal is not None:
             self.journal(record)
         for hook in list(self.after_commit):
             hook()
+        if self.observers:
+            when = self.clock() if now is None else now
+            commit = Commit(self.name, before, after, tuple(written), auth, when)
+            for observe in list(self.observers):
+                observe(commit)
         # Revoked first: a listen this write cut off must not receive the write.
         revoked = self._revocations(written)
         return revoked + self.pushes_for(before, after, written, merge_at, merge)

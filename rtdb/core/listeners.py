@@ -84,3 +84,30 @@ class ListenerIndex:
             n = stack.pop()
             yield from n.here
             stack.extend(n.kids.values())
+
+    def touching(self, written: list[Path]) -> Iterator[Listener]:
+        """The listeners at, above or below any written path, found by one walk of the
+        listeners (a write of 40,000 paths would otherwise cost 80,000 trie lookups)."""
+        if not self.count:
+            return
+        depth = self._depth()  # no listener lies deeper: longer prefixes cannot matter
+        through = {w[:i] for w in written for i in range(min(len(w), depth) + 1)}
+        ends = {w for w in written if len(w) <= depth}
+        stack: list[tuple[Path, _TrieNode, bool]] = [((), self._root, False)]
+        while stack:
+            path, node, under = stack.pop()
+            under = under or path in ends
+            if not under and path not in through:
+                continue  # no written path passes here, none lies above
+            yield from node.here
+            for key, kid in node.kids.items():
+                stack.append(((*path, key), kid, under))
+
+    def _depth(self) -> int:
+        deepest = 0
+        stack = [(0, self._root)]
+        while stack:
+            depth, node = stack.pop()
+            deepest = max(deepest, depth)
+            stack.extend((depth + 1, kid) for kid in node.kids.values())
+        return deepest

@@ -18,7 +18,7 @@ journal rely on.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, TypeAlias
 
 Node: TypeAlias = Any  # None | bool | int | float | str | dict[str, Node]
@@ -134,3 +134,99 @@ def strip_priorities(node: Node) -> Any:
             return node[VALUE]
         return {k: strip_priorities(v) for k, v in node.items() if k != PRIORITY}
     return node
+
+
+class _Put:
+    """A trie leaf of :func:`merge`: the node to put at that path."""
+
+    __slots__ = ("node", "path")
+
+    def __init__(self, node: Node, path: Path) -> None:
+        self.node = node
+        self.path = path
+
+
+class Overlap(ValueError):
+    """Two paths of one multi-path update where one lies at or under the other."""
+
+    def __init__(self, a: Path, b: Path) -> None:
+        super().__init__(f"update paths overlap: {a} and {b}")
+        self.paths = (a, b)
+
+
+def merge(root: Node, writes: Iterable[tuple[Path, Node]]) -> Node:
+    """``root`` with every ``(path, node)`` set, in time linear in the writes' size.
+
+    The same result as calling :func:`set_at` for each write in turn, but each dict on the
+    way is copied once instead of once per write below it: 40,000 keys written at one
+    parent cost one copy of that parent, not 40,000. Paths must not overlap, as a
+    multi-path update's may not (:class:`Overlap`, found while building the trie: no sort
+    of the paths, which would hold the GIL for seconds on a million of them). A
+    ``.priority`` last key is applied after its siblings.
+    """
+    trie: dict[str, Any] = {}
+    whole: _Put | None = None
+    for path, node in writes:
+        if not path:
+            if trie or whole is not None:
+                raise Overlap((), _any_path(trie) if trie else ())
+            whole = _Put(node, path)
+            continue
+        if whole is not None:
+            raise Overlap((), path)
+        level = trie
+        for key in path[:-1]:
+            nxt = level.get(key)
+            if nxt is None:
+                nxt = level[key] = {}
+            elif isinstance(nxt, _Put):
+                raise Overlap(nxt.path, path)
+            level = nxt
+        last = level.get(path[-1])
+        if last is not None:
+            raise Overlap(path, last.path if isinstance(last, _Put) else _any_path(last))
+        level[path[-1]] = _Put(node, path)
+    if whole is not None:
+        return whole.node
+    return _apply(root, trie) if trie else root
+
+
+def _any_path(trie: dict[str, Any]) -> Path:
+    """The path of some write in a non-empty trie (to name it in an error)."""
+    while True:
+        sub = next(iter(trie.values()))
+        if isinstance(sub, _Put):
+            return sub.path
+        trie = sub
+
+
+def _apply(node: Node, patch: dict[str, Any]) -> Node:
+    is_object = isinstance(node, dict) and VALUE not in node
+    if is_object:
+        out = dict(node)
+    else:
+        out = {}
+        prio = priority(node)
+        if prio is not None:
+            out[PRIORITY] = prio
+    changed = False
+    prio_put = patch.pop(PRIORITY, None)
+    for key, sub in patch.items():
+        old = out.get(key) if is_object else None
+        new = sub.node if isinstance(sub, _Put) else _apply(old, sub)
+        if new is old:
+            continue
+        changed = True
+        if new is None:
+            del out[key]
+        else:
+            out[key] = new
+    if not changed:
+        result = node
+    elif not any(k != PRIORITY for k in out):
+        result = None
+    else:
+        result = out
+    if isinstance(prio_put, _Put) and result is not None:
+        result = with_priority(result, prio_put.node)
+    return result

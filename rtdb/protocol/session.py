@@ -44,6 +44,34 @@ def _utf8_len_over(text: str, limit: int) -> bool:
     return len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit
 
 
+class _BigMessage:
+    """A message parsed (and later freed) in the offload worker, never on the loop."""
+
+    def __init__(self, text: str) -> None:
+        self.text: str | None = text
+        self.msg: Any = None
+        self.r: Any = None
+        self.action: Any = None
+        self.b: dict[str, Any] = {}
+        self.data: Any = None
+
+    def parse(self) -> None:
+        assert self.text is not None
+        msg, self.text = self.offload_loads(self.text), None
+        self.msg = msg
+        body = msg.get("d") if isinstance(msg, dict) and msg.get("t") == "d" else None
+        if isinstance(body, dict):
+            self.r, self.action, b = body.get("r"), body.get("a"), body.get("b")
+            self.b = b if isinstance(b, dict) else {}
+            self.data = self.b.get("d")
+
+    def release(self) -> None:
+        self.msg = self.data = None
+        self.b = {}
+
+    offload_loads: Any = staticmethod(json.loads)
+
+
 class Session:
     """A v5 session on one namespace; ``deliver`` sends one message to the client."""
 
@@ -56,6 +84,11 @@ class Session:
         self.closed = False
         # Set by the transport: drop the client's connection (see ServerState.end_session).
         self.end_transport: Callable[[], object] = lambda: None
+        # Set by the transport (``rtdb.transports.offload``): where messages over
+        # ``offload.BIG`` are parsed and their writes prepared, off the event loop.
+        self.offload: Any = None
+        self._held: list[str] | None = None  # frames that arrived while a big one ran
+        self._held_size = 0
         self._frames = Reassembler()
         self._listens: dict[tuple[str, str], Listener] = {}
         self._on_disconnect: list[tuple[str, tree.Path, Any]] = []
@@ -81,18 +114,31 @@ class Session:
 
     def receive(self, frame: str) -> None:
         """Handle one incoming frame; a malformed one is answered, never fatal."""
+        if self._held is not None:
+            self._hold(frame)
+            return
         try:
             text = self._frames.feed(frame)
         except FrameError as exc:
-            self.deliver({"t": "c", "d": {"t": "e", "d": str(exc)}})
+            if exc.request is not None:  # a message over the limit: refused, not parsed
+                self._respond(exc.request, "write_too_big", WRITE_TOO_BIG)
+            else:
+                self.deliver({"t": "c", "d": {"t": "e", "d": str(exc)}})
             return
         if text is None:
+            return
+        if self.offload is not None and len(text) > self.offload.BIG:
+            self._held, self._held_size = [], 0
+            self.offload.spawn(self._receive_big(text))
             return
         try:
             msg = json.loads(text)
         except (ValueError, RecursionError):
             self.deliver({"t": "c", "d": {"t": "e", "d": "Invalid JSON frame"}})
             return
+        self._dispatch(text, msg)
+
+    def _dispatch(self, text: str, msg: Any) -> None:
         if not isinstance(msg, dict):
             self.deliver({"t": "c", "d": {"t": "e", "d": "Invalid message: not an object"}})
             return
@@ -120,13 +166,80 @@ class Session:
             return
         try:
             handler(r, b)
-        except DatabaseError as exc:
+        except Exception as exc:
+            self._refuse(r, action, exc)
+
+    def _refuse(self, r: Any, action: Any, exc: Exception) -> None:
+        """Answer a request that raised; a bug must cost one request, never the connection."""
+        if isinstance(exc, DatabaseError):
             self._respond(r, exc.code, exc.message)
-        except (TypeError, KeyError, ValueError, AttributeError, RecursionError) as exc:
+        elif isinstance(exc, (TypeError, KeyError, ValueError, AttributeError, RecursionError)):
             self._respond(r, "invalid_data", f"Invalid request: {exc}")
-        except Exception as exc:  # a bug must cost one request, never the connection
-            log.exception("request %r failed", action)
+        else:
+            log.error("request %r failed", action, exc_info=exc)
             self._respond(r, "internal_error", f"Internal error: {type(exc).__name__}")
+
+    # -- big messages (off the loop) -------------------------------------------------
+
+    def _hold(self, frame: str) -> None:
+        """Keep order behind a big message; a client that floods meanwhile is cut off."""
+        assert self._held is not None
+        self._held.append(frame)
+        self._held_size += len(frame)
+        if self._held_size > MAX_WRITE_BYTES:
+            self._held.clear()
+            self.end_transport()
+
+    async def _receive_big(self, text: str) -> None:
+        """``receive`` for one big message: parsed and, if a write, prepared in the
+        offload worker and committed on the loop; then the frames held meanwhile."""
+        try:
+            await self._handle_big(text)
+        finally:
+            held, self._held = self._held or [], None
+            for frame in held:
+                self.receive(frame)
+
+    async def _handle_big(self, text: str) -> None:
+        job = _BigMessage(text)
+        job.offload_loads = self.offload.loads  # decodes letting the loop run meanwhile
+        try:
+            await self.offload.run(job.parse)
+        except (ValueError, RecursionError):
+            self.deliver({"t": "c", "d": {"t": "e", "d": "Invalid JSON frame"}})
+            return
+        if job.action not in _WRITE_ACTIONS:
+            self._dispatch(text, job.msg)
+            return
+        r, action = job.r, job.action
+        if _utf8_len_over(text, MAX_WRITE_BYTES):
+            self._respond(r, "write_too_big", WRITE_TOO_BIG)
+            await self.offload.run(job.release)
+            return
+        db, auth = self.db, self.auth
+        try:
+            if action in ("p", "o"):
+                path = self._path(job.b, allow_priority=True)
+                expected = job.b.get("h") if action == "p" else None
+
+                def prepare() -> Any:
+                    return db.prepare_set(path, job.data, auth, expected)
+            else:
+                path = self._path(job.b)
+
+                def prepare() -> Any:
+                    return db.prepare_update(path, job.data, auth)
+
+            if action in ("p", "m"):
+                deliver(await self.offload.write(db, prepare))
+            else:
+                await self.offload.run(prepare)
+                self._on_disconnect.append(("set" if action == "o" else "update", path, job.data))
+            self._respond(r, "ok")
+        except Exception as exc:
+            self._refuse(r, action, exc)
+        if action in ("p", "m"):
+            await self.offload.run(job.release)  # millions of parsed objects: freed there
 
     def _path(self, b: dict[str, Any], *, allow_priority: bool = False) -> tree.Path:
         p = b.get("p")

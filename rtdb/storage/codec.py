@@ -18,8 +18,63 @@ _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circu
 
 def encode(record: Any) -> bytes:
     """One journal line for ``record`` (any JSON value)."""
-    body = _dumps(record).encode("utf-8")
+    body = dumps_in_pieces(record).encode("utf-8")
     return b"%08x %s\n" % (zlib.crc32(body), body)
+
+
+class Encoded(dict):  # type: ignore[type-arg]
+    """A journal record whose line was already encoded (off the event loop, by the worker
+    that prepared a big write), so the journal's flush only writes it."""
+
+    line: bytes = b""
+
+
+def pre_encode(ns: str, record: dict[str, Any]) -> Encoded:
+    out = Encoded(record)
+    out.line = encode({"ns": ns, **record})
+    return out
+
+
+def dumps_in_pieces(value: Any) -> str:
+    """Compact JSON, the same text as ``_dumps``, but built one piece per child of every
+    object or array but the small flat ones: C's encoder keeps the GIL for a whole 100 MB value,
+    while this lets other threads (the event loop) run between pieces."""
+    out: list[str] = []
+    _dump(value, out)
+    return "".join(out)
+
+
+def _dump(value: Any, out: list[str]) -> None:
+    if not _in_pieces(value):
+        out.append(_dumps(value))
+    elif type(value) is dict:
+        sep = "{"
+        for key, kid in value.items():
+            out.append(sep + _dumps(key) + ":")
+            _dump(kid, out)
+            sep = ","
+        out.append("}")
+    else:
+        sep = "["
+        for kid in value:
+            out.append(sep)
+            _dump(kid, out)
+            sep = ","
+        out.append("]")
+
+
+def _in_pieces(value: Any) -> bool:
+    """Objects and arrays, except small ones of plain values (one C call each)."""
+    t = type(value)
+    if t is dict:
+        kids: Any = value.values()
+    elif t is list:
+        kids = value
+    else:
+        return False
+    if len(kids) > 16:
+        return True
+    return any(type(k) is dict or type(k) is list for k in kids)
 
 
 @dataclass

@@ -136,11 +136,10 @@ class GroupCommitJournal:
             roots = self._capture()  # the state after exactly the records up to ``end``
             gen = self.datadir.rotate()  # later batches go to the new generation
         loop = asyncio.get_running_loop()
-        # Encoding holds the GIL wherever it runs, so do it here; the thread then only
-        # needs the GIL briefly around write + fdatasync, which release it.
-        data = b"".join([codec.encode({"ns": ns, **record}) for ns, record in batch])
+        # Encoded in the writer thread, in pieces (``codec.dumps_in_pieces``): a 16 MB
+        # update's record would otherwise hold the event loop for its whole encoding.
         try:
-            await loop.run_in_executor(self._writer, _write, journal, data, roots is not None)
+            await loop.run_in_executor(self._writer, _write, journal, batch, roots is not None)
         except BaseException as exc:
             self._fail(exc)
             return
@@ -182,8 +181,15 @@ class GroupCommitJournal:
         await loop.run_in_executor(self._snapshotter, self.datadir.write_snapshot, gen, roots)
 
 
-def _write(journal: Any, data: bytes, last: bool) -> None:
-    """Runs in the writer thread: append and fsync one batch."""
-    journal.write([data])
+def _write(journal: Any, batch: list[tuple[str, dict[str, Any]]] | bytes, last: bool) -> None:
+    """Runs in the writer thread: encode, append and fsync one batch."""
+    if not isinstance(batch, bytes):
+        batch = b"".join(
+            [
+                record.line if type(record) is codec.Encoded else codec.encode({"ns": ns, **record})
+                for ns, record in batch
+            ]
+        )
+    journal.write([batch])
     if last:  # the generation was rotated away: nothing more goes to this file
         journal.close()

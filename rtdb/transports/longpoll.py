@@ -23,8 +23,9 @@ from aiohttp import web
 
 from ..protocol.frames import encode
 from ..protocol.session import Session
+from . import offload
 from ._state import STATE
-from .outbox import Outbox
+from .outbox import MAX_BACKLOG_BYTES, Outbox
 
 HOLD_SECONDS = 20.0  # under the client's 25 s keepalive re-poll
 IDLE_SECONDS = 45.0  # no poll for this long: the page is gone
@@ -52,6 +53,7 @@ class LongPoll:
         self.pw = secrets.token_hex(8)
         self.outbox = Outbox(state.durability, self._queue)
         self.queue: list[str] = []
+        self.queued_bytes = 0
         self.next_response = 0
         self.held: asyncio.Future[None] | None = None
         self.segments: dict[int, tuple[int, str]] = {}
@@ -68,6 +70,12 @@ class LongPoll:
 
     async def _queue(self, texts: list[str]) -> None:
         self.queue.extend(texts)
+        self.queued_bytes += sum(len(t) for t in texts)
+        if self.queued_bytes > MAX_BACKLOG_BYTES and not self.upgraded:
+            # Too far behind (polls stopped coming): end the connection, free the queue.
+            self.queue, self.queued_bytes = [], 0
+            asyncio.get_running_loop().create_task(self.close())
+            return
         if self.upgraded and _END_TEXT in texts:
             self.closing = True  # the answer carrying ``n`` also closes the long-poll
         self._release()
@@ -140,7 +148,7 @@ class LongPoll:
             if self.held is fut:
                 self.held = None
         self.last_seen = time.monotonic()
-        messages, self.queue = self.queue, []
+        messages, self.queue, self.queued_bytes = self.queue, [], 0
         if self.closing and not self.finished:
             self.finished = True
             return self.script(messages, close=True)
@@ -245,6 +253,7 @@ async def handle(request: web.Request) -> web.StreamResponse:
 
         state.end_session(query.get("ls"))
         session = Session(db, request.host, deliver)
+        session.offload = offload
         lp = LongPoll(state, session, query.get("cb", ""))
         session.end_transport = lambda: asyncio.get_running_loop().create_task(lp.close())
         state.sessions.add(session)

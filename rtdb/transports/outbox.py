@@ -31,24 +31,57 @@ class NoDurability:
         return None
 
 
+# A consumer whose unsent messages pass this many bytes is too far behind: it is
+# disconnected (as Firebase drops a client that cannot keep up) and its queue freed.
+# The batch being written is not counted, so one message of any size (the first data of
+# a big listen) still goes out; the backlog is what piles up behind it.
+MAX_BACKLOG_BYTES = 8 * 1024 * 1024
+
+
 class Outbox:
-    """Queue messages now; a writer task sends them in order once they are durable."""
+    """Queue messages now; a writer task sends them in order once they are durable.
+
+    ``overflow`` is called (once) when the backlog passes :data:`MAX_BACKLOG_BYTES`; it
+    should drop the connection. The outbox closes itself and forgets the backlog.
+    """
 
     def __init__(
-        self, durability: Durability, send: Callable[[list[str]], Awaitable[None]]
+        self,
+        durability: Durability,
+        send: Callable[[list[str]], Awaitable[None]],
+        overflow: Callable[[], object] = lambda: None,
     ) -> None:
         self._durability = durability
         self._send = send
+        self._overflow = overflow
         self._items: list[tuple[int, str]] = []
+        self._backlog = 0
         self._wake = asyncio.Event()
         self._closed = False
+        self.overflowed = False
         self.task: asyncio.Task[None] | None = None
 
     def put(self, message: dict[str, Any]) -> None:
         if self._closed:
             return
-        self._items.append((self._durability.last_seq, encode(message)))
+        text = encode(message)
+        # Control messages (pongs) reveal no data: they need not wait for the journal.
+        seq = 0 if message.get("t") == "c" else self._durability.last_seq
+        self._items.append((seq, text))
+        self._backlog += len(text)
+        if self._backlog > MAX_BACKLOG_BYTES and len(self._items) > 1:
+            self._drop()
+            return
         self._wake.set()
+
+    def _drop(self) -> None:
+        """Too far behind: free the backlog, stop writing, and have the transport hang up."""
+        self.overflowed = True
+        self._closed = True
+        self._items, self._backlog = [], 0
+        if self.task is not None:
+            self.task.cancel()
+        self._overflow()
 
     def start(self) -> None:
         self.task = asyncio.get_running_loop().create_task(self._run())
@@ -61,8 +94,8 @@ class Outbox:
                 if self._closed:
                     return
                 continue
-            batch, self._items = self._items, []
-            await self._durability.wait(batch[-1][0])
+            batch, self._items, self._backlog = self._items, [], 0
+            await self._durability.wait(max(seq for seq, _ in batch))
             await self._send([text for _, text in batch])
 
     async def close(self, flush: bool = True) -> None:

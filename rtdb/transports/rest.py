@@ -20,11 +20,12 @@ from aiohttp import web
 from ..core import auth as authmod
 from ..core import paths, tree
 from ..core.auth import Auth
-from ..core.database import Database, deliver
+from ..core.database import Conflict, Database, PreparedWrite, deliver
 from ..core.errors import DatabaseError, InvalidData, PermissionDenied, TooBig
 from ..core.hashing import node_hash
 from ..core.render import render
 from ..core.tree import PRIORITY, Node, Path
+from . import offload
 from ._state import STATE
 from .rest_query import InvalidQuery, parse_query
 
@@ -103,26 +104,29 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(name)
 
 
-def parse_json(raw: bytes) -> Any:
-    """A request body as JSON; Firebase's 400 wording for anything else."""
+def parse_json(raw: bytes, big: bool = False) -> Any:
+    """A request body as JSON; Firebase's 400 wording for anything else.
+
+    ``big``: decode so that the loop can run meanwhile (the caller is a worker thread).
+    """
     if not raw.strip():
         raise InvalidData(NO_DATA)
+    loads = offload.loads if big else json.loads
     try:
-        return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        return loads(raw.decode("utf-8"), parse_constant=_reject_constant)
     except (ValueError, RecursionError):
         raise InvalidData(BAD_JSON) from None
 
 
-async def read_json(request: web.Request) -> Any:
+async def read_body(request: web.Request) -> bytes:
     """The body of a write, refusing what exceeds Firebase's 256 MB before reading it."""
     length = request.content_length
     if length is not None and length > MAX_BODY_BYTES:
         raise TooBig(TOO_BIG)
     try:
-        raw = await request.read()
+        return await request.read()
     except web.HTTPRequestEntityTooLarge:
         raise TooBig(TOO_BIG) from None
-    return parse_json(raw)
 
 
 def data_depth(value: Any) -> int:
@@ -281,34 +285,72 @@ def _warn_unindexed(request: web.Request, path: Path, index: str) -> None:
 async def _write(
     request: web.Request, state: Any, db: Database, path: Path, auth: Auth, method: str
 ) -> web.StreamResponse:
-    value = None if method == "DELETE" else await read_json(request)
-    # From here to the write nothing awaits, so the if-match comparison is atomic.
+    raw = None if method == "DELETE" else await read_body(request)
+    big = raw is not None and len(raw) > offload.BIG
     if_match = request.headers.get("if-match")
     if method == "POST":
         path = (*path, state.push_ids.next())
-    if method == "PATCH":
-        if not isinstance(value, dict):
-            raise InvalidData("Invalid data; PATCH requires a JSON object of children to update.")
-        for key, kid in value.items():
-            check_depth(path + paths.parse(key), kid)
-    else:
-        check_depth(path, value)
-    if if_match is not None and etag(tree.get(db.root, path)) != _strip_quotes(if_match):
+
+    def prepare() -> PreparedWrite | None:
+        """Parse, check and prepare against one snapshot (a worker's job when ``big``)."""
+        value = None if raw is None else parse_json(raw, big)
+        before = db.root
+        if if_match is not None and etag(tree.get(before, path)) != _strip_quotes(if_match):
+            raise _Stale()
+        if method == "PATCH":
+            if not isinstance(value, dict):
+                raise InvalidData(
+                    "Invalid data; PATCH requires a JSON object of children to update."
+                )
+            for key, kid in value.items():
+                check_depth(path + paths.parse(key), kid)
+            prepared = db.prepare_update(path, value, auth)
+        else:
+            check_depth(path, value)
+            prepared = db.prepare_set(path, value, auth)
+        if prepared is not None and prepared.before is not before:
+            raise Conflict()  # a commit landed between the if-match check and the prepare
+        keys = list(value) if method == "PATCH" else None
+        written[:] = [value if path and path[-1] == PRIORITY else None, keys]
+        return prepared
+
+    written: list[Any] = [None, None]
+    try:
+        if big:
+            pushes = await offload.write(db, prepare)
+        else:
+            prepared = prepare()
+            pushes = [] if prepared is None else db.commit(prepared)
+    except _Stale:
         return _precondition_failed(db, path, auth)
-    if method == "PATCH":
-        pushes = db.update(path, value, auth)
-        after = db.root
-        body: Any = {k: render(tree.get(after, path + paths.parse(k))) for k in value}
-    else:
-        pushes = db.set(path, value, auth)
-        body = value if path and path[-1] == PRIORITY else render(tree.get(db.root, path))
-    new_etag = etag(tree.get(db.root, path))
+    after = db.root  # the tree right after this write (nothing awaited since the commit)
     deliver(pushes)
+    headers = None
+    if if_match is not None:  # the new ETag hashes the whole subtree: only when asked
+        node = tree.get(after, path)
+        new_etag = await offload.run(etag, node) if big else etag(node)
+        headers = {"ETag": new_etag}
     await state.durability.wait(state.durability.last_seq)
-    headers = {"ETag": new_etag} if if_match is not None else None
     if method == "POST":
         return json_response({"name": path[-1]}, request, 200, headers)
-    return json_response(body, request, 200, headers)
+    if request.query.get("print") == "silent":
+        return web.Response(status=204, headers=headers)
+    priority_value, keys = written
+    if keys is not None:
+        body: Any = lambda: {k: render(tree.get(after, path + paths.parse(k))) for k in keys}  # noqa: E731
+    elif path and path[-1] == PRIORITY:
+        body = lambda: priority_value  # noqa: E731
+    else:
+        body = lambda: render(tree.get(after, path))  # noqa: E731
+    if big and not set(request.query) & {"print", "callback", "download"}:
+        # Echoing a big write back is as heavy as parsing it was.
+        text = await offload.run(lambda: offload.dumps(body()))
+        return web.Response(text=text, content_type="application/json", headers=headers)
+    return json_response(body(), request, 200, headers)
+
+
+class _Stale(Exception):
+    """An ``if-match`` that no longer names the data at the path."""
 
 
 async def handle_upload(request: web.Request, path_text: str) -> web.StreamResponse:
@@ -332,9 +374,14 @@ async def handle_upload(request: web.Request, path_text: str) -> web.StreamRespo
             ) from None
         except web.HTTPRequestEntityTooLarge:
             raise TooBig(TOO_BIG) from None
-        value = parse_json(raw)
-        check_depth(path, value)
-        pushes = db.set(path, value, auth)
+        big = len(raw) > offload.BIG
+
+        def prepare() -> PreparedWrite:
+            value = parse_json(raw, big)
+            check_depth(path, value)
+            return db.prepare_set(path, value, auth)
+
+        pushes = await offload.write(db, prepare) if big else db.commit(prepare())
         deliver(pushes)
         await state.durability.wait(state.durability.last_seq)
         return json_response(None, request)

@@ -27,6 +27,7 @@ from ..core.query import QuerySpec
 from ..core.render import render
 from ..core.tree import Path
 from ._state import STATE
+from .outbox import MAX_BACKLOG_BYTES
 
 KEEPALIVE_SECONDS = 30.0
 POLL_SECONDS = 0.25  # how quickly a vanished client is noticed
@@ -65,6 +66,9 @@ class SseStream:
         self.export = export
         self._seq = seq  # () -> the journal position a queued event must wait for
         self._items: list[tuple[int, bytes]] = []
+        self._backlog = 0  # bytes in _items (the batch being written is not counted)
+        self.overflowed = False
+        self.hang_up: Any = lambda: None  # set by stream(): abort the connection
         self.wake = asyncio.Event()
         self.ending = False
         self.listener: Any = None
@@ -120,7 +124,17 @@ class SseStream:
             self.listener = None
 
     def _queue(self, event: bytes) -> None:
+        if self.overflowed:
+            return
         self._items.append((self._seq(), event))
+        self._backlog += len(event)
+        if self._backlog > MAX_BACKLOG_BYTES and len(self._items) > 1:
+            # Too far behind: free the backlog, stop listening, drop the connection.
+            self.overflowed = True
+            self._items, self._backlog = [], 0
+            self._end()
+            self.hang_up()
+            return
         self.wake.set()
 
     @property
@@ -131,7 +145,7 @@ class SseStream:
         """Everything queued so far, with the journal position it must wait for."""
         if not self._items:
             return None
-        batch, self._items = self._items, []
+        batch, self._items, self._backlog = self._items, [], 0
         return batch[-1][0], b"".join(e for _, e in batch)
 
 
@@ -159,6 +173,7 @@ async def stream(
     except DatabaseError as exc:
         return error_for(exc)
     sse.listener = listener
+    sse.hang_up = lambda: request.transport is not None and request.transport.abort()
     streams = _registry(state)
     streams.add(sse)
     try:

@@ -14,19 +14,23 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from ..protocol.frames import split
+from ..protocol.frames import MAX_MESSAGE_CHARS, split
 from ..protocol.session import Session
-from . import longpoll
+from . import longpoll, offload
 from ._state import STATE
 from .outbox import Outbox
 
 PONG = {"t": "c", "d": {"t": "o", "d": {}}}
+# The SDK sends frames of at most 16384 characters; a frame whose declared length is over
+# Firebase's 16 MB write limit (plus room for the envelope) cannot be a valid message, and
+# aiohttp refuses it from its header (close 1009) before buffering any of it.
+MAX_FRAME_BYTES = MAX_MESSAGE_CHARS + 64 * 1024
 SWITCH_ACK = {"t": "c", "d": {"t": "a", "d": {}}}
 
 
 async def handle(request: web.Request) -> web.StreamResponse:
     state = request.app[STATE]
-    ws = web.WebSocketResponse(max_msg_size=0, autoping=True, compress=False)
+    ws = web.WebSocketResponse(max_msg_size=MAX_FRAME_BYTES, autoping=True, compress=False)
     await ws.prepare(request)
 
     async def send(texts: list[str]) -> None:
@@ -34,7 +38,11 @@ async def handle(request: web.Request) -> web.StreamResponse:
             for frame in split(text):
                 await ws.send_str(frame)
 
-    outbox = Outbox(state.durability, send)
+    def hang_up() -> None:  # a consumer too far behind: drop it now, mid-write or not
+        if request.transport is not None:
+            request.transport.abort()
+
+    outbox = Outbox(state.durability, send, hang_up)
     outbox.start()
     secondary = request.query.get("s")
     if secondary:
@@ -48,6 +56,7 @@ async def handle(request: web.Request) -> web.StreamResponse:
     state.end_session(request.query.get("ls"))
     db = state.namespaces.get(request.query.get("ns"))
     session = Session(db, request.host, outbox.put)
+    session.offload = offload
     session.end_transport = lambda: asyncio.get_running_loop().create_task(ws.close())
     state.sessions.add(session)
     outbox.put(session.handshake())
