@@ -7,9 +7,9 @@ serve the WebSocket, long-poll, REST and SSE transports identically.
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
 from . import query as q
@@ -42,6 +42,27 @@ class Rules(Protocol):
     def read_watch(
         self, path: Path, auth: dict | None, root: Node, now: int, query: Any = None
     ) -> tuple[Path, ...] | None: ...
+
+    def may_write(self, path: Path) -> bool: ...
+
+
+class Conflict(Exception):
+    """The tree (or the rules) changed between a write's preparation and its commit."""
+
+
+@dataclass(slots=True)
+class PreparedWrite:
+    """A checked write, ready to commit if nothing changed since ``before``."""
+
+    before: Node
+    rules: Rules | None
+    after: Node
+    written: list[Path]
+    record: dict[str, Any]
+    merge_at: Path | None = None
+    merge: dict[str, Node] | None = None
+    auth: Auth = ADMIN
+    now: int = 0
 
 
 class Commit(NamedTuple):
@@ -176,8 +197,17 @@ class Database:
         ``dry_run`` checks everything (data, rules) and changes nothing: onDisconnect
         writes are judged when they are queued.
         """
+        prepared = self.prepare_set(path, data, auth, expected_hash)
+        return [] if dry_run else self.commit(prepared)
+
+    def prepare_set(
+        self, path: Path, data: Any, auth: Auth, expected_hash: str | None = None
+    ) -> PreparedWrite:
+        """Everything :meth:`set` does but the commit; changes nothing, so it may run in a
+        worker thread (the tree is immutable) while the loop serves everyone else."""
+        before, rules = self.root, self.rules
+        self._refuse_early(rules, auth, (path,))
         now = self.clock()
-        before = self.root
         if path and path[-1] == PRIORITY:
             path = path[:-1]
             target = tree.get(before, path)
@@ -186,51 +216,82 @@ class Database:
             value = normalize(data, tree.get(before, path), now, len(path), path_bytes(path))
         after = tree.set_at(before, path, value)
         # Rules first: a denied transaction must not learn whether its hash matched.
-        if self.rules is not None and not auth.admin:  # rules off: no writes map to build
-            self._check_write(auth, {path: value}, before, after, now)
+        self._check_write(rules, auth, {path: value}, before, after, now)
         if expected_hash is not None and node_hash(tree.get(before, path)) != expected_hash:
             raise DataStale()
-        if dry_run:
-            return []
         record = {"op": "set", "p": wire_path(path), "d": value}
-        return self._commit(before, after, [path], record, auth=auth, now=now)
+        return PreparedWrite(before, rules, after, [path], record, auth=auth, now=now)
 
     def update(self, path: Path, data: Any, auth: Auth, dry_run: bool = False) -> list[Push]:
         """Apply a multi-path update atomically: every key is a path relative to ``path``."""
+        prepared = self.prepare_update(path, data, auth)
+        return [] if prepared is None or dry_run else self.commit(prepared)
+
+    def prepare_update(self, path: Path, data: Any, auth: Auth) -> PreparedWrite | None:
+        """Everything :meth:`update` does but the commit (None: nothing to write).
+
+        Linear in the update's size: keys are parsed and checked against what the rules
+        could ever grant before any value is normalized, and the new tree is built in one
+        pass (:func:`tree.merge`) instead of one path copy per key.
+        """
         if not isinstance(data, dict):
             raise InvalidData("Invalid data; an update must be a JSON object.")
-        now = self.clock()
-        before = after = self.root
-        writes: dict[Path, Node] = {}
-        rel: dict[str, Node] = {}
+        before, rules = self.root, self.rules
+        subs: list[tuple[Path, Any]] = []
         for key, value in data.items():
             sub = parse(key)
+            self._refuse_early(rules, auth, (path + sub,))
+            subs.append((sub, value))
+        now = self.clock()
+        writes: dict[Path, Node] = {}
+        rel: dict[str, Node] = {}
+        for sub, value in subs:
             full = path + sub
             node = normalize(value, tree.get(before, full), now, len(full), path_bytes(full))
             writes[full] = node
             rel["/".join(sub)] = node
-        paths = sorted(writes)
-        for a, b in itertools.pairwise(paths):
-            if is_prefix(a, b):
-                raise InvalidData(f"Invalid data; update paths overlap: {a} and {b}.")
-        for full, node in writes.items():
-            after = tree.set_at(after, full, node)
         if not writes:
-            return []
-        self._check_write(auth, writes, before, after, now)
-        if dry_run:
-            return []
+            return None
+        try:
+            after = tree.merge(before, writes.items())
+        except tree.Overlap as exc:
+            a, b = sorted(exc.paths)
+            raise InvalidData(f"Invalid data; update paths overlap: {a} and {b}.") from None
+        self._check_write(rules, auth, writes, before, after, now)
         record = {"op": "update", "p": wire_path(path), "d": rel}
+        return PreparedWrite(before, rules, after, list(writes), record, path, rel, auth, now)
+
+    def commit(self, prepared: PreparedWrite) -> list[Push]:
+        """Apply a prepared write; :class:`Conflict` if the tree or rules changed since."""
+        if prepared.before is not self.root or prepared.rules is not self.rules:
+            raise Conflict()
+        p = prepared
         return self._commit(
-            before, after, list(writes), record, merge_at=path, merge=rel, auth=auth, now=now
+            p.before, p.after, p.written, p.record, p.merge_at, p.merge, p.auth, p.now
         )
 
-    def _check_write(
-        self, auth: Auth, writes: dict[Path, Node], before: Node, after: Node, now: int
-    ) -> None:
-        if auth.admin or self.rules is None:
+    @staticmethod
+    def _refuse_early(rules: Rules | None, auth: Auth, paths: Iterable[Path]) -> None:
+        """Deny, before any work, a write at a path where no ``.write`` rule exists on the
+        way down: no value could make it pass, so a hostile 100 MB write costs a walk."""
+        if rules is None or auth.admin:
             return
-        if not self.rules.can_write(writes, auth.variable, before, after, now):
+        for path in paths:
+            if not rules.may_write(path):
+                raise PermissionDenied()
+
+    @staticmethod
+    def _check_write(
+        rules: Rules | None,
+        auth: Auth,
+        writes: dict[Path, Node],
+        before: Node,
+        after: Node,
+        now: int,
+    ) -> None:
+        if auth.admin or rules is None:
+            return
+        if not rules.can_write(writes, auth.variable, before, after, now):
             raise PermissionDenied()
 
     def apply_record(self, record: dict[str, Any]) -> None:
@@ -239,8 +300,11 @@ class Database:
         if record["op"] == "set":
             self.root = tree.set_at(self.root, base, record["d"])
         else:
-            for key, node in record["d"].items():
-                self.root = tree.set_at(self.root, base + tuple(key.split("/")), node)
+            writes = {
+                base + tuple(k for k in key.split("/") if k): node
+                for key, node in record["d"].items()
+            }
+            self.root = tree.merge(self.root, writes.items())
 
     # -- notification ----------------------------------------------------------------
 
@@ -279,7 +343,14 @@ class Database:
     ) -> list[Push]:
         """What each listener must be sent after the tree went from ``before`` to ``after``."""
         affected: dict[int, Listener] = {}
-        for w in written:
+        written = list(written)
+        if len(written) > 64:
+            for listener in self.listeners.touching(written):
+                affected[id(listener)] = listener
+            written_one_by_one: Iterable[Path] = ()
+        else:
+            written_one_by_one = written
+        for w in written_one_by_one:
             for listener in self.listeners.at_or_above(w):
                 affected[id(listener)] = listener
             for listener in self.listeners.below(w):
