@@ -1,6 +1,8 @@
 """``python -m rtdb``: run the local Realtime Database server, or import/export a data dir.
 
     python -m rtdb [--host H] [--port P] [--data DIR] [--default-ns NS]
+                   [--functions_emulator_host H --functions_emulator_port P]
+                   [--single_project_mode Warning|Error|None]
     python -m rtdb export --data DIR [--ns NS] [--path P] [--export] [--pretty] [-o FILE]
     python -m rtdb import --data DIR [--ns NS] [--path P] [--merge] [FILE]
 
@@ -21,6 +23,7 @@ from aiohttp import web
 
 from .core.namespaces import DEFAULT_NAMESPACE
 from .server import ServerState, create_app
+from .transports.triggers import MAX_QUEUE, SINGLE_PROJECT_MODES
 
 log = logging.getLogger("rtdb")
 
@@ -41,6 +44,7 @@ def main(argv: list[str] | None = None) -> None:
         default=64.0,
         help="snapshot and start a new journal once the journal is this large",
     )
+    _trigger_flags(parser)
     args = parser.parse_args(argv)
     from .storage import DataDirLocked
 
@@ -49,6 +53,35 @@ def main(argv: list[str] | None = None) -> None:
     except DataDirLocked as exc:
         log.error("rtdb: %s", exc)
         sys.exit(2)
+
+
+def _single_project_mode(value: str) -> str:
+    if value.lower() not in SINGLE_PROJECT_MODES:
+        raise argparse.ArgumentTypeError(f"expected Warning, Error or None, not {value!r}")
+    return value
+
+
+def _trigger_flags(parser: argparse.ArgumentParser) -> None:
+    """The flags Google's database emulator JAR takes for function triggers (same names)."""
+    parser.add_argument("--functions_emulator_host", default=None, help="default 127.0.0.1")
+    parser.add_argument(
+        "--functions_emulator_port",
+        type=int,
+        default=None,
+        help="the Functions emulator that receives trigger events (none: not sent)",
+    )
+    parser.add_argument(
+        "--single_project_mode",
+        type=_single_project_mode,
+        default=None,
+        help="Warning or Error: when triggers name more than one project",
+    )
+    parser.add_argument(
+        "--trigger-queue-max",
+        type=int,
+        default=MAX_QUEUE,
+        help="undelivered events kept per trigger; more are dropped (and logged)",
+    )
 
 
 def _transfer(command: str, argv: list[str]) -> int:
@@ -104,6 +137,24 @@ async def _serve(args: argparse.Namespace) -> None:
         # The loaded tree is immutable and long-lived: keep the cyclic GC from rescanning
         # it (a pause proportional to the database size) on every full collection.
         gc.freeze()
+    connectable = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
+    state.triggers.configure(
+        f"{connectable}:{args.port}",
+        args.functions_emulator_host,
+        args.functions_emulator_port,
+        args.single_project_mode,
+        args.trigger_queue_max,
+    )
+    if storage is not None:
+        from pathlib import Path
+
+        from .transports.triggers_store import GatedDurability, TriggerStore
+
+        trigger_store = TriggerStore(Path(args.data) / "triggers")
+        await state.triggers.start(storage.journal, trigger_store)
+        state.durability = GatedDurability(storage.journal, trigger_store)
+    else:
+        await state.triggers.start(state.durability)
     app = create_app(state)
     # SIGTERM: requests still running after this long are cancelled; their writes were
     # never acknowledged, and everything acknowledged is already on disk.
@@ -118,6 +169,7 @@ async def _serve(args: argparse.Namespace) -> None:
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     await runner.cleanup()
+    await state.triggers.close()
     if storage is not None:
         await storage.close()
         log.info("rtdb: data flushed and snapshotted to %s", args.data)

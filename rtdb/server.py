@@ -10,7 +10,7 @@ from aiohttp import web
 from .core.database import Database
 from .core.namespaces import DEFAULT_NAMESPACE, Namespaces
 from .protocol.session import Session
-from .transports import longpoll, rest, websocket
+from .transports import longpoll, rest, triggers, websocket
 from .transports._state import STATE
 from .transports.outbox import Durability, NoDurability
 
@@ -36,6 +36,8 @@ class ServerState:
         self.push_ids = rest.PushIds()
         # Set by ``--data``: keeps each namespace's uploaded rules source across restarts.
         self.rules_store: Callable[[str, str], None] | None = None
+        # Function triggers (``/.settings/functionTriggers.json``), as Google's emulator has.
+        self.triggers = triggers.TriggerService(self.namespaces)
 
     def end_session(self, session_id: str | None) -> None:
         """A reconnecting client names its previous session (``ls=<id>``): end that one now.
@@ -80,6 +82,8 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
         return await longpoll.handle(request)
     if tail == ".settings/rules.json":
         return await rest.handle_rules(request)
+    if tail == ".settings/functionTriggers.json":
+        return await triggers.handle(request)
     if tail == ".inspect/databases.json":
         names = request.app[STATE].namespaces.names()
         return web.json_response([{"name": n} for n in names])

@@ -1,0 +1,388 @@
+"""Delivering function triggers' events to the Functions emulator (aiohttp client).
+
+Google's database emulator posts each event to the Functions emulator's background route,
+``POST http://<functions host>:<port>/functions/projects/<project>/triggers/<trigger key>``;
+this adapter does the same with the CloudEvents :mod:`rtdb.core.triggers` makes:
+
+* The writer never waits for a function: events are queued during the commit and sent by
+  a background task per trigger (so each trigger sees its events in commit order), and
+  only once the write is durable, i.e. acknowledged.
+* An unreachable emulator (refused, reset, timed out) is retried with exponential backoff
+  for as long as it takes; a 5xx/429 answer is retried ``HTTP_ATTEMPTS`` times (a function
+  that raises on an event would otherwise block its trigger forever), then dropped, logged.
+  A 404 means the emulator no longer has that trigger (a reload gave it a new key and
+  firebase-tools never removes old ones): the trigger is unregistered, its events dropped,
+  logged. Queues are bounded per trigger; an event over the bound is dropped, logged.
+* With ``--data`` the queue is durable (:mod:`.triggers_store`): a restart resends every
+  event not yet delivered, with the same id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import json
+import logging
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+import aiohttp
+from aiohttp import web
+
+from ..core.database import Commit, Database
+from ..core.errors import InvalidData
+from ..core.namespaces import Namespaces
+from ..core.triggers import (
+    EventMaker,
+    Trigger,
+    TriggerError,
+    TriggerEvent,
+    TriggerRegistry,
+    parse_trigger,
+)
+from . import rest
+from ._state import STATE
+from .outbox import Durability, NoDurability
+from .triggers_store import TriggerStore
+
+log = logging.getLogger("rtdb.triggers")
+
+CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
+MAX_QUEUE = 10_000
+HTTP_ATTEMPTS = 12
+BACKOFF_FIRST, BACKOFF_MAX = 0.1, 5.0
+REQUEST_TIMEOUT = 70.0  # a function's default timeout is 60 s
+SINGLE_PROJECT_MODES = ("warning", "error", "none")
+
+
+@dataclass
+class _Pending:
+    event: TriggerEvent
+    seq: int  # the journal position that makes the write behind it durable
+
+
+@dataclass
+class _Queue:
+    items: collections.deque[_Pending] = field(default_factory=collections.deque)
+    task: asyncio.Task[None] | None = None
+
+
+class TriggerService:
+    """Registered triggers, the events commits make for them, and their delivery."""
+
+    def __init__(self, namespaces: Namespaces) -> None:
+        self.namespaces = namespaces
+        self.registry = TriggerRegistry()
+        self.maker = EventMaker(self.registry, "127.0.0.1:9000")
+        self.functions: str | None = None  # "host:port" of the Functions emulator
+        self.single_project_mode = "none"
+        self.max_queue = MAX_QUEUE
+        self.backoff = (BACKOFF_FIRST, BACKOFF_MAX)
+        self.durability: Durability = NoDurability()
+        self.store: TriggerStore | None = None
+        self.delivered = 0
+        self.dropped = 0
+        self._queues: dict[str, _Queue] = {}
+        self._session: aiohttp.ClientSession | None = None
+        self._closing = False
+        namespaces.on_create.append(self._sync)
+
+    def configure(
+        self,
+        db_host: str,
+        functions_host: str | None = None,
+        functions_port: int | None = None,
+        single_project_mode: str | None = None,
+        max_queue: int = MAX_QUEUE,
+        backoff: tuple[float, float] = (BACKOFF_FIRST, BACKOFF_MAX),
+    ) -> None:
+        """Set what ``python -m rtdb``'s flags say (before :meth:`start`)."""
+        self.maker.host = db_host
+        if functions_port is not None:
+            self.functions = f"{functions_host or '127.0.0.1'}:{functions_port}"
+        self.single_project_mode = (single_project_mode or "none").lower()
+        self.max_queue = max_queue
+        self.backoff = backoff
+
+    async def start(self, durability: Durability, store: TriggerStore | None = None) -> None:
+        """Restore registered triggers and undelivered events, then resume delivering."""
+        self.durability = durability
+        self.store = store
+        if store is None:
+            return
+        for body in store.load_triggers():
+            try:
+                self.registry.upsert(parse_trigger(body))
+            except TriggerError as exc:
+                log.error("rtdb: a saved trigger no longer loads (%s): %s", exc.message, body)
+        for record in store.load_events():
+            event = TriggerEvent(
+                record["trigger"], record["project"], record["key"], record["body"]
+            )
+            self._queue_for(event.trigger).items.append(_Pending(event, 0))
+        store.start()
+        for db in self.namespaces:
+            self._sync(db)
+        pending = sum(len(q.items) for q in self._queues.values())
+        if self.registry or pending:
+            log.info(
+                "rtdb: %d function triggers restored, %d undelivered events queued",
+                len(self.registry),
+                pending,
+            )
+        for name in list(self._queues):
+            self._kick(name)
+
+    async def close(self) -> None:
+        """Stop delivering (what is queued stays in the store for the next start)."""
+        self._closing = True
+        tasks = [q.task for q in self._queues.values() if q.task is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._session is not None:
+            await self._session.close()
+        if self.store is not None:
+            await self.store.close()
+
+    # -- registration ----------------------------------------------------------------
+
+    async def register(self, triggers: list[Trigger]) -> None:
+        """Upsert by name; in single project mode, warn about (or refuse) a second project."""
+        projects = {t.project for t in self.registry.all()} | {t.project for t in triggers}
+        if len(projects) > 1 and self.single_project_mode != "none":
+            message = (
+                "Single project mode: triggers belong to more than one project "
+                f"({', '.join(sorted(projects))}); this emulator serves one project."
+            )
+            if self.single_project_mode == "error":
+                raise TriggerError(message)
+            log.warning("rtdb: %s", message)
+        for trigger in triggers:
+            self.registry.upsert(trigger)
+            log.info(
+                "rtdb: function trigger %s: %s at %s (instances %s)",
+                trigger.key,
+                trigger.event.rsplit(".", 1)[1],
+                "/" + trigger.path,
+                trigger.namespace_pattern,
+            )
+        if self.functions is None:
+            log.warning(
+                "rtdb: no --functions_emulator_port was given: triggers are registered, "
+                "but no events will be sent"
+            )
+        for db in self.namespaces:
+            self._sync(db)
+        if self.store is not None:
+            await self.store.save_triggers(t.to_json() for t in self.registry.all())
+
+    def _sync(self, db: Database) -> None:
+        """Observe a namespace's commits only while some trigger serves it (else zero cost)."""
+        wanted = self.functions is not None and bool(self.registry.for_namespace(db.name))
+        if wanted and self._observe not in db.observers:
+            db.observers.append(self._observe)
+        elif not wanted and self._observe in db.observers:
+            db.observers.remove(self._observe)
+
+    # -- events ----------------------------------------------------------------------
+
+    def _observe(self, commit: Commit) -> None:
+        """Runs inside the commit: make the events, queue them, never wait."""
+        events, over = self.maker.events(commit)
+        if over:
+            self.dropped += over
+            log.warning(
+                "rtdb: a write in %s touched more trigger locations than one commit may fire "
+                "(%d); at least %d events were dropped",
+                commit.ns,
+                len(events) + over,
+                over,
+            )
+        seq = self.durability.last_seq
+        for event in events:
+            queue = self._queue_for(event.trigger)
+            if len(queue.items) >= self.max_queue:
+                self.dropped += 1
+                log.warning(
+                    "rtdb: the queue of trigger %s is full (%d events): "
+                    "dropped event %s (%s at /%s)",
+                    event.key,
+                    self.max_queue,
+                    event.body["id"],
+                    event.body["type"].rsplit(".", 1)[1],
+                    event.body["ref"],
+                )
+                continue
+            queue.items.append(_Pending(event, seq))
+            if self.store is not None:
+                self.store.add(
+                    {
+                        "id": event.body["id"],
+                        "trigger": event.trigger,
+                        "project": event.project,
+                        "key": event.key,
+                        "body": event.body,
+                    }
+                )
+            self._kick(event.trigger)
+
+    def _queue_for(self, name: str) -> _Queue:
+        queue = self._queues.get(name)
+        if queue is None:
+            queue = self._queues[name] = _Queue()
+        return queue
+
+    def _kick(self, name: str) -> None:
+        queue = self._queues[name]
+        if queue.task is None and queue.items and not self._closing:
+            loop = asyncio.get_running_loop()
+            queue.task = loop.create_task(self._drain(name, queue), name=f"trigger {name}")
+
+    async def _drain(self, name: str, queue: _Queue) -> None:
+        try:
+            while queue.items:
+                item = queue.items[0]
+                await self.durability.wait(item.seq)
+                outcome = await self._deliver(item.event)
+                if outcome == "gone":
+                    self._forget(name, queue)
+                    return
+                queue.items.popleft()
+                if self.store is not None:
+                    self.store.done(item.event.body["id"])
+        finally:
+            queue.task = None
+        if not queue.items:
+            self._queues.pop(name, None)
+
+    def _forget(self, name: str, queue: _Queue) -> None:
+        """The emulator no longer knows this trigger: unregister it and drop its events."""
+        trigger = self.registry.remove(name)
+        for db in self.namespaces:
+            self._sync(db)
+        ids = [item.event.body["id"] for item in queue.items]
+        self.dropped += len(ids)
+        log.warning(
+            "rtdb: the Functions emulator answered 404 for trigger %s (it was reloaded or "
+            "removed): unregistered it and dropped its %d queued events (%s)",
+            trigger.key if trigger else name,
+            len(ids),
+            ", ".join(ids[:5]) + (" ..." if len(ids) > 5 else ""),
+        )
+        queue.items.clear()
+        if self.store is not None:
+            for event_id in ids:
+                self.store.done(event_id)
+            asyncio.get_running_loop().create_task(
+                self.store.save_triggers(t.to_json() for t in self.registry.all())
+            )
+        self._queues.pop(name, None)
+
+    async def _deliver(self, event: TriggerEvent) -> str:
+        """POST until delivered ("ok"), given up ("dropped") or unknown to the emulator."""
+        body = json.dumps(event.body, ensure_ascii=False, separators=(",", ":")).encode()
+        event_id = event.body["id"]
+        failures = 0
+        attempt = 0
+        while True:
+            url = (
+                f"http://{self.functions}/functions/projects/{quote(event.project, safe='')}"
+                f"/triggers/{quote(event.key, safe='')}"
+            )
+            status, detail = await self._post(url, body)
+            if status is not None and 200 <= status < 300:
+                self.delivered += 1
+                if attempt:
+                    log.info(
+                        "rtdb: event %s reached trigger %s after %d retries",
+                        event_id,
+                        event.key,
+                        attempt,
+                    )
+                return "ok"
+            if status == 404:
+                return "gone"
+            if status is not None and status not in (408, 429) and status < 500:
+                self.dropped += 1
+                log.error(
+                    "rtdb: trigger %s refused event %s with %d (%s): dropped",
+                    event.key,
+                    event_id,
+                    status,
+                    detail,
+                )
+                return "dropped"
+            if status is not None:
+                failures += 1
+                if failures >= HTTP_ATTEMPTS:
+                    self.dropped += 1
+                    log.error(
+                        "rtdb: trigger %s failed event %s %d times (last: %d %s): dropped",
+                        event.key,
+                        event_id,
+                        failures,
+                        status,
+                        detail,
+                    )
+                    return "dropped"
+            if attempt == 0 or attempt % 10 == 0:
+                log.warning(
+                    "rtdb: could not deliver event %s to trigger %s at %s (%s); retrying",
+                    event_id,
+                    event.key,
+                    self.functions,
+                    detail,
+                )
+            first, cap = self.backoff
+            await asyncio.sleep(min(cap, first * 2**attempt))
+            attempt += 1
+
+    async def _post(self, url: str, body: bytes) -> tuple[int | None, str]:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=16),
+                timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT),
+                trust_env=False,
+            )
+        try:
+            async with self._session.post(
+                url, data=body, headers={"Content-Type": CONTENT_TYPE}
+            ) as resp:
+                text = await resp.text(errors="replace")
+                return resp.status, text[:200].strip() or resp.reason or ""
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            return None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+    def stats(self) -> dict[str, int]:
+        return {
+            "queued": sum(len(q.items) for q in self._queues.values()),
+            "delivered": self.delivered,
+            "dropped": self.dropped,
+        }
+
+
+async def handle(request: web.Request) -> web.StreamResponse:
+    """``/.settings/functionTriggers.json``: ``POST`` registers (upsert), ``GET`` lists."""
+    service: TriggerService = request.app[STATE].triggers
+    if not rest.request_auth(request).admin:
+        return rest.error(401, "Permission denied")
+    if request.method == "GET":
+        return web.json_response([t.to_json() for t in service.registry.all()])
+    if request.method not in ("POST", "PUT"):
+        return rest.error(405, f"Method {request.method} is not supported.")
+    try:
+        body = rest.parse_json(await request.read())
+    except InvalidData as exc:
+        return rest.error(400, exc.message)
+    bodies = body if isinstance(body, list) else [body]
+    try:
+        triggers = [parse_trigger(b, request.query.get("ns")) for b in bodies]
+        await service.register(triggers)
+    except TriggerError as exc:
+        return rest.error(400, exc.message)
+    shown = [t.to_json() for t in triggers]
+    return web.json_response(shown if isinstance(body, list) else shown[0])
