@@ -8,6 +8,7 @@ back. The real Functions emulator runs in the lead's tests (tests/functions).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import time
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsclient import js_fixture
 from rtdb_process import RtdbServer, start_server, stop_server
 from trigger_sink import Received, Sink
 
@@ -312,3 +314,31 @@ def stop_and_log(server: RtdbServer) -> str:
     stop_server(server)
     assert server.process.stdout is not None
     return server.process.stdout.read()
+
+
+def test_js_sdk_writes_and_transactions_fire_with_the_users_auth(
+    servers: list, sink: Sink, tmp_path: Path
+) -> None:
+    server = start(servers, tmp_path, sink)
+    register(server, registration("counters/{cid}", "counter"), registration("posts/{pid}", "post"))
+    with contextlib.contextmanager(js_fixture)(server, NS) as js:
+        alice = js({"sub": "alice", "user_id": "alice"})
+        bob = js({"sub": "bob", "user_id": "bob"})
+        alice.set("posts/p1", {"title": "hi"})
+        alice.update("/", {"posts/p1/title": "hello", "posts/p2": {"title": "two"}})
+        for _ in range(3):
+            alice.transaction("counters/c1", "increment", 1)
+            bob.transaction("counters/c1", "increment", 1)
+        received = sink.wait_for(3 + 6)
+    posts = [r.body for r in received if r.key == "us-central1-post-0"]
+    assert [(p["ref"], p["authid"], p["data"]["delta"]) for p in posts] == [
+        ("posts/p1", "alice", {"title": "hi"}),
+        ("posts/p1", "alice", {"title": "hello"}),
+        ("posts/p2", "alice", {"title": "two"}),
+    ]
+    counter = [r.body for r in received if r.key == "us-central1-counter-0"]
+    # One event per committed transaction, each with the count it made, in commit order.
+    assert [c["data"]["delta"] for c in counter] == [1, 2, 3, 4, 5, 6]
+    assert [c["data"]["data"] for c in counter] == [None, 1, 2, 3, 4, 5]
+    assert sorted(c["authid"] for c in counter) == ["alice"] * 3 + ["bob"] * 3
+    assert all(c["authtype"] == "app_user" for c in counter)
