@@ -342,3 +342,49 @@ def test_js_sdk_writes_and_transactions_fire_with_the_users_auth(
     assert [c["data"]["data"] for c in counter] == [None, 1, 2, 3, 4, 5]
     assert sorted(c["authid"] for c in counter) == ["alice"] * 3 + ["bob"] * 3
     assert all(c["authtype"] == "app_user" for c in counter)
+
+
+def test_a_slow_function_never_slows_the_writer(servers: list, sink: Sink, tmp_path: Path) -> None:
+    sink.on_event = lambda r: time.sleep(1.0)
+    server = start(servers, tmp_path, sink)
+    register(server, registration("q/{id}", "q"))
+    acks = [write(server, f"q/k{n}", n) for n in range(4)]
+    assert max(acks) < 0.5, acks
+    assert values(sink.wait_for(4, timeout=30)) == [0, 1, 2, 3]
+
+
+def test_an_event_failing_every_time_is_dropped_logged_and_the_next_goes_through(
+    sink: Sink, caplog: pytest.LogCaptureFixture
+) -> None:
+    """In process, with a fast backoff: 12 answers of 500, then the queue moves on."""
+    import asyncio
+
+    from rtdb.core.auth import ADMIN
+    from rtdb.core.namespaces import Namespaces
+    from rtdb.core.triggers import parse_trigger
+    from rtdb.transports import triggers
+
+    sink.answer = lambda n: 500 if n < triggers.HTTP_ATTEMPTS else 200
+
+    async def scenario() -> dict[str, int]:
+        namespaces = Namespaces()
+        service = triggers.TriggerService(namespaces)
+        service.configure("127.0.0.1:9", "127.0.0.1", sink.port, backoff=(0.005, 0.02))
+        await service.start(triggers.NoDurability())
+        await service.register([parse_trigger(registration("q/{id}", "q"))])
+        db = namespaces.get(NS)
+        db.set(("q", "a"), 1, ADMIN)
+        db.set(("q", "b"), 2, ADMIN)
+        deadline = time.monotonic() + 20
+        while service.stats()["queued"] and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        stats = service.stats()
+        await service.close()
+        return stats
+
+    with caplog.at_level("WARNING", logger="rtdb.triggers"):
+        stats = asyncio.run(scenario())
+    assert stats == {"queued": 0, "delivered": 1, "dropped": 1}
+    assert values(sink.received) == [2]
+    dropped_id = sink.received[0].body["id"].rsplit("-", 1)[0] + "-1"
+    assert f"failed event {dropped_id} {triggers.HTTP_ATTEMPTS} times" in caplog.text
