@@ -246,7 +246,17 @@ class TriggerService:
         try:
             while queue.items:
                 item = queue.items[0]
-                await self.durability.wait(item.seq)
+                try:
+                    await self.durability.wait(item.seq)
+                except Exception as exc:  # the journal failed: the write may not survive
+                    log.error(
+                        "rtdb: trigger %s stops delivering: its writes are not durable (%s); "
+                        "%d events stay queued",
+                        item.event.key,
+                        exc,
+                        len(queue.items),
+                    )
+                    return
                 outcome = await self._deliver(item.event)
                 if outcome == "gone":
                     self._forget(name, queue)
