@@ -51,6 +51,9 @@ def test_owner_bypasses_the_rules_and_authvar_acts_as_someone(connect, ruled) ->
     as_bob.call("gauth", {"cred": "owner", "authvar": {"uid": "bob"}})
     assert as_bob.call("p", {"p": "/users/bob", "d": 1})["s"] == "ok"
     assert as_bob.call("p", {"p": "/users/alice", "d": 1}) == DENIED
+    oauth = connect()
+    oauth.call("gauth", {"cred": "ya29.an-access-token"})  # a Google OAuth token: admin
+    assert oauth.call("p", {"p": "/split/b", "d": 2})["s"] == "ok"
     nobody = connect()
     nobody.call("gauth", {"cred": "owner", "noauth": True})
     assert nobody.call("p", {"p": "/users/bob", "d": 2}) == DENIED

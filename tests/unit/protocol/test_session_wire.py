@@ -245,3 +245,17 @@ def test_permission_denied_listen_sends_no_data(connect, db) -> None:
     peer = connect()
     assert peer.listen("/closed") == [refused(1, "permission_denied", "Permission denied")]
     assert peer.listen("/open") == [data("open", None), ok(2, {})]
+
+
+def test_legacy_listen_action_l_is_a_listen(connect) -> None:
+    writer, reader = connect(), connect()
+    assert reader.request("l", {"p": "/old", "h": ""}) == [data("old", None), ok(1, {})]
+    writer.call("p", {"p": "/old", "d": 1})
+    assert reader.take() == [data("old", 1)]
+
+
+def test_a_query_window_never_carries_the_locations_priority(connect) -> None:
+    writer, reader = connect(), connect()
+    writer.call("p", {"p": "/s", "d": {".priority": 1, "a": 1, "b": 2}})
+    assert reader.listen("/s", {"i": ".key", "l": 1, "vf": "l"}, 1)[0] == data("s", {"a": 1}, 1)
+    assert reader.listen("/s")[0] == data("s", {".priority": 1, "a": 1, "b": 2})
