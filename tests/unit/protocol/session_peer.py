@@ -19,6 +19,7 @@ from rtdb.rules import compile_rules
 
 HOST = "127.0.0.1:9000"
 Message = dict[str, Any]
+Path = tuple[str, ...]
 
 
 class Clock:
@@ -125,3 +126,38 @@ def id_token(uid: str, **claims: Any) -> str:
 
 def use_rules(db: Database, rules: Message) -> None:
     db.rules = compile_rules(json.dumps({"rules": rules}))
+
+
+# -- an independent model of what Firebase stores (plain JSON, no priorities) ---------
+
+
+def norm(value: Any) -> Any:
+    """Nulls pruned, empty objects gone: what a set stores."""
+    if not isinstance(value, dict):
+        return value
+    kept = {k: n for k, v in value.items() if (n := norm(v)) is not None}
+    return kept or None
+
+
+def set_at(node: Any, path: Path, value: Any) -> Any:
+    if not path:
+        return norm(value)
+    if norm(value) is None and not isinstance(node, dict):
+        return node  # deleting below a leaf (or nothing) changes nothing
+    base = dict(node) if isinstance(node, dict) else {}
+    child = set_at(base.get(path[0]), path[1:], value)
+    if child is None:
+        base.pop(path[0], None)
+    else:
+        base[path[0]] = child
+    return base or None
+
+
+def get_at(node: Any, path: Path) -> Any:
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
+
+
+def split_path(text: str) -> Path:
+    return tuple(k for k in text.split("/") if k)

@@ -3,7 +3,11 @@ and ``close`` runs what is left in order, as normal writes (rtdb-notes 1.11)."""
 
 from __future__ import annotations
 
-from session_peer import data, ok, push, refused, use_rules
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from session_peer import Peer, data, ok, push, refused, set_at, use_rules
+
+from rtdb.core.database import Database
 
 
 def test_queued_writes_wait_for_close_then_run_in_order(connect, clock) -> None:
@@ -113,3 +117,41 @@ def test_invalid_on_disconnect_data_is_refused_when_queued(connect) -> None:
     assert leaving.call("om", {"p": "/x", "d": {"a": 1, "a/b": 2}})["s"] == "invalid_data"
     leaving.close()
     assert watcher.call("g", {"p": "/x", "q": {}})["d"] is None
+
+
+_keys = st.lists(st.sampled_from("ab"), min_size=1, max_size=3).map(tuple)
+_values = st.one_of(
+    st.none(),
+    st.integers(0, 9),
+    st.dictionaries(st.sampled_from("ab"), st.integers(0, 9), max_size=2),
+)
+_ops = st.one_of(
+    st.tuples(st.just("o"), _keys, _values),
+    st.tuples(st.just("om"), _keys, st.dictionaries(st.sampled_from("ab"), _values, max_size=2)),
+    st.tuples(st.just("oc"), st.lists(st.sampled_from("ab"), max_size=2).map(tuple), st.none()),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_ops, max_size=8))
+def test_close_runs_exactly_the_uncancelled_queue_in_order(ops) -> None:
+    db = Database("od", clock=lambda: 0)
+    leaving, watcher = Peer(db), Peer(db)
+    queue: list[tuple[str, tuple[str, ...], object]] = []
+    for action, path, value in ops:
+        reply = leaving.call(action, {"p": "/" + "/".join(path), "d": value})
+        assert reply == {"s": "ok", "d": ""}
+        if action == "oc":
+            queue = [op for op in queue if op[1][: len(path)] != path]
+        else:
+            queue.append((action, path, value))
+    assert watcher.call("g", {"p": "/", "q": {}})["d"] is None, "nothing ran before close"
+    leaving.close()
+    model = None
+    for action, path, value in queue:
+        if action == "o":
+            model = set_at(model, path, value)
+        else:
+            for key, v in value.items():
+                model = set_at(model, (*path, key), v)
+    assert watcher.call("g", {"p": "/", "q": {}})["d"] == model

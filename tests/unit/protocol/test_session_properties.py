@@ -13,7 +13,7 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from session_peer import Peer
+from session_peer import Peer, get_at, norm, set_at, split_path
 
 from rtdb.core.database import Database
 
@@ -25,13 +25,12 @@ QUERIES = {
     3: {"i": ".value", "sp": 2, "sin": True, "ep": "m", "ein": True},  # startAt(2).endAt('m')
 }
 
-Path = tuple[str, ...]
-
 leaves = st.one_of(
     st.none(), st.booleans(), st.integers(-3, 3), st.sampled_from(["", "a", "m", "z"])
 )
 values = st.recursive(leaves, lambda kids: st.dictionaries(st.sampled_from(KEYS), kids, max_size=3))
 paths = st.lists(st.sampled_from(KEYS), min_size=0, max_size=3).map(tuple)
+Path = tuple[str, ...]
 
 
 def _no_prefixes(rels: list[Path]) -> list[Path]:
@@ -50,41 +49,6 @@ updates = st.tuples(
         lambda kv: {"/".join(k): v for k, v in kv if k in _no_prefixes([p for p, _ in kv])}
     ),
 )
-
-
-# -- an independent model of Firebase's JSON semantics --------------------------------
-
-
-def norm(value: Any) -> Any:
-    """Nulls pruned, empty objects gone: what a set stores."""
-    if not isinstance(value, dict):
-        return value
-    kept = {k: n for k, v in value.items() if (n := norm(v)) is not None}
-    return kept or None
-
-
-def set_at(node: Any, path: Path, value: Any) -> Any:
-    if not path:
-        return norm(value)
-    if norm(value) is None and not isinstance(node, dict):
-        return node  # deleting below a leaf (or nothing) changes nothing
-    base = dict(node) if isinstance(node, dict) else {}
-    child = set_at(base.get(path[0]), path[1:], value)
-    if child is None:
-        base.pop(path[0], None)
-    else:
-        base[path[0]] = child
-    return base or None
-
-
-def get_at(node: Any, path: Path) -> Any:
-    for key in path:
-        node = node.get(key) if isinstance(node, dict) else None
-    return node
-
-
-def split_path(text: str) -> Path:
-    return tuple(k for k in text.split("/") if k)
 
 
 def _rank(value: Any) -> tuple:
