@@ -2,8 +2,9 @@
 
 Idempotent: accounts are created or updated by email; /courses and /lessons are replaced
 from static/data/courses.json (lessons live apart, at /lessons/$cid/$lid, as the data model
-says); each course's instructorUid is the demo user named as its instructor; profiles and
-the demo learner's enrollments are (re)written; the forum and /smoke/message are kept.
+says); each course's instructorUid is the demo user named as its instructor; profiles, their
+displayNames index entries (the rules require both) and the demo learner's enrollments are
+(re)written; the forum and /smoke/message are kept.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from rules.nimbus_rules import name_key
 from tools.site import DEMO_PASSWORD, load_courses
 
 if TYPE_CHECKING:
@@ -42,6 +44,7 @@ def database_tree(uids: dict[str, str]) -> dict[str, dict]:
         "courses": courses,
         "lessons": lessons,
         "profiles": {uids[email]: {"displayName": name} for email, (name, _) in DEMO_USERS.items()},
+        "displayNames": {name_key(name): uids[email] for email, (name, _) in DEMO_USERS.items()},
         "enrollments": {
             uids[email]: dict.fromkeys(cids, True) for email, cids in DEMO_ENROLLMENTS.items()
         },
@@ -91,6 +94,7 @@ def seed(stack: Stack) -> None:
             "courses": tree["courses"],
             "lessons": tree["lessons"],
             **{f"profiles/{uid}": p for uid, p in tree["profiles"].items()},
+            **{f"displayNames/{key}": uid for key, uid in tree["displayNames"].items()},
             **{f"enrollments/{uid}": e for uid, e in tree["enrollments"].items()},
         }
     )

@@ -8,7 +8,7 @@ courses/$cid/instructorUid, which the views compare with "uid".
 from pyscript.ffi import create_proxy, to_js
 from pyscript.js_modules import firebase_auth as fa
 
-from app.services import firebase
+from app.services import firebase, names
 from app.services.jsutil import is_nullish
 
 _state = {}
@@ -95,7 +95,15 @@ def sign_in(email, password, on_error):
 
 
 def sign_up(email, password, display_name, on_done, on_error):
-    """Create an account, then set its Auth display name; on_done(uid) after both."""
+    """Create an account, then set its Auth display name; on_done(uid) after both.
+
+    A name the rules would refuse is refused here, before any account exists (whether it
+    is free is the caller's question: courses.name_free).
+    """
+    problem = names.problem(display_name)
+    if problem:
+        on_error(problem)
+        return
 
     def created(*args):
         user = args[0].user

@@ -1,6 +1,8 @@
 """Catalog, lessons, enrollments and profiles: the paths and writes around the courses."""
 
-from app.services import database
+from pyscript import window
+
+from app.services import database, names
 
 
 def catalog_query():
@@ -26,6 +28,23 @@ def profile_name_path(uid):
     return "/profiles/" + uid + "/displayName"
 
 
+def name_key(name):
+    """displayNames/<key> for name: JavaScript's toLowerCase (MicroPython's is ASCII-only)."""
+    return names.key(str(window.String.prototype.toLowerCase.call(name)))
+
+
+def name_free(uid, name, on_free, on_error):
+    """on_free() if nobody but uid holds name (any letter case), else on_error(why)."""
+
+    def got(holder):
+        if holder is None or holder == uid:
+            on_free()
+        else:
+            on_error(names.TAKEN)
+
+    database.read_once("/displayNames/" + name_key(name), got, on_error)
+
+
 def ensure_profile(uid, fallback_name, on_name, on_error):
     """on_name(displayName) from profiles/$uid, writing fallback_name first if it is missing.
 
@@ -36,10 +55,27 @@ def ensure_profile(uid, fallback_name, on_name, on_error):
         if name:
             on_name(name)
             return
-        save_profile(uid, fallback_name, lambda: on_name(fallback_name), on_error)
+        save_profile(uid, fallback_name, None, lambda: on_name(fallback_name), on_error)
 
     database.read_once(profile_name_path(uid), got, on_error)
 
 
-def save_profile(uid, display_name, on_done, on_error):
-    database.set_value("/profiles/" + uid, {"displayName": display_name}, on_done, on_error)
+def save_profile(uid, display_name, old_name, on_done, on_error):
+    """Write the profile and claim its name in one update (releasing old_name's entry).
+
+    The rules refuse a name someone else holds in any letter case: that refusal reads
+    "That name is taken".
+    """
+    problem = names.problem(display_name)
+    if problem:
+        on_error(problem)
+        return
+    key = name_key(display_name)
+    values = {"profiles/" + uid: {"displayName": display_name}, "displayNames/" + key: uid}
+    if old_name and name_key(old_name) != key:
+        values["displayNames/" + name_key(old_name)] = None
+
+    def refused(message):
+        name_free(uid, display_name, lambda: on_error(message), on_error)
+
+    database.update(values, on_done, refused)

@@ -1,14 +1,22 @@
 """The lesson forum: questions, answers, comments, votes and moderation flags.
 
 Paths follow rules/nimbus_rules.py. A post is addressed by its path under forum/$cid:
-"questions/<qid>", "answers/<qid>/<aid>" or "comments/<postId>/<cmid>".
+"questions/<qid>", "answers/<qid>/<aid>" or "comments/<qid>/<postId>/<cmid>".
+
+Every new post travels with its author's rate-limit tick (rateLimits/<uid>) in one
+update, as the rules require; a refusal because the window is full says how long to wait.
 """
 
-from app.services import database
+from pyscript import window
+
+from app.services import clock, database
+from app.services.jsutil import to_py
 
 MAX_TITLE = 200
 MAX_BODY = 10000
 MAX_COMMENT = 2000
+WINDOW_MS = 60000  # rules/nimbus_rules.py: at most MAX_POSTS new posts per window
+MAX_POSTS = 10
 
 
 def questions_query(course_id, lesson_id):
@@ -23,8 +31,8 @@ def answers_query(course_id, qid):
     return {"path": "/forum/" + course_id + "/answers/" + qid, "order_by_child": "createdAt"}
 
 
-def comments_query(course_id, post_id):
-    return {"path": "/forum/" + course_id + "/comments/" + post_id}
+def comments_query(course_id, qid, post_id):
+    return {"path": "/forum/" + course_id + "/comments/" + qid + "/" + post_id}
 
 
 def votes_path(course_id, qid):
@@ -39,46 +47,99 @@ def answer_path(qid, aid):
     return "answers/" + qid + "/" + aid
 
 
-def _post(user, body):
-    return {
+def _post(user, body, role):
+    post = {
         "uid": user["uid"],
         "authorName": user["name"],
         "body": body,
         "createdAt": database.SERVER_TIME,
     }
+    if role:
+        post["authorRole"] = role  # the rules accept it only from a holder of the role
+    return post
 
 
-def ask(course_id, lesson_id, user, title, body, second, on_done, on_error):
+def wait_seconds(window_state, now):
+    """Seconds until the rate-limit window lets another post in (0: it does now)."""
+    if not window_state:
+        return 0
+    left = window_state.get("windowStart", 0) + WINDOW_MS - now
+    if window_state.get("count", 0) < MAX_POSTS or left <= 0:
+        return 0
+    return int((left + 999) // 1000)
+
+
+def _too_fast(seconds):
+    return (
+        "you have posted "
+        + str(MAX_POSTS)
+        + " times in the last minute; wait "
+        + str(seconds)
+        + " s, then post again."
+    )
+
+
+def now_ms():
+    """The browser's clock, in epoch milliseconds (see app/services/clock.py for why ISO)."""
+    return clock.epoch_ms(to_py(window.Date.new()))
+
+
+def _create(uid, path, value, on_done, on_error):
+    """Write a new post at path with its rate-limit tick, in one update."""
+    limit_path = "/rateLimits/" + uid
+
+    def got(state):
+        now = now_ms()
+        wait = wait_seconds(state, now)
+        if wait:
+            on_error(_too_fast(wait))
+            return
+        limit = limit_path[1:]
+        if not state or now - state.get("windowStart", 0) >= WINDOW_MS:
+            tick = {limit: {"windowStart": database.SERVER_TIME, "count": 1, "post": path}}
+        else:  # windowStart stays as stored (and never crosses the FFI as a large number)
+            tick = {limit + "/count": state["count"] + 1, limit + "/post": path}
+
+        def refused(message):
+            def recheck(fresh):
+                wait = wait_seconds(fresh, now_ms())
+                on_error(_too_fast(wait) if wait else message)
+
+            database.read_once(limit_path, recheck, lambda m: on_error(message))
+
+        tick[path] = value
+        database.update(tick, on_done, refused)
+
+    database.read_once(limit_path, got, on_error)
+
+
+def ask(course_id, lesson_id, user, role, title, body, second, on_done, on_error):
     """Create a question (optionally pinned to a second of the video); on_done(qid)."""
     qid = database.new_key("/forum/" + course_id + "/questions")
-    question = _post(user, body)
+    question = _post(user, body, role)
     question["lessonId"] = lesson_id
     question["title"] = title
     question["score"] = 0
     if second is not None:
         question["videoSecond"] = second
-    database.set_value(
-        "/forum/" + course_id + "/questions/" + qid, question, lambda: on_done(qid), on_error
-    )
+    path = "forum/" + course_id + "/questions/" + qid
+    _create(user["uid"], path, question, lambda: on_done(qid), on_error)
     return qid
 
 
-def answer(course_id, qid, user, body, on_done, on_error):
+def answer(course_id, qid, user, role, body, on_done, on_error):
     aid = database.new_key("/forum/" + course_id + "/answers/" + qid)
-    post = _post(user, body)
+    post = _post(user, body, role)
     post["score"] = 0
-    database.set_value(
-        "/forum/" + course_id + "/answers/" + qid + "/" + aid, post, on_done, on_error
-    )
+    _create(user["uid"], "forum/" + course_id + "/answers/" + qid + "/" + aid, post, on_done,
+            on_error)  # fmt: skip
     return aid
 
 
-def comment(course_id, qid, post_id, user, body, on_done, on_error):
-    path = "/forum/" + course_id + "/comments/" + post_id
-    cmid = database.new_key(path)
-    post = _post(user, body)
-    post["qid"] = qid
-    database.set_value(path + "/" + cmid, post, on_done, on_error)
+def comment(course_id, qid, post_id, user, role, body, on_done, on_error):
+    path = "forum/" + course_id + "/comments/" + qid + "/" + post_id
+    cmid = database.new_key("/" + path)
+    _create(user["uid"], path + "/" + cmid, _post(user, body, role), on_done, on_error)
     return cmid
 
 
@@ -126,5 +187,18 @@ def edit(course_id, post, fields, on_done, on_error):
     database.update(values, on_done, on_error)
 
 
-def delete(course_id, post, on_done, on_error):
-    database.update({"forum/" + course_id + "/" + post: None}, on_done, on_error)
+def delete(course_id, qid, post_id, accepted, on_done, on_error):
+    """Delete a question (post_id == qid) or an answer, with its votes, in one update.
+
+    The rules refuse deleting the accepted answer unless the same update clears
+    acceptedAnswerId (accepted=True). Votes go with the post, so its key stays reusable;
+    answers and comments of a deleted question stay (and keep that key retired).
+    """
+    post = question_path(qid) if post_id == qid else answer_path(qid, post_id)
+    values = {
+        "forum/" + course_id + "/" + post: None,
+        "votes/" + course_id + "/" + qid + "/" + post_id: None,
+    }
+    if accepted and post_id != qid:
+        values["forum/" + course_id + "/questions/" + qid + "/acceptedAnswerId"] = None
+    database.update(values, on_done, on_error)

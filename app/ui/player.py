@@ -15,6 +15,7 @@ class PlayerView:
         self.markers = by_id("markers")
         self.second_label = by_id("ask-second")
         self.marks = {}  # qid -> (second, title)
+        self.marker_els = {}  # qid -> its button (never looked up by a selector built from data)
         self.duration = 0
         on(self.video, "loadedmetadata", self._metadata)
         on(self.video, "timeupdate", self._time)
@@ -115,13 +116,13 @@ class PlayerView:
 
     def unmark(self, qid):
         self.marks.pop(qid, None)
-        marker = self.markers.querySelector('[data-key="' + qid + '"]')
+        marker = self.marker_els.pop(qid, None)
         if marker is not None:
             marker.remove()
 
     def _draw(self, qid):
         second, title = self.marks[qid]
-        marker = self.markers.querySelector('[data-key="' + qid + '"]')
+        marker = self.marker_els.get(qid)
         if marker is None:
             marker = element("button", "marker")
             marker.type = "button"
@@ -129,6 +130,7 @@ class PlayerView:
             marker.setAttribute("data-second", str(second))
             on(marker, "click", lambda *a: self.seek(self.marks.get(qid, (0, ""))[0]))
             self.markers.appendChild(marker)
+            self.marker_els[qid] = marker
         marker.title = clock(second) + " · " + title
         marker.setAttribute("aria-label", "Seek to " + clock(second) + ": " + title)
         if self.duration:

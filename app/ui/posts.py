@@ -27,9 +27,23 @@ EDIT_HTML = (
 )
 
 
+ROLE_LABELS = {"instructor": "Instructor", "admin": "Admin"}
+ROLE_BADGE = '<span class="badge badge-role" data-field="role"></span>'
+
+
 def author_line(post):
     name = post.get("authorName", "?")
     return name + (" (edited)" if post.get("editedAt") else "")
+
+
+def role_label(post):
+    """The staff badge's text: only from authorRole, which the rules give staff alone."""
+    return ROLE_LABELS.get(post.get("authorRole"), "")
+
+
+def show_role(root, post):
+    """data-role on a post's root shows its badge (the stylesheet); names never do."""
+    set_attr(root, "data-role", post.get("authorRole") if role_label(post) else None)
 
 
 class VoteBox:
@@ -80,9 +94,12 @@ class VoteBox:
 class PostTools:
     """Edit (own posts) and Delete (own posts, or any for staff), with an inline editor."""
 
-    def __init__(self, ctx, path, body_el, has_title):
+    def __init__(self, ctx, qid, post_id, body_el, has_title, is_accepted=None):
         self.ctx = ctx
-        self.path = path
+        self.qid = qid
+        self.post_id = post_id
+        self.is_accepted = is_accepted
+        self.path = forum.question_path(qid) if post_id == qid else forum.answer_path(qid, post_id)
         self.body_el = body_el
         self.has_title = has_title
         self.post = {}
@@ -139,14 +156,16 @@ class PostTools:
             return
         self.delete_button.removeAttribute("data-confirm")
         set_text(self.delete_button, "Delete")
-        forum.delete(self.ctx.course_id, self.path, None,
+        accepted = self.is_accepted is not None and self.is_accepted()
+        forum.delete(self.ctx.course_id, self.qid, self.post_id, accepted, None,
                      lambda m: self.report("Not deleted: " + m))  # fmt: skip
 
 
 def _make_comment(key, value):
     item = element(
         "li", "comment",
-        '<span class="md comment-body"></span> — <span class="meta" data-field="author"></span>',
+        '<span class="md comment-body"></span> — <span class="meta" data-field="author"></span>'
+        + ROLE_BADGE,
     )  # fmt: skip
     return item
 
@@ -160,6 +179,7 @@ class _CommentList(KeyedList):
             target.innerHTML = render(body)  # escape-first renderer: safe
             target.setAttribute("data-src", body)
         set_attr(item, "data-mine", value.get("uid") == session.uid() or None)
+        show_role(item, value)
 
 
 class Comments:
@@ -179,10 +199,10 @@ class Comments:
         self.list = _CommentList(
             find(self.root, ".comment-list"),
             _make_comment,
-            {"author": author_line},
+            {"author": author_line, "role": role_label},
             sort_key=lambda v: v.get("createdAt", 0),
         )
-        self.model = LiveList(forum.comments_query(ctx.course_id, post_id), self.list)
+        self.model = LiveList(forum.comments_query(ctx.course_id, qid, post_id), self.list)
         self.form_el = find(self.root, ".comment-form")
         self.form = FormState(find(self.form_el, "button"), find(self.form_el, ".form-error"))
         on(self.form_el, "submit", self.submit)
@@ -195,7 +215,8 @@ class Comments:
 
     def submit(self, *args):
         def send(user, body, done):
-            forum.comment(self.ctx.course_id, self.qid, self.post_id, user, body, done,
+            forum.comment(self.ctx.course_id, self.qid, self.post_id, user,
+                          self.ctx.author_role(), body, done,
                           lambda m: self.form.fail("Comment not posted: " + m))  # fmt: skip
 
         post_text(args[0], find(self.form_el, ".comment-input"), "A comment",

@@ -12,12 +12,20 @@ from app.ui import session
 from app.ui.dom import clock, element, find, on, set_attr, set_text
 from app.ui.forms import FormState, post_text
 from app.ui.markdown import render
-from app.ui.posts import Comments, PostTools, VoteBox, author_line
+from app.ui.posts import (
+    ROLE_BADGE,
+    Comments,
+    PostTools,
+    VoteBox,
+    author_line,
+    role_label,
+    show_role,
+)
 
 QUESTION_HTML = (
     '<details class="q">'
     '<summary><span class="q-title" data-field="title"></span>'
-    '<span class="meta"><span data-field="author"></span> · '
+    '<span class="meta"><span data-field="author"></span>' + ROLE_BADGE + " · "
     '<span data-field="answers">0 answers</span>'
     '<span class="badge badge-accepted">✓ answered</span>'
     '<span class="badge badge-pinned">pinned</span>'
@@ -42,7 +50,8 @@ QUESTION_HTML = (
 ANSWER_HTML = (
     '<div class="a-main"><div class="md post-body"></div>'
     '<p class="meta"><span data-field="author"></span>'
-    '<span class="badge badge-accepted">✓ accepted</span>'
+    + ROLE_BADGE
+    + '<span class="badge badge-accepted">✓ accepted</span>'
     '<span class="badge badge-endorsed">★ endorsed by the instructor</span>'
     '<span class="badge badge-hidden">hidden</span></p>'
     '<div class="a-tools">'
@@ -95,7 +104,7 @@ class AnswerItem:
         main = element("div", "a-wrap", ANSWER_HTML)
         self.root.appendChild(main)
         self.body = find(main, ".post-body")
-        self.tools = PostTools(ctx, forum.answer_path(card.qid, aid), self.body, False)
+        self.tools = PostTools(ctx, card.qid, aid, self.body, False, self.is_accepted)
         a_main = find(main, ".a-main")
         a_main.appendChild(self.tools.root)
         a_main.appendChild(self.tools.editor)
@@ -106,10 +115,15 @@ class AnswerItem:
         on(find(main, '[data-act="hide"]'), "click", self.hide)
         self.value = {}
 
+    def is_accepted(self):
+        return self.card.value.get("acceptedAnswerId") == self.aid
+
     def update(self, value):
         self.value = value
         _set_body(self.body, value.get("body", ""))
         set_text(find(self.root, '[data-field="author"]'), author_line(value))
+        set_text(find(self.root, '[data-field="role"]'), role_label(value))
+        show_role(self.root, value)
         self.vote.show_score(value.get("score", 0))
         set_attr(self.root, "data-mine", value.get("uid") == session.uid() or None)
         _show_flag(self.root, "endorsed", value, find(self.root, '[data-act="endorse"]'),
@@ -188,7 +202,7 @@ class QuestionCard:
         self.root.appendChild(self.details)
         self.body = find(self.details, ".post-body")
         self.seek = find(self.details, ".seek")
-        self.tools = PostTools(ctx, forum.question_path(qid), self.body, True)
+        self.tools = PostTools(ctx, qid, qid, self.body, True)
         tools = find(self.details, ".q-tools")
         tools.insertBefore(self.tools.root, tools.firstElementChild)
         tools.after(self.tools.editor)
@@ -238,6 +252,8 @@ class QuestionCard:
         self.value = value
         set_text(find(self.details, '[data-field="title"]'), value.get("title", ""))
         set_text(find(self.details, '[data-field="author"]'), author_line(value))
+        set_text(find(self.details, 'summary [data-field="role"]'), role_label(value))
+        show_role(self.root, value)
         _set_body(self.body, value.get("body", ""))
         self.vote.show_score(value.get("score", 0))
         second = value.get("videoSecond")
@@ -295,7 +311,7 @@ class QuestionCard:
 
     def submit_answer(self, *args):
         def send(user, body, done):
-            forum.answer(self.ctx.course_id, self.qid, user, body, done,
+            forum.answer(self.ctx.course_id, self.qid, user, self.ctx.author_role(), body, done,
                          lambda m: self.answer_state.fail("Answer not posted: " + m))  # fmt: skip
 
         post_text(args[0], find(self.answer_form, ".answer-body"), "Your answer",

@@ -200,6 +200,9 @@ OPS: dict[str, Op] = {
     "post a 10th time within a minute": lambda a: a.update(
         {NEW_Q: a.question(), f"rateLimits/{a.uid}": a.stamp(NEW_Q, 10, _window_start(a))}
     ),
+    "post within the minute, ticking only count and post": lambda a: a.update(
+        {NEW_Q: a.question(), f"rateLimits/{a.uid}/count": 4, f"rateLimits/{a.uid}/post": NEW_Q}
+    ),  # as the app sends it: windowStart stays as stored
     "post again once the minute has passed": lambda a: a.create(NEW_Q, a.question()),
     "start a new window before the minute has passed": lambda a: a.create(NEW_Q, a.question()),
     "delete own rate-limit window": lambda a: a.ref(f"rateLimits/{a.uid}").delete(),
@@ -383,6 +386,7 @@ SETUP: dict[str, Setup] = {
     "post an 11th time within a minute": _window(10, 1_000),
     "post a 10th time within a minute": _window(9, 1_000),
     "post again once the minute has passed": _window(10, 61_000),
+    "post within the minute, ticking only count and post": _window(3, 30_000),
     "start a new window before the minute has passed": _window(3, 30_000),
     "delete own rate-limit window": _window(3, 1_000),
     "rewind own rate-limit window": _window(10, 1_000),
