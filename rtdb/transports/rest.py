@@ -118,6 +118,47 @@ def parse_json(raw: bytes, big: bool = False) -> Any:
         raise InvalidData(BAD_JSON) from None
 
 
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+def parse_patch(raw: bytes, big: bool, refused: Any) -> Any:
+    """A PATCH body, whose top-level keys are checked by ``refused(key)`` as they are read.
+
+    The top level is walked here and each value decoded on its own, so a hostile update
+    of a million keys is refused at its first key no rule could grant, having decoded one
+    value instead of all of them. Anything that is not a plain JSON object is left to
+    :func:`parse_json` (and its error wording).
+    """
+    if not big or not raw.lstrip().startswith(b"{"):
+        return parse_json(raw, big)
+    decoder = json.JSONDecoder(object_pairs_hook=offload.pairs, parse_constant=_reject_constant)
+    out: dict[str, Any] = {}
+    try:
+        text = raw.decode("utf-8")
+        i = _WS.match(text, text.index("{") + 1).end()
+        if text.startswith("}", i):
+            return parse_json(raw, big)
+        while True:
+            if not text.startswith('"', i):
+                raise ValueError("expected a key")
+            key, i = json.decoder.scanstring(text, i + 1)
+            i = _WS.match(text, i).end()
+            if not text.startswith(":", i):
+                raise ValueError("expected ':'")
+            if refused(key):
+                raise PermissionDenied()
+            out[key], i = decoder.raw_decode(text, _WS.match(text, i + 1).end())
+            i = _WS.match(text, i).end()
+            if text.startswith(",", i):
+                i = _WS.match(text, i + 1).end()
+                continue
+            if text.startswith("}", i) and not text[i + 1 :].strip():
+                return out
+            raise ValueError("expected ',' or '}'")
+    except (ValueError, RecursionError, IndexError):
+        raise InvalidData(BAD_JSON) from None
+
+
 async def read_body(request: web.Request) -> bytes:
     """The body of a write, refusing what exceeds Firebase's 256 MB before reading it."""
     length = request.content_length
@@ -285,15 +326,32 @@ def _warn_unindexed(request: web.Request, path: Path, index: str) -> None:
 async def _write(
     request: web.Request, state: Any, db: Database, path: Path, auth: Auth, method: str
 ) -> web.StreamResponse:
+    # One path: refused unread when no rule on the way down could ever grant it.
+    where = path if method != "POST" else (*path, "-")
+    rules = db.rules
+    if method != "PATCH" and rules is not None and not auth.admin and not rules.may_write(where):
+        raise PermissionDenied()
     raw = None if method == "DELETE" else await read_body(request)
     big = raw is not None and len(raw) > offload.BIG
     if_match = request.headers.get("if-match")
     if method == "POST":
         path = (*path, state.push_ids.next())
 
+    def refused(key: str) -> bool:
+        """A key at which no rule could grant this user a write (checked while parsing)."""
+        if rules is None or auth.admin:
+            return False
+        try:
+            return not rules.may_write(path + paths.parse(key))
+        except DatabaseError:
+            return False  # a bad key: refused later with its own error
+
     def prepare() -> PreparedWrite | None:
         """Parse, check and prepare against one snapshot (a worker's job when ``big``)."""
-        value = None if raw is None else parse_json(raw, big)
+        if method == "PATCH" and raw is not None:
+            value = parse_patch(raw, big, refused)
+        else:
+            value = None if raw is None else parse_json(raw, big)
         before = db.root
         if if_match is not None and etag(tree.get(before, path)) != _strip_quotes(if_match):
             raise _Stale()
