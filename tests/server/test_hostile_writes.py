@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from hostile import BystanderProcess
+from hostile import BystanderProcess, rss_mb
 from rawhttp import OWNER, request
 from rtdb_process import start_server, stop_server
 from test_limits_ws import RawWs
@@ -78,6 +78,21 @@ def test_refused_patch_costs_little(rtdb_server, ns):
     assert status == 401
     assert seconds < 1.0, f"a refused 40k-key PATCH took {seconds:.2f} s"
     assert worst < STALL_MS
+
+
+def test_refused_huge_patch_is_refused_at_its_first_key(rtdb_server, ns):
+    """The issue's 17 MB, 1.3-million-key signed-out PATCH: refused without decoding it
+    (before: over 12 minutes of event loop; decoding alone costs seconds and ~500 MB)."""
+    request(rtdb_server.url, "PUT", f"/.settings/rules.json?ns={ns}", RULES, OWNER)
+    body = json.dumps({f"{i:x}": {"v": 1} for i in range(1_300_000)}).encode()
+    before = rss_mb(rtdb_server.process.pid)
+    started = time.monotonic()
+    reply = request(rtdb_server.url, "PATCH", f"/.json?ns={ns}", raw=body)
+    took = time.monotonic() - started
+    grew = rss_mb(rtdb_server.process.pid) - before
+    assert reply.status == 401
+    assert took < 2.0, f"refusing took {took:.2f} s"
+    assert grew < 150, f"the server grew by {grew:.0f} MB"
 
 
 def test_refused_patch_under_a_grantable_path_is_linear(rtdb_server, ns):
