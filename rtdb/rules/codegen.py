@@ -3,9 +3,10 @@
 Why: a closure per AST node costs a Python call per node on every evaluation; a rule
 compiled to a single expression evaluates with inline ``and``/``or``/attribute reads and
 calls out only where Firebase's semantics need a helper (equality without coercion,
-relational and arithmetic type errors, string methods). The helpers are the evaluator's
-own, so both compilers mean the same thing; ``evaluator.compile_node`` stays the fallback
-for anything this one declines (e.g. expressions nested too deeply for Python's compiler).
+relational and arithmetic type errors, string methods). The helpers are ``_jsvalues``'s,
+shared with the evaluator, so both compilers mean the same thing; ``evaluator.compile_node``
+stays the fallback for anything this one declines (e.g. expressions nested too deeply for
+Python's compiler).
 
 What keeps a write under real rules cheap (issue 4: at most twice a rules-off write):
 
@@ -33,7 +34,8 @@ from typing import Any
 
 from rtdb.core.tree import PRIORITY, VALUE, has_children, priority, strip_priorities
 
-from . import evaluator as ev
+from . import _jsvalues as js
+from .context import Ctx
 from .errors import EvalError
 from .parser import Array, Binary, Call, Cond, Ident, Literal, Logical, Member, Node, Regex, Unary
 
@@ -61,12 +63,12 @@ def _leaf(n: Any) -> Any:
 
 def _length(v: Any) -> Any:
     if type(v) is str:
-        return len(v) if v.isascii() else ev.js_len(v)
-    return ev.get_member(v, "length")
+        return len(v) if v.isascii() else js.js_len(v)
+    return js.get_member(v, "length")
 
 
 def _neg(v: Any) -> Any:
-    if not ev.is_num(v):
+    if not js.is_num(v):
         raise EvalError("unary - needs a number")
     return -v
 
@@ -79,7 +81,7 @@ def _has_children(snap: Any, names: list[Any]) -> bool:
 
 
 def _string_method(name: str) -> Callable[..., Any]:
-    impl = ev._STRING_IMPL[name]
+    impl = js.STRING_IMPL[name]
 
     def call(s: Any, *args: Any) -> Any:
         if type(s) is not str:
@@ -110,7 +112,7 @@ def _down(n: Any, path: Any) -> Any:
     return n
 
 
-def _rootd(c: ev.Ctx, path: Any) -> Any:
+def _rootd(c: Ctx, path: Any) -> Any:
     """``root.child(path)``, memoized per request (several rules look up the same path)."""
     memo = c.rmemo
     if memo is None:
@@ -198,8 +200,8 @@ class _Gen:
         self.where = where  # the rule's location: rules keys and $wildcards
         self.here = {"data": dn, "new": nn}  # where data's and newData's nodes are
         self.env: dict[str, Any] = {
-            "_eq": ev.strict_eq,
-            "_gm": ev.get_member,
+            "_eq": js.strict_eq,
+            "_gm": js.get_member,
             "_val": _val,
             "_leaf": _leaf,
             "_length": _length,
@@ -538,13 +540,13 @@ class _Gen:
                     return f"({obj}.node is not None)"
                 if name in _KINDS:
                     return f"(type(_leaf({obj}.node)) in {self.const(_KINDS[name])})"
-                return f"{self.const(ev._SNAPSHOT_IMPL[name])}({obj})"
+                return f"{self.const(js.SNAPSHOT_IMPL[name])}({obj})"
             (arg,) = args
             if name == "child" and isinstance(arg, Literal):
                 key = arg.value
                 if type(key) is str and key and "/" not in key:
                     return f"{obj}.child_key({self.const(key)})"
-            return f"{self.const(ev._SNAPSHOT_IMPL[name])}({obj}, {self.expr(arg)})"
+            return f"{self.const(js.SNAPSHOT_IMPL[name])}({obj}, {self.expr(arg)})"
         obj = self.expr(node.callee.obj)
         fn = self.const(_string_method(name))
         return f"{fn}({', '.join([obj, *(self.expr(a) for a in args)])})"
@@ -570,7 +572,7 @@ class _Gen:
             ls, rs = self.is_str(node.left), self.is_str(node.right)
             if ls and rs:
                 return f"({self.expr(node.left)} + {self.expr(node.right)})"
-            add = self.const(ev._arith(op))
+            add = self.const(js.arith(op))
             if ls or rs:  # string + unknown: concatenate directly when the other is a string
                 t = self.temp()
                 left, right = self.expr(node.left), self.expr(node.right)
@@ -579,7 +581,7 @@ class _Gen:
                 return f"({t} + {right} if type({t} := {left}) is str else {add}({t}, {right}))"
         left, right = self.expr(node.left), self.expr(node.right)
         if op in ("<", "<=", ">", ">="):
-            rel = self.const(ev._relational(op))
+            rel = self.const(js.relational(op))
             if _is_num_literal(node.right):  # ``x.length <= 200``: compare numbers inline
                 first, t = self.hold(left)
                 return f"({t} {op} {right} if type({first}) in _NUMT else {rel}({t}, {right}))"
@@ -587,7 +589,7 @@ class _Gen:
                 first, t = self.hold(right)
                 return f"({left} {op} {t} if type({first}) in _NUMT else {rel}({left}, {t}))"
             return f"{rel}({left}, {right})"
-        fn = self.const(ev._arith(op))
+        fn = self.const(js.arith(op))
         if op in ("+", "-", "*"):  # two numbers: inline; anything else: the helper decides
             (fa, a), (fb, b) = self.hold(left), self.hold(right)
             return (
@@ -621,12 +623,7 @@ class _Gen:
         )
 
 
-def compile_expression(node: Node) -> Callable[[ev.Ctx], Any]:
-    """``node`` as one generated function of the Ctx (raises like the closure evaluator)."""
-    return _build(node, "    {prologue}return {body}\n")
-
-
-def compile_predicate(node: Node) -> Callable[[ev.Ctx], bool]:
+def compile_predicate(node: Node) -> Callable[[Ctx], bool]:
     """The rule as a predicate: true only if it is true without a runtime error."""
     return _build(
         node,
@@ -635,7 +632,7 @@ def compile_predicate(node: Node) -> Callable[[ev.Ctx], bool]:
     )
 
 
-def _build(node: Node, template: str) -> Callable[[ev.Ctx], Any]:
+def _build(node: Node, template: str) -> Callable[[Ctx], Any]:
     gen = _Gen(getattr(node, "where", ()))  # set by evaluator.compile_rule
     body = gen.expr(node)
     prologue = f"c.path = {gen.path_code()}\n        " if gen.needs_path else ""
@@ -647,7 +644,7 @@ def _build(node: Node, template: str) -> Callable[[ev.Ctx], Any]:
     return rule
 
 
-def compile_below(rnode: Any, where: tuple[str, ...]) -> Callable[[ev.Ctx, Any, Any], bool]:
+def compile_below(rnode: Any, where: tuple[str, ...]) -> Callable[[Ctx, Any, Any], bool]:
     """The ``.validate`` walk below one rules node as one generated function.
 
     ``rnode`` is a ``ruleset.RuleNode`` at ``where`` whose children validate. The function

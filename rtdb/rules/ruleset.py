@@ -12,8 +12,9 @@ from rtdb.core.tree import PRIORITY, VALUE, Node, Path, child
 from . import _json
 from .checker import check_rule
 from .codegen import compile_below
+from .context import Ctx
 from .errors import ExprError, RulesError
-from .evaluator import Ctx, compile_rule
+from .evaluator import compile_rule
 from .parser import parse_expression
 from .query_vars import QueryVars
 from .tracing import TraceCtx, reads_data, tracer

@@ -31,8 +31,9 @@ from rtdb.core.tree import (
     strip_priorities,
 )
 
+from .context import Ctx
 from .errors import EvalError
-from .evaluator import Ctx, compile_node
+from .evaluator import compile_node
 from .parser import Array, Binary, Call, Cond, Ident, Logical, Member, Unary
 from .parser import Node as Ast
 from .snapshot import split_path

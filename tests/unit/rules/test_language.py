@@ -7,7 +7,7 @@ import math
 import pytest
 from rules_helpers import NOW, rules
 
-from rtdb.rules.evaluator import js_str, strict_eq
+from rtdb.rules._jsvalues import js_str, strict_eq
 
 
 def _read(expr: str, auth: object = None, data: object = None) -> bool:
