@@ -176,8 +176,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from tools.project import DEMO_PASSWORD, EmulatorPorts
     from tools.seed import DEMO_USERS
-    from tools.site import DEMO_PASSWORD, EmulatorPorts, build
+    from tools.site import build
     from tools.stack import Stack
 
     t0 = time.monotonic()
@@ -266,7 +267,7 @@ def cmd_functions(args: argparse.Namespace) -> int:
             secrets = ", ".join(row["secrets"]) or "no secrets"
             print(f"{row['name']:<28} {row['trigger']:<44} {','.join(row['region'])}  {secrets}")
         return 0
-    from tools.site import EmulatorPorts
+    from tools.project import EmulatorPorts
     from tools.stack import Stack
 
     if not args.name:

@@ -36,7 +36,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "server")]  # as pyproject's pyt
 from _table import print_table  # noqa: E402 - bench/ is on sys.path when run
 
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tools.site import DEFAULT_RUNTIME, DEMO_PASSWORD, RUNTIMES, build  # noqa: E402
+from tools.project import DEMO_PASSWORD  # noqa: E402
+from tools.site import DEFAULT_RUNTIME, RUNTIMES, build  # noqa: E402
 from tools.stack import Stack, free_ports  # noqa: E402
 
 LESSON = "/course/serverless-101/lesson/l04.html"

@@ -112,7 +112,7 @@ def bench_page(url: str, runs: int) -> None:
     from playwright.sync_api import sync_playwright
 
     from tools.chromium import CHROMIUM, CHROMIUM_ARGS
-    from tools.site import DEMO_PASSWORD
+    from tools.project import DEMO_PASSWORD
 
     py, first, warm = [], [], []
     with sync_playwright() as p:

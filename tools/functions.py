@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from tools.site import ROOT
+from tools.project import ROOT
 
 SOURCE = ROOT / "functions"
 

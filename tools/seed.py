@@ -10,13 +10,9 @@ displayNames index entries (the rules require both) and the demo learner's enrol
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 from rules.nimbus_rules import name_key
-from tools.site import DEMO_PASSWORD, load_courses
-
-if TYPE_CHECKING:
-    from tools.stack import Stack
+from tools.project import DEMO_PASSWORD, StackAddress, load_courses
 
 DEMO_USERS = {
     "learner@nimbus.test": ("Lena Learner", {"role": "learner"}),
@@ -51,7 +47,7 @@ def database_tree(uids: dict[str, str]) -> dict[str, dict]:
     }
 
 
-def admin_app(stack: Stack):
+def admin_app(stack: StackAddress):
     """A firebase-admin app bound to this stack's emulators (one per stack, by name)."""
     import firebase_admin
 
@@ -72,7 +68,7 @@ def admin_app(stack: Stack):
         )
 
 
-def seed(stack: Stack) -> None:
+def seed(stack: StackAddress) -> None:
     from firebase_admin import auth, db
 
     app = admin_app(stack)

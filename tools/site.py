@@ -21,27 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tools import media
+from tools.project import DEMO_PASSWORD, PROJECT_LOCAL, ROOT, EmulatorPorts, load_courses
 
-ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
-PROJECT_LOCAL = "demo-nimbus"
-DEMO_PASSWORD = "nimbus-demo"
 # The page loaders: Nimbus's own app/boot.js (fast, the default) or PyScript's core.js.
 RUNTIMES = ("micropython", "pyscript")
 DEFAULT_RUNTIME = "micropython"
-
-
-@dataclass
-class EmulatorPorts:
-    """Where the local stack listens; baked into the page's web config for target local."""
-
-    host: str = "127.0.0.1"
-    auth: int = 9099
-    database: int = 9000
-    hosting: int = 5000
-    functions: int = 5001
-    hub: int = 4400
-    logging: int = 4500
 
 
 @dataclass
@@ -98,10 +83,6 @@ def web_config(target: str, ports: EmulatorPorts) -> dict:
     firebase.setdefault("projectId", target)
     firebase.setdefault("databaseURL", f"https://{target}-default-rtdb.firebaseio.com")
     return {"target": target, "firebase": firebase, "emulators": None}
-
-
-def load_courses() -> dict:
-    return json.loads((ROOT / "static" / "data" / "courses.json").read_text())
 
 
 def _sorted_children(children: dict) -> list[tuple[str, dict]]:

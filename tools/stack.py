@@ -31,7 +31,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tools.site import PROJECT_LOCAL, ROOT, EmulatorPorts
+from tools.project import PROJECT_LOCAL, ROOT, EmulatorPorts
 
 NAMESPACE = f"{PROJECT_LOCAL}-default-rtdb"
 FIREBASE_BIN = ROOT / "node_modules" / ".bin" / "firebase"

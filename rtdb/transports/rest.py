@@ -25,7 +25,8 @@ from ..core.errors import DatabaseError, InvalidData, PermissionDenied, TooBig
 from ..core.hashing import node_hash
 from ..core.render import render
 from ..core.tree import PRIORITY, Node, Path
-from . import offload
+from . import offload, sse
+from ._errors import error, error_for
 from ._state import STATE
 from .rest_query import InvalidQuery, parse_query
 
@@ -39,19 +40,8 @@ TOO_BIG = "Data to write exceeds the maximum size that can be modified with a si
 NULL_ETAG = "null_etag"
 _PUSH_CHARS = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 _CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]*$")
-_STATUS = {"permission_denied": 401, "too_big": 413}
 # App config: answer unindexed queries with production's 400 instead of serving them.
 STRICT_INDEXES_KEY = web.AppKey("rtdb_strict_indexes", bool)
-
-
-def error(status: int, message: str, headers: dict[str, str] | None = None) -> web.Response:
-    """Firebase's error shape: ``{"error": "<message>"}``."""
-    body = json.dumps({"error": message}, ensure_ascii=False)
-    return web.Response(status=status, text=body, content_type="application/json", headers=headers)
-
-
-def error_for(exc: DatabaseError) -> web.Response:
-    return error(_STATUS.get(exc.code, 400), exc.message)
 
 
 def request_auth(request: web.Request) -> Auth:
@@ -296,8 +286,6 @@ async def _get(request: web.Request, db: Database, path: Path, auth: Auth) -> we
     if spec is not None and db.unindexed(path, spec):
         _warn_unindexed(request, path, spec.index)
     if wants_stream(request):
-        from . import sse
-
         return await sse.stream(request, db, path, spec, auth, export=export)
     node = db.read(path, spec, auth)
     # Never show a reader a write that a crash could still lose.

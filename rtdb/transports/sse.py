@@ -26,6 +26,7 @@ from ..core.errors import DatabaseError
 from ..core.query import QuerySpec
 from ..core.render import render
 from ..core.tree import Path
+from ._errors import error_for
 from ._state import STATE
 from .outbox import MAX_BACKLOG_BYTES
 
@@ -163,8 +164,6 @@ async def stream(
     A read denied up front is an ordinary 401 JSON error (admin-python's
     ``raise_for_status`` turns it into ``UnauthenticatedError``), not a stream.
     """
-    from .rest import error_for
-
     state = request.app[STATE]
     durability = state.durability
     sse = SseStream(db, path, spec, auth, export, lambda: durability.last_seq)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tools.site import DEMO_PASSWORD
+from tools.project import DEMO_PASSWORD
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 PY_READY_TIMEOUT = 30_000

@@ -11,8 +11,8 @@ import uuid
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from tools.project import DEMO_PASSWORD
 from tools.seed import DEMO_USERS
-from tools.site import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}

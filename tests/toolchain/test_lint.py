@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tools.site import ROOT
+from tools.project import ROOT
 
 PATHS = ["."]  # the whole repo; pyproject.toml excludes node_modules, .venv, dist
 

@@ -12,14 +12,8 @@ from pathlib import Path
 import pytest
 
 from tools.chromium import NIMBUS_DISABLED_FEATURES, PLAYWRIGHT_DISABLED_FEATURES
-from tools.site import (
-    ROOT,
-    EmulatorPorts,
-    build,
-    load_courses,
-    read_app_bundle,
-    vendor_paths,
-)
+from tools.project import ROOT, EmulatorPorts, load_courses
+from tools.site import build, read_app_bundle, vendor_paths
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tools.project import ROOT, EmulatorPorts
 from tools.site import (
     JS_MODULES,
-    ROOT,
-    EmulatorPorts,
     app_bundle,
     build,
     pyscript_plugins,

@@ -1,0 +1,47 @@
+"""Project-wide constants of the local stack: the demo project, its password, the ports.
+
+Below the site builder, the stack and the seeder, which all read them (none imports the
+others for these). ``StackAddress`` is what seeding needs to know about a running stack.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_LOCAL = "demo-nimbus"
+DEMO_PASSWORD = "nimbus-demo"
+
+
+@dataclass
+class EmulatorPorts:
+    """Where the local stack listens; baked into the page's web config for target local."""
+
+    host: str = "127.0.0.1"
+    auth: int = 9099
+    database: int = 9000
+    hosting: int = 5000
+    functions: int = 5001
+    hub: int = 4400
+    logging: int = 4500
+
+
+class StackAddress(Protocol):
+    """Where a running local stack answers (``tools.stack.Stack`` is one)."""
+
+    ports: EmulatorPorts
+    project: str
+
+    @property
+    def database_host(self) -> str: ...
+
+    @property
+    def auth_host(self) -> str: ...
+
+
+def load_courses() -> dict:
+    """The course catalogue (static/data/courses.json): pages and seed data both use it."""
+    return json.loads((ROOT / "static" / "data" / "courses.json").read_text())
