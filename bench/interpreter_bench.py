@@ -10,7 +10,8 @@ served by one local static server, so only the loader differs:
   polyscript  PyScript's engine (a dependency of @pyscript/core): <script type="micropython">
   direct      import loadMicroPython from micropython.mjs and runPython (what boot.js does)
 
-Pyodide is not in the table: its hello world takes seconds here (../shared/pyscript-notes.md).
+Pyodide is not in the table: its hello world takes seconds here (it loads CPython's wasm
+and standard library first).
 """
 
 from __future__ import annotations

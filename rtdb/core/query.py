@@ -180,11 +180,6 @@ def index_path(index: str) -> Path:
     return tuple(k for k in index.split("/") if k)
 
 
-def sorted_children(node: Node, index: str) -> list[tuple[str, Node]]:
-    """The children of ``node`` in the order of ``index``."""
-    return sorted(tree.children(node), key=lambda kv: _index_sort_key(index, kv[0], kv[1]))
-
-
 class _Window:
     """A query's range test and ordering, precomputed once per evaluation."""
 

@@ -11,6 +11,8 @@ import re
 from typing import Any
 
 MAX_FRAME = 16384
+# The answer to the client's keepalive ping (``{"t":"c","d":{"t":"p"}}``), Connection.ts.
+PONG = {"t": "c", "d": {"t": "o", "d": {}}}
 
 
 def encode(message: dict[str, Any]) -> str:

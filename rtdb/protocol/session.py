@@ -3,7 +3,8 @@
 Sans I/O: a transport feeds frames in with :meth:`Session.receive` and sends whatever
 :meth:`Session.send` is handed (through the ``deliver`` callback). Requests are handled
 strictly in order, and a write's pushes are queued before its acknowledgement, which is
-what the JS SDK's caches assume (rtdb-notes 1.4).
+what the JS SDK's caches assume (``viewProcessorAckUserWrite`` in firebase-js-sdk's
+``core/view/ViewProcessor.ts`` re-applies the server cache on ack).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from ..core.database import Database, deliver, now_ms
 from ..core.errors import DatabaseError, InvalidData
 from ..core.listeners import Listener
 from ..core.query import QuerySpec
-from .frames import FrameError, Reassembler
+from .frames import PONG, FrameError, Reassembler
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +155,7 @@ class Session:
     def _control(self, body: dict[str, Any]) -> None:
         kind = body.get("t")
         if kind == "p":
-            self.deliver({"t": "c", "d": {"t": "o", "d": {}}})
+            self.deliver(PONG)
 
     def _request(self, body: dict[str, Any]) -> None:
         r, action, b = body.get("r"), body.get("a"), body.get("b")

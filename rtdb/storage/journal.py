@@ -90,10 +90,6 @@ class GroupCommitJournal:
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="rtdb-journal")
 
-    def request_snapshot(self) -> None:
-        self._want_snapshot = True
-        self._wake.set()
-
     async def close(self, snapshot: bool = True) -> None:
         """Flush everything, optionally snapshot (a fast next start), release the files."""
         if snapshot:

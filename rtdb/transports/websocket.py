@@ -14,13 +14,12 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from ..protocol.frames import MAX_MESSAGE_CHARS, split
+from ..protocol.frames import MAX_MESSAGE_CHARS, PONG, split
 from ..protocol.session import Session
 from . import longpoll, offload
 from ._state import STATE
 from .outbox import Outbox
 
-PONG = {"t": "c", "d": {"t": "o", "d": {}}}
 # The SDK sends frames of at most 16384 characters; a frame whose declared length is over
 # Firebase's 16 MB write limit (plus room for the envelope) cannot be a valid message, and
 # aiohttp refuses it from its header (close 1009) before buffering any of it.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rawhttp import request
 
 ETAG = {"X-Firebase-ETag": "true"}
-# The SDK's node hash (rtdb-notes 1.10 vectors): the ETag is this hash.
+# The SDK's node hash (``hash()`` of core/snap/LeafNode.ts, ChildrenNode.ts): the ETag is it.
 HASH_A1_BX = "jRI9dwRS9sb4SWm8uuoN7+xBk4g="
 
 

@@ -1,4 +1,5 @@
-"""The transaction hash must equal the JS SDK's byte for byte (vectors: rtdb-notes 1.10)."""
+"""The transaction hash must equal the JS SDK's byte for byte (``hash()`` of firebase-js-sdk's
+core/snap/LeafNode.ts and ChildrenNode.ts, ``priorityHashText`` in core/snap/snap.ts)."""
 
 from __future__ import annotations
 
