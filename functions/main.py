@@ -9,9 +9,8 @@ Everything else the app does is a direct write that the database rules check. Ha
 idempotent: Firebase delivers background events at least once.
 """
 
-from firebase_functions import https_fn
-
 import _app
+from firebase_functions import https_fn
 
 _app.init()
 

@@ -23,7 +23,7 @@ from aiohttp import web
 
 from .core.namespaces import DEFAULT_NAMESPACE
 from .server import ServerState, create_app
-from .transports.triggers import MAX_QUEUE, SINGLE_PROJECT_MODES
+from .transports.triggers import MAX_QUEUE, NOT_FOUND_GRACE, SINGLE_PROJECT_MODES
 
 log = logging.getLogger("rtdb")
 
@@ -81,6 +81,13 @@ def _trigger_flags(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=MAX_QUEUE,
         help="undelivered events kept per trigger; more are dropped (and logged)",
+    )
+    parser.add_argument(
+        "--trigger-not-found-grace",
+        type=float,
+        default=NOT_FOUND_GRACE,
+        help="seconds a trigger the Functions emulator answers 404 for is retried (it "
+        "answers 404 while it is still loading functions) before it is unregistered",
     )
 
 
@@ -144,6 +151,7 @@ async def _serve(args: argparse.Namespace) -> None:
         args.functions_emulator_port,
         args.single_project_mode,
         args.trigger_queue_max,
+        not_found_grace=args.trigger_not_found_grace,
     )
     if storage is not None:
         from pathlib import Path

@@ -54,10 +54,12 @@ def manifest(source: Path = SOURCE, timeout: float = 30.0) -> dict[str, Any]:
                 url = f"http://127.0.0.1:{port}/__/functions.yaml"
                 with urllib.request.urlopen(url, timeout=2) as resp:
                     return yaml.safe_load(resp.read())
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError) as exc:
                 if proc.poll() is not None:
                     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-                    raise RuntimeError(f"discovery failed (exit {proc.returncode}):\n{err}")
+                    raise RuntimeError(
+                        f"discovery failed (exit {proc.returncode}):\n{err}"
+                    ) from exc
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)

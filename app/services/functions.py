@@ -43,12 +43,20 @@ def _functions():
     return _state["functions"]
 
 
+def _without_status(message):
+    """The SDK appends the HTTP status ("Sign in first. [401]"); users need only the words."""
+    cut = message.rfind(" [")
+    if cut > 0 and message.endswith("]") and message[cut + 2 : -1].isdigit():
+        return message[:cut]
+    return message
+
+
 def error_message(err):
     """A sentence for the UI from the SDK's FunctionsError (code "functions/<code>")."""
     if is_nullish(err):
         return FAILED
     code = str(getattr(err, "code", "") or "").replace("functions/", "")
-    message = str(getattr(err, "message", "") or "").strip()
+    message = _without_status(str(getattr(err, "message", "") or "").strip())
     if code in _OWN_WORDS and message and message.lower() != code.replace("-", " "):
         return message
     if code == "unauthenticated":

@@ -10,9 +10,11 @@ this adapter does the same with the CloudEvents :mod:`rtdb.core.triggers` makes:
 * An unreachable emulator (refused, reset, timed out) is retried with exponential backoff
   for as long as it takes; a 5xx/429 answer is retried ``HTTP_ATTEMPTS`` times (a function
   that raises on an event would otherwise block its trigger forever), then dropped, logged.
-  A 404 means the emulator no longer has that trigger (a reload gave it a new key and
-  firebase-tools never removes old ones): the trigger is unregistered, its events dropped,
-  logged. Queues are bounded per trigger; an event over the bound is dropped, logged.
+  A 404 is retried for ``NOT_FOUND_GRACE`` seconds, because firebase-tools answers 404
+  while a (re)started emulator is still loading functions; a trigger still unknown after
+  that is gone (a reload gave it a new key and firebase-tools never removes old ones): it
+  is unregistered, its events dropped, logged. Queues are bounded per trigger; an event
+  over the bound is dropped, logged.
 * With ``--data`` the queue is durable (:mod:`.triggers_store`): a restart resends every
   event not yet delivered, with the same id.
 """
@@ -52,6 +54,7 @@ CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
 MAX_QUEUE = 10_000
 HTTP_ATTEMPTS = 12
 BACKOFF_FIRST, BACKOFF_MAX = 0.1, 5.0
+NOT_FOUND_GRACE = 60.0
 REQUEST_TIMEOUT = 70.0  # a function's default timeout is 60 s
 SINGLE_PROJECT_MODES = ("warning", "error", "none")
 
@@ -79,6 +82,7 @@ class TriggerService:
         self.single_project_mode = "none"
         self.max_queue = MAX_QUEUE
         self.backoff = (BACKOFF_FIRST, BACKOFF_MAX)
+        self.not_found_grace = NOT_FOUND_GRACE
         self.durability: Durability = NoDurability()
         self.store: TriggerStore | None = None
         self.delivered = 0
@@ -96,8 +100,10 @@ class TriggerService:
         single_project_mode: str | None = None,
         max_queue: int = MAX_QUEUE,
         backoff: tuple[float, float] = (BACKOFF_FIRST, BACKOFF_MAX),
+        not_found_grace: float = NOT_FOUND_GRACE,
     ) -> None:
         """Set what ``python -m rtdb``'s flags say (before :meth:`start`)."""
+        self.not_found_grace = not_found_grace
         self.maker.host = db_host
         if functions_port is not None:
             self.functions = f"{functions_host or '127.0.0.1'}:{functions_port}"
@@ -298,6 +304,7 @@ class TriggerService:
         event_id = event.body["id"]
         failures = 0
         attempt = 0
+        not_found_since: float | None = None
         while True:
             url = (
                 f"http://{self.functions}/functions/projects/{quote(event.project, safe='')}"
@@ -315,8 +322,11 @@ class TriggerService:
                     )
                 return "ok"
             if status == 404:
-                return "gone"
-            if status is not None and status not in (408, 429) and status < 500:
+                now = asyncio.get_running_loop().time()
+                not_found_since = now if not_found_since is None else not_found_since
+                if now - not_found_since >= self.not_found_grace:
+                    return "gone"
+            elif status is not None and status not in (408, 429) and status < 500:
                 self.dropped += 1
                 log.error(
                     "rtdb: trigger %s refused event %s with %d (%s): dropped",
@@ -326,7 +336,7 @@ class TriggerService:
                     detail,
                 )
                 return "dropped"
-            if status is not None:
+            elif status is not None:
                 failures += 1
                 if failures >= HTTP_ATTEMPTS:
                     self.dropped += 1

@@ -286,7 +286,7 @@ def test_a_trigger_the_emulator_no_longer_has_is_unregistered_and_logged(
     servers: list, sink: Sink, tmp_path: Path
 ) -> None:
     sink.answer = lambda n: 404
-    server = start(servers, tmp_path, sink)
+    server = start(servers, tmp_path, sink, "--trigger-not-found-grace", "0.5")
     register(server, registration("q/{id}", "stale"))
     write(server, "q/a", 1)
     deadline = time.monotonic() + 10
