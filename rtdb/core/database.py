@@ -19,7 +19,7 @@ from .errors import DataStale, InvalidData, PermissionDenied
 from .hashing import node_hash
 from .listeners import Listener, ListenerIndex
 from .normalize import normalize, normalize_priority
-from .paths import is_prefix, parse, path_bytes
+from .paths import is_prefix, parse, path_bytes, wire_path
 from .revocation import WatchIndex
 from .tree import PRIORITY, Node, Path
 
@@ -84,10 +84,6 @@ def deliver(pushes: Iterable[Push]) -> None:
 
 def now_ms() -> int:
     return int(time.time() * 1000)
-
-
-def wire_path(path: Path) -> str:
-    return "/".join(path)
 
 
 class Database:

@@ -67,8 +67,9 @@ def _show(text: str) -> str:
     return repr(text if len(text) <= 100 else text[:100] + "...")
 
 
-def to_str(path: Path) -> str:
-    return "/" + "/".join(path)
+def wire_path(path: Path) -> str:
+    """``a/b``: a path as the wire protocol and the journal spell it (no leading ``/``)."""
+    return "/".join(path)
 
 
 def is_prefix(prefix: Path, path: Path) -> bool:

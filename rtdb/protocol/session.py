@@ -279,7 +279,7 @@ class Session:
         qobj = b.get("q")
         spec = QuerySpec.from_wire(qobj) if qobj else None
         tag = b.get("t")
-        key = (paths.to_str(path), _query_id(qobj))
+        key = (paths.wire_path(path), _query_id(qobj))
         old = self._listens.pop(key, None)
         if old is not None:
             self.db.unlisten(old)
@@ -294,7 +294,7 @@ class Session:
 
     def _a_n(self, r: Any, b: dict[str, Any]) -> None:
         path = self._path(b)
-        listener = self._listens.pop((paths.to_str(path), _query_id(b.get("q"))), None)
+        listener = self._listens.pop((paths.wire_path(path), _query_id(b.get("q"))), None)
         if listener is not None:
             self.db.unlisten(listener)
         self._respond(r, "ok")

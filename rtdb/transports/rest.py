@@ -28,7 +28,7 @@ from ..core.tree import PRIORITY, Node, Path
 from . import offload, sse
 from ._errors import error, error_for
 from ._state import STATE
-from .rest_query import InvalidQuery, parse_query
+from .rest_query import InvalidQuery, parse_query, reject_constant
 
 log = logging.getLogger("rtdb.rest")
 
@@ -90,10 +90,6 @@ class PushIds:
 # -- request bodies ----------------------------------------------------------------------
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(name)
-
-
 def parse_json(raw: bytes, big: bool = False) -> Any:
     """A request body as JSON; Firebase's 400 wording for anything else.
 
@@ -103,7 +99,7 @@ def parse_json(raw: bytes, big: bool = False) -> Any:
         raise InvalidData(NO_DATA)
     loads = offload.loads if big else json.loads
     try:
-        return loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        return loads(raw.decode("utf-8"), parse_constant=reject_constant)
     except (ValueError, RecursionError):
         raise InvalidData(BAD_JSON) from None
 
@@ -121,7 +117,7 @@ def parse_patch(raw: bytes, big: bool, refused: Any) -> Any:
     """
     if not big or not raw.lstrip().startswith(b"{"):
         return parse_json(raw, big)
-    decoder = json.JSONDecoder(object_pairs_hook=offload.pairs, parse_constant=_reject_constant)
+    decoder = json.JSONDecoder(object_pairs_hook=offload.pairs, parse_constant=reject_constant)
     out: dict[str, Any] = {}
     try:
         text = raw.decode("utf-8")
@@ -303,7 +299,7 @@ async def _get(request: web.Request, db: Database, path: Path, auth: Auth) -> we
 def _warn_unindexed(request: web.Request, path: Path, index: str) -> None:
     """Google's emulator serves unindexed queries; production refuses them with this text."""
     message = (
-        f'Index not defined, add ".indexOn": "{index}", for path "{paths.to_str(path)}", '
+        f'Index not defined, add ".indexOn": "{index}", for path "/{paths.wire_path(path)}", '
         "to the rules"
     )
     if request.app.get(STRICT_INDEXES_KEY, False):

@@ -32,10 +32,11 @@ class InvalidQuery(DatabaseError):
 
 
 def _json(text: str) -> Any:
-    return json.loads(text, parse_constant=_no_constant)
+    return json.loads(text, parse_constant=reject_constant)
 
 
-def _no_constant(name: str) -> Any:
+def reject_constant(name: str) -> Any:
+    """``parse_constant`` for request JSON: NaN and Infinity are not JSON (Python reads them)."""
     raise ValueError(name)
 
 
