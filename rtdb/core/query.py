@@ -124,7 +124,7 @@ class QuerySpec:
 
 
 class InvalidQuery(InvalidData):
-    """A query object the server cannot run (bad bound type, limit, index...)."""
+    """A query the server cannot run: a realtime ``q`` or REST parameters (REST answers 400)."""
 
 
 def _valid_index(index: str) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 from ..core import paths
 from ..core.errors import DatabaseError
 from ..core.ordering import MAX_NAME, MIN_NAME, is_number
-from ..core.query import KEY_INDEX, PRIORITY_INDEX, VALUE_INDEX, Bound, QuerySpec
+from ..core.query import KEY_INDEX, PRIORITY_INDEX, VALUE_INDEX, Bound, InvalidQuery, QuerySpec
 
 RANGE_PARAMS = ("startAt", "startAfter", "endAt", "endBefore", "equalTo")
 LIMIT_PARAMS = ("limitToFirst", "limitToLast")
@@ -23,12 +23,6 @@ _SPECIAL_INDEXES = {"$key": KEY_INDEX, "$value": VALUE_INDEX, "$priority": PRIOR
 NO_ORDER_BY = "orderBy must be defined when other query parameters are defined"
 BAD_ORDER_BY = "orderBy must be a valid JSON encoded path"
 NOT_PRIMITIVE = "Constraint index field must be a JSON primitive"
-
-
-class InvalidQuery(DatabaseError):
-    """A REST query Firebase would refuse (answered with 400)."""
-
-    code = "invalid_query"
 
 
 def _json(text: str) -> Any:
