@@ -29,7 +29,7 @@ class _Enrolment:
         box.setAttribute("data-state", "enrolled" if enrolled else "not-enrolled")
         set_text(box, "You are enrolled: open a lesson to watch it and join its discussion."
                  if enrolled else
-                 "You are not enrolled in this course yet; buying it arrives soon.")  # fmt: skip
+                 "You are not enrolled in this course yet.")  # fmt: skip
 
 
 class CourseView:
