@@ -205,28 +205,7 @@ class Ruleset:
         self, path: Path, auth: Any, root: Node, now: int, query: QuerySpec | None = None
     ) -> bool:
         """True iff some ``.read`` on root..path is true (cascade; rules are not filters)."""
-        rnode = self._root
-        c = Ctx(auth, now, root, root, QueryVars(query))
-        node = root
-        depth = 0
-        while True:
-            read = rnode.read
-            if read is not None:
-                c.dn = c.nn = node
-                if read(c):
-                    return True
-            if depth == len(path):
-                return False
-            key = path[depth]
-            sub = rnode.named.get(key)
-            if sub is None:
-                sub = rnode.wild
-                if sub is None:
-                    return False
-                c.wild[rnode.wild_name] = key  # type: ignore[index]
-            rnode = sub
-            node = child(node, key) if node is not None else None
-            depth += 1
+        return self._granting_read(path, auth, root, now, query) is not None
 
     def read_watch(
         self, path: Path, auth: Any, root: Node, now: int, query: QuerySpec | None = None
@@ -237,9 +216,26 @@ class Ruleset:
         it can only turn false if data it observed changes (``rtdb.rules.tracing``). A
         granting rule that reads no data (``auth``, ``$vars``, ``query``) yields ``()``.
         """
+        granted = self._granting_read(path, auth, root, now, query)
+        if granted is None:
+            return None
+        rnode, c, node = granted
+        trace = rnode.read_trace
+        if trace is None:
+            return ()
+        t = TraceCtx(auth, now, root, c.query)
+        t.wild = dict(c.wild)
+        t.dn = t.nn = node
+        trace(t)
+        return tuple(t.seen)
+
+    def _granting_read(
+        self, path: Path, auth: Any, root: Node, now: int, query: QuerySpec | None
+    ) -> tuple[Any, Ctx, Node] | None:
+        """The cascade walk: the first rule node on root..path whose ``.read`` is true, with
+        the context it was true in and the data at its location; None when none is."""
         rnode = self._root
-        qv = QueryVars(query)
-        c = Ctx(auth, now, root, root, qv)
+        c = Ctx(auth, now, root, root, QueryVars(query))
         node = root
         depth = 0
         while True:
@@ -247,14 +243,7 @@ class Ruleset:
             if read is not None:
                 c.dn = c.nn = node
                 if read(c):
-                    trace = rnode.read_trace
-                    if trace is None:
-                        return ()
-                    t = TraceCtx(auth, now, root, qv)
-                    t.wild = dict(c.wild)
-                    t.dn = t.nn = node
-                    trace(t)
-                    return tuple(t.seen)
+                    return rnode, c, node
             if depth == len(path):
                 return None
             key = path[depth]
