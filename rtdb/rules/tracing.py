@@ -33,7 +33,7 @@ from rtdb.core.tree import (
 
 from .context import Ctx
 from .errors import EvalError
-from .evaluator import compile_node
+from .evaluator import _closure_predicate, compile_node
 from .parser import Array, Binary, Call, Cond, Ident, Logical, Member, Unary
 from .parser import Node as Ast
 from .snapshot import split_path
@@ -148,16 +148,6 @@ def reads_data(ast: Ast) -> bool:
 
 
 def tracer(ast: Ast, where: tuple[str, ...]) -> Callable[[TraceCtx], bool]:
-    """The read rule as a tracing predicate (``where``: its location, keys and ``$vars``)."""
-    fn = compile_node(ast)
-
-    def trace(c: TraceCtx) -> bool:
-        c.path = tuple(c.wild[k] if k[0] == "$" else k for k in where)
-        try:
-            return fn(c) is True
-        except EvalError:
-            return False
-        except (TypeError, AttributeError, KeyError, ValueError, IndexError, RecursionError):
-            return False
-
-    return trace
+    """The read rule as a tracing predicate (``where``: its location, keys and ``$vars``):
+    the evaluator's closure form, run on a :class:`TraceCtx`, which records what it reads."""
+    return _closure_predicate(compile_node(ast), where)
