@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import time
 import urllib.error
@@ -21,14 +20,9 @@ from typing import Any
 import yaml
 
 from tools.project import ROOT
+from tools.stack import free_port
 
 SOURCE = ROOT / "functions"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def manifest(source: Path = SOURCE, timeout: float = 30.0) -> dict[str, Any]:
@@ -37,7 +31,7 @@ def manifest(source: Path = SOURCE, timeout: float = 30.0) -> dict[str, Any]:
     if not python.exists():
         raise RuntimeError(f"{python} is missing: run `python3 build.py setup`")
     serving = next((source / "venv" / "lib").glob("python3.11/site-packages/firebase_functions"))
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "ADMIN_PORT": str(port), "VIRTUAL_ENV": str(source / "venv")}
     proc = subprocess.Popen(
         [str(python), str(serving / "private" / "serving.py")],

@@ -317,10 +317,11 @@ class Stack:
         The Pub/Sub emulator (a Java download) is what firebase-tools would use for
         schedules, so it ignores them; their trigger route still runs them on request.
         """
-        found = [d for d in self.backends() if d.get("schedule") and name in (d["name"], d["id"])]
+        scheduled = [d for d in self.backends() if d.get("schedule")]
+        found = [d for d in scheduled if name in (d["name"], d["id"])]
         if not found:
-            scheduled = sorted(d["name"] for d in self.backends() if d.get("schedule"))
-            raise LookupError(f"no scheduled function {name!r}; scheduled: {scheduled or 'none'}")
+            names = sorted(d["name"] for d in scheduled)
+            raise LookupError(f"no scheduled function {name!r}; scheduled: {names or 'none'}")
         definition = found[0]
         region = definition.get("region", REGION)
         job = f"firebase-schedule-{definition['name']}-{region}"  # how deploys name the job
