@@ -23,11 +23,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import json
 import os
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
@@ -38,7 +36,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "server"))
 from _table import print_table
+from hostile import raw_ws, ws_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules" / "database.rules.json"
@@ -217,43 +217,6 @@ class Ordinary:
 # -- raw WebSocket pieces for the hostile rows ---------------------------------------------
 
 
-def ws_frame(payload: bytes, declared: int | None = None, opcode: int = 1) -> bytes:
-    length = len(payload) if declared is None else declared
-    head = bytes([0x80 | opcode])
-    if length < 126:
-        head += bytes([0x80 | length])
-    elif length < 65536:
-        head += bytes([0x80 | 126]) + struct.pack("!H", length)
-    else:
-        head += bytes([0x80 | 127]) + struct.pack("!Q", length)
-    mask = os.urandom(4)
-    if not payload:
-        return head + mask
-    whole = (mask * (len(payload) // 4 + 1))[: len(payload)]
-    masked = (int.from_bytes(payload, "big") ^ int.from_bytes(whole, "big")).to_bytes(
-        len(payload), "big"
-    )
-    return head + mask + masked
-
-
-def raw_ws(port: int, ns: str, rcvbuf: int = 0) -> socket.socket:
-    sock = socket.socket()
-    if rcvbuf:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
-    sock.connect(("127.0.0.1", port))
-    key = base64.b64encode(os.urandom(16)).decode()
-    sock.sendall(
-        (
-            f"GET /.ws?v=5&ns={ns} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
-        ).encode()
-    )
-    head = b""
-    while b"\r\n\r\n" not in head:
-        head += sock.recv(1)
-    return sock
-
-
 def closed_within(sock: socket.socket, seconds: float) -> bool:
     """True when the server closes (close frame or EOF/reset) within ``seconds``."""
     sock.settimeout(seconds)
@@ -291,7 +254,7 @@ def row_put(server: Server) -> str:
 def row_slow_consumers(server: Server) -> str:
     socks = []
     for _ in range(10):
-        sock = raw_ws(server.port, "slow", rcvbuf=4096)
+        sock = raw_ws("127.0.0.1", server.port, "slow", rcvbuf=4096)
         req = {"t": "d", "d": {"r": 1, "a": "q", "b": {"p": "/flood", "h": ""}}}
         sock.sendall(ws_frame(json.dumps(req).encode()))
         socks.append(sock)
@@ -309,7 +272,7 @@ def row_slow_consumers(server: Server) -> str:
 
 
 def row_huge_frame(server: Server) -> str:
-    sock = raw_ws(server.port, "frames")
+    sock = raw_ws("127.0.0.1", server.port, "frames", rcvbuf=0)
     started = time.monotonic()
     sock.sendall(ws_frame(b"", declared=300 * 1024 * 1024) + b"\0" * (1024 * 1024))
     refused = closed_within(sock, 5)
@@ -319,7 +282,7 @@ def row_huge_frame(server: Server) -> str:
 
 
 def row_split_message(server: Server) -> str:
-    sock = raw_ws(server.port, "frames")
+    sock = raw_ws("127.0.0.1", server.port, "frames", rcvbuf=0)
     frames = 100 * 64  # 100 MB in 16 KB frames
     head = json.dumps({"t": "d", "d": {"r": 1, "a": "p", "b": {"p": "/x", "d": ""}}})[:-4]
     started = time.monotonic()
