@@ -367,25 +367,25 @@ class Stack:
 
     def stop(self, grace: float = 5.0) -> None:
         """SIGTERM each process group, then SIGKILL what is left after `grace` seconds."""
-        for name in list(self.procs):
-            self.stop_process(name, grace, wait=False)
-        for name in list(self.procs):
-            self.stop_process(name, grace)
+        self.stop_processes(list(self.procs), grace)
 
-    def stop_process(self, name: str, grace: float = 5.0, wait: bool = True) -> None:
+    def stop_process(self, name: str, grace: float = 5.0) -> None:
         """End one child's whole process group (firebase-tools' workers are in it)."""
-        proc = self.procs.get(name)
-        if proc is None:
-            return
-        if proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-        if not wait:
-            return
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=grace)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)  # stragglers left in the group
-        if proc.poll() is None:
-            proc.wait(timeout=5)
-        del self.procs[name]
+        self.stop_processes([name], grace)
+
+    def stop_processes(self, names: list[str], grace: float) -> None:
+        """SIGTERM the groups together, once; wait for all within one `grace`; SIGKILL the rest."""
+        procs = {name: self.procs[name] for name in names if name in self.procs}
+        for proc in procs.values():
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for name, proc in procs.items():
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)  # stragglers left in the group
+            if proc.poll() is None:
+                proc.wait(timeout=5)
+            del self.procs[name]
