@@ -67,27 +67,34 @@ def apt_install(packages: list[str]) -> None:
     run(["apt-get", "install", "-y", "-q", "--no-install-recommends", *packages], env=env)
 
 
+def make_venv(venv: Path, python: str, lock: Path, want: str) -> None:
+    """venv (by `python`) with exactly `lock` installed; skipped when its stamp says so."""
+    py = venv / "bin" / "python"
+    stamp = venv / ".nimbus-stamp"
+    if py.exists() and stamp_ok(stamp, want):
+        return
+    t0 = time.monotonic()
+    label = venv.relative_to(ROOT)
+    if not py.exists():
+        say(f"creating {label}")
+        shutil.rmtree(venv, ignore_errors=True)
+        try:
+            run([python, "-m", "venv", venv])
+        except subprocess.CalledProcessError:
+            shutil.rmtree(venv, ignore_errors=True)
+            apt_install(["python3-venv"])  # Debian splits venv/ensurepip out of python3
+            run([python, "-m", "venv", venv])
+    say(f"installing Python packages from {lock.relative_to(ROOT)}")
+    pip = [py, "-m", "pip", "--disable-pip-version-check", "--no-input"]
+    run([*pip, "install", "-q", "-r", lock])
+    stamp.write_text(want)
+    say(f"{label} ready in {time.monotonic() - t0:.1f} s")
+
+
 def ensure_venv() -> None:
     """.venv with exactly requirements.lock installed."""
     lock = ROOT / "requirements.lock"
-    want = digest(lock, sys.version)
-    stamp = VENV / ".nimbus-stamp"
-    if VENV_PY.exists() and stamp_ok(stamp, want):
-        return
-    t0 = time.monotonic()
-    if not VENV_PY.exists():
-        say("creating .venv")
-        try:
-            run([sys.executable, "-m", "venv", VENV])
-        except subprocess.CalledProcessError:
-            shutil.rmtree(VENV, ignore_errors=True)
-            apt_install(["python3-venv"])  # Debian splits venv/ensurepip out of python3
-            run([sys.executable, "-m", "venv", VENV])
-    say("installing Python packages from requirements.lock")
-    pip = [VENV_PY, "-m", "pip", "--disable-pip-version-check", "--no-input"]
-    run([*pip, "install", "-q", "-r", lock])
-    stamp.write_text(want)
-    say(f".venv ready in {time.monotonic() - t0:.1f} s")
+    make_venv(VENV, sys.executable, lock, digest(lock, sys.version))
 
 
 def ensure_node_modules() -> None:
@@ -119,21 +126,8 @@ def _python311() -> str:
 def ensure_functions_venv() -> None:
     """functions/venv with exactly functions/requirements.txt, for the Functions emulator."""
     lock = FUNCTIONS / "requirements.txt"
-    py = FUNCTIONS_VENV / "bin" / "python3.11"
-    want = digest(lock, _python311())
-    stamp = FUNCTIONS_VENV / ".nimbus-stamp"
-    if py.exists() and stamp_ok(stamp, want):
-        return
-    t0 = time.monotonic()
-    if not py.exists():
-        say("creating functions/venv")
-        shutil.rmtree(FUNCTIONS_VENV, ignore_errors=True)
-        run([_python311(), "-m", "venv", FUNCTIONS_VENV])
-    say("installing the functions' packages from functions/requirements.txt")
-    pip = [FUNCTIONS_VENV / "bin" / "python", "-m", "pip", "--disable-pip-version-check"]
-    run([*pip, "install", "-q", "--no-input", "-r", lock])
-    stamp.write_text(want)
-    say(f"functions/venv ready in {time.monotonic() - t0:.1f} s")
+    python = _python311()
+    make_venv(FUNCTIONS_VENV, python, lock, digest(lock, python))
 
 
 def ensure_chromium() -> None:
