@@ -293,9 +293,13 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    """Regenerate rules/database.rules.json from rules/nimbus_rules.py (the only source)."""
+    """Regenerate rules/database.rules.json from rules/nimbus_rules.py (the only source), and
+    functions/_model/, the functions' copy of the data model in app/model/."""
     from rules import nimbus_rules
+    from tools import model
 
+    for copied in model.write():
+        say(f"wrote {copied.relative_to(ROOT)} from app/model/")
     path = ROOT / "rules" / "database.rules.json"
     text = nimbus_rules.render()
     if path.exists() and path.read_text() == text:
@@ -347,7 +351,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--port", type=int, default=5001, help="the Functions emulator's port")
     sub.add_parser("test", help="install test needs, run pytest (extra args pass through)")
     sub.add_parser("bench", help="run bench/*.py; each prints a table")
-    sub.add_parser("rules", help="regenerate rules/database.rules.json from rules/nimbus_rules.py")
+    sub.add_parser(
+        "rules", help="regenerate rules/database.rules.json and functions/_model/ (app/model/)"
+    )
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "test":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

@@ -1,0 +1,152 @@
+# Generated from app/model/paths.py by `python3 build.py rules`: edit that file, not this copy.
+"""Every database path Nimbus reads or writes, built one way: no leading "/".
+
+The browser's SDK calls, the multi-path updates' keys and firebase-admin references all
+take these strings as they are; rules/nimbus_rules.py turns the same builders into rule
+expressions. Keys are the app's own (catalog slugs, push ids, uids, displayNames keys).
+A forum post is addressed inside its course's forum by its "forum path"
+("questions/<qid>", "answers/<qid>/<aid>", "comments/<qid>/<postId>/<cmid>"): the rules read
+a post's siblings from there, and forum_post(cid, forum_path) is its full path.
+"""
+
+
+def child(path: str, *keys: str) -> str:
+    """path/key/...: a field or child below a built path (e.g. child(course(c), "order"))."""
+    for key in keys:
+        path = path + "/" + key
+    return path
+
+
+# ---- catalog (public)
+def courses() -> str:
+    return "courses"
+
+
+def course(cid: str) -> str:
+    return "courses/" + cid
+
+
+def course_instructor(cid: str) -> str:
+    """The uid of the course's instructor (the course's staff role)."""
+    return course(cid) + "/instructorUid"
+
+
+def lessons(cid: str = "") -> str:
+    """Every course's lessons, or one course's."""
+    return "lessons/" + cid if cid else "lessons"
+
+
+def lesson(cid: str, lid: str) -> str:
+    return lessons(cid) + "/" + lid
+
+
+# ---- people
+def profile(uid: str) -> str:
+    return "profiles/" + uid
+
+
+def profile_name(uid: str) -> str:
+    """The display name posts must carry as authorName."""
+    return profile(uid) + "/displayName"
+
+
+def display_name(key: str) -> str:
+    """The uid holding a display name; key is the name's lower-cased, escaped key."""
+    return "displayNames/" + key
+
+
+def enrollments(uid: str) -> str:
+    return "enrollments/" + uid
+
+
+def enrollment(uid: str, cid: str) -> str:
+    """true once the user may take part in course cid (written by functions only)."""
+    return enrollments(uid) + "/" + cid
+
+
+def rate_limit(uid: str) -> str:
+    """The user's posting window: {windowStart, count, post}."""
+    return "rateLimits/" + uid
+
+
+def smoke_message() -> str:
+    """The status bar's live value (admins write it)."""
+    return "smoke/message"
+
+
+# ---- forum: posts inside forum/<cid>
+def forum(cid: str) -> str:
+    return "forum/" + cid
+
+
+def question_in_forum(qid: str) -> str:
+    return "questions/" + qid
+
+
+def answers_in_forum(qid: str) -> str:
+    return "answers/" + qid
+
+
+def answer_in_forum(qid: str, aid: str) -> str:
+    return answers_in_forum(qid) + "/" + aid
+
+
+def comments_in_forum(qid: str, post_id: str = "") -> str:
+    """Comments of the thread qid, or only those on its post post_id (qid: the question)."""
+    return "comments/" + qid + ("/" + post_id if post_id else "")
+
+
+def comment_in_forum(qid: str, post_id: str, cmid: str) -> str:
+    return comments_in_forum(qid, post_id) + "/" + cmid
+
+
+def post_in_forum(qid: str, post_id: str) -> str:
+    """The forum path of the question itself (post_id == qid) or of one of its answers."""
+    return question_in_forum(qid) if post_id == qid else answer_in_forum(qid, post_id)
+
+
+def forum_post(cid: str, forum_path: str) -> str:
+    """The full path of a post (or of any node) given by its forum path."""
+    return forum(cid) + "/" + forum_path
+
+
+def questions(cid: str) -> str:
+    return forum(cid) + "/questions"
+
+
+def question(cid: str, qid: str) -> str:
+    return forum_post(cid, question_in_forum(qid))
+
+
+def answers(cid: str, qid: str) -> str:
+    return forum_post(cid, answers_in_forum(qid))
+
+
+def answer(cid: str, qid: str, aid: str) -> str:
+    return forum_post(cid, answer_in_forum(qid, aid))
+
+
+def comments(cid: str, qid: str, post_id: str = "") -> str:
+    return forum_post(cid, comments_in_forum(qid, post_id))
+
+
+def comment(cid: str, qid: str, post_id: str, cmid: str) -> str:
+    return forum_post(cid, comment_in_forum(qid, post_id, cmid))
+
+
+# ---- votes: votes/<cid>/<qid>/<postId>/<uid> = +1 or -1 (postId == qid: the question)
+def votes(cid: str) -> str:
+    return "votes/" + cid
+
+
+def thread_votes(cid: str, qid: str) -> str:
+    """Every vote in one thread: {postId: {uid: ±1}}."""
+    return votes(cid) + "/" + qid
+
+
+def post_votes(cid: str, qid: str, post_id: str) -> str:
+    return thread_votes(cid, qid) + "/" + post_id
+
+
+def vote(cid: str, qid: str, post_id: str, uid: str) -> str:
+    return post_votes(cid, qid, post_id) + "/" + uid
