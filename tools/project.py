@@ -14,6 +14,11 @@ from typing import Protocol
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_LOCAL = "demo-nimbus"
 DEMO_PASSWORD = "nimbus-demo"
+# localstripe accepts any sk_/pk_ key; these are the local stack's test values, never real
+# keys (a real project sets its own with `firebase functions:secrets:set`, see README).
+STRIPE_LOCAL_SECRET_KEY = "sk_test_nimbus_local"
+STRIPE_LOCAL_PUBLISHABLE_KEY = "pk_test_nimbus_local"
+STRIPE_LOCAL_WEBHOOK_SECRET = "whsec_nimbus_local"
 
 
 @dataclass
@@ -27,6 +32,7 @@ class EmulatorPorts:
     functions: int = 5001
     hub: int = 4400
     logging: int = 4500
+    stripe: int = 8420  # localstripe (its own default port): Stripe's API, Stripe.js stand-in
 
 
 class StackAddress(Protocol):

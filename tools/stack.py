@@ -61,6 +61,7 @@ def free_ports() -> EmulatorPorts:
         functions=free_port(),
         hub=free_port(),
         logging=free_port(),
+        stripe=free_port(),
     )
 
 
