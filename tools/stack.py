@@ -14,6 +14,13 @@ definitions from the Functions emulator (`GET /backends`, the same discovery of
 `/.settings/functionTriggers.json` with the body firebase-tools sends
 (`getV2DatabaseApiAttributes`). rtdb then delivers events to the emulator's
 `/functions/projects/<project>/triggers/<key>` route, as Google's database emulator does.
+
+Payments: localstripe (`tools/localstripe_run.py`) stands in for Stripe's API, Stripe.js and
+its webhooks. The stack registers `stripe_webhook`'s emulator URL with it (its
+`/_config/webhooks/<id>` route, signed with the local webhook secret), points the functions'
+`stripe` library at it (`STRIPE_API_BASE`) and gives the emulator the two secret params'
+local values the way firebase-tools reads them for emulated functions
+(`<functions source>/.secret.local`; without it the emulator asks Secret Manager).
 """
 
 from __future__ import annotations
@@ -31,7 +38,13 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tools.project import PROJECT_LOCAL, ROOT, EmulatorPorts
+from tools.project import (
+    PROJECT_LOCAL,
+    ROOT,
+    STRIPE_LOCAL_SECRET_KEY,
+    STRIPE_LOCAL_WEBHOOK_SECRET,
+    EmulatorPorts,
+)
 
 NAMESPACE = f"{PROJECT_LOCAL}-default-rtdb"
 FIREBASE_BIN = ROOT / "node_modules" / ".bin" / "firebase"
@@ -45,6 +58,15 @@ READY_LINE = "All emulators ready"
 # only moves when the hub asks the emulator to reload (`reloadTriggers`), which Nimbus never
 # does. File-watch reloads keep it.
 TRIGGER_GENERATION = 0
+# The Stripe events stripe_webhook handles; localstripe sends only these to it (Stripe's
+# dashboard is given the same list, see README).
+STRIPE_EVENTS = (
+    "payment_intent.succeeded",
+    "payment_intent.payment_failed",
+    "payment_intent.processing",
+    "charge.refunded",
+)
+STRIPE_WEBHOOK_ID = "nimbus"
 
 
 def free_port() -> int:
@@ -120,6 +142,16 @@ class Stack:
         return f"http://{self.ports.host}:{self.ports.functions}"
 
     @property
+    def stripe_url(self) -> str:
+        """localstripe: Stripe's API for the functions, Stripe.js's stand-in for the page."""
+        return f"http://{self.ports.host}:{self.ports.stripe}"
+
+    @property
+    def stripe_webhook_url(self) -> str:
+        """Where Stripe (here localstripe) POSTs events: the emulated `stripe_webhook`."""
+        return f"{self.functions_url}/{self.project}/{REGION}/stripe_webhook"
+
+    @property
     def database_url(self) -> str:
         """The URL firebase-admin uses in functions, deployed (FIREBASE_CONFIG) and here."""
         return f"https://{NAMESPACE}.firebaseio.com"
@@ -165,8 +197,10 @@ class Stack:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         try:
             self.spawn_rtdb()
+            self.spawn_localstripe()
             self.spawn_emulators()
-            self.wait_ready(("rtdb", "auth", "hosting", "functions"), timeout)
+            self.wait_ready(("rtdb", "stripe", "auth", "hosting", "functions"), timeout)
+            self.register_stripe_webhook()
             self.upload_rules()
             self.register_triggers()
             if seed_data:
@@ -193,9 +227,60 @@ class Stack:
             ],
         )  # fmt: skip
 
+    def spawn_localstripe(self) -> None:
+        """localstripe on the loopback address, its state beside the database's data."""
+        self._spawn(
+            "localstripe",
+            [
+                sys.executable, "-m", "tools.localstripe_run",
+                "--host", self.ports.host,
+                "--port", str(self.ports.stripe),
+                "--data", str(self.data_dir / "localstripe"),
+            ],
+        )  # fmt: skip
+
+    def register_stripe_webhook(self) -> None:
+        """Tell localstripe where to send events, signed with the local webhook secret (it
+        keeps registrations in memory only, so every start registers again)."""
+        body = {
+            "url": self.stripe_webhook_url,
+            "secret": STRIPE_LOCAL_WEBHOOK_SECRET,
+            "events": list(STRIPE_EVENTS),
+        }
+        req = urllib.request.Request(
+            f"{self.stripe_url}/_config/webhooks/{STRIPE_WEBHOOK_ID}",
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                resp.read()
+        except urllib.error.HTTPError as err:
+            raise RuntimeError(
+                f"webhook registration failed: {err.code} {err.read()[:500]!r}"
+            ) from err
+
+    def write_local_secrets(self) -> Path:
+        """The secret params' local values where firebase-tools looks for an emulated
+        codebase's secrets (functionsEmulatorShared.getSecretLocalPath). localstripe's test
+        keys, never real ones; the file is git-ignored and not deployed (firebase.json)."""
+        path = self.functions_source / ".secret.local"
+        text = (
+            "# Written by tools/stack.py for the Functions emulator: localstripe's test values.\n"
+            f"STRIPE_SECRET_KEY={STRIPE_LOCAL_SECRET_KEY}\n"
+            f"STRIPE_WEBHOOK_SECRET={STRIPE_LOCAL_WEBHOOK_SECRET}\n"
+        )
+        if not path.exists() or path.read_text() != text:
+            tmp = path.with_name(f".secret.local.{os.getpid()}")
+            tmp.write_text(text)
+            tmp.replace(path)  # atomic: stacks started side by side share functions/
+        return path
+
     def spawn_emulators(self) -> None:
         """Auth, Functions and Hosting in one `firebase emulators:start`, as a developer runs."""
         config = self._firebase_config()
+        self.write_local_secrets()
         self._spawn(
             "emulators",
             [
@@ -212,6 +297,7 @@ class Stack:
         """Wait until each named service answers; fail early if a process exits."""
         checks = {
             "rtdb": f"http://{self.database_host}/.json?ns={NAMESPACE}&shallow=true",
+            "stripe": f"{self.stripe_url}/js.stripe.com/v3/",
             "auth": f"http://{self.auth_host}/",
             "hosting": f"{self.hosting_url}/index.html",
             "functions": None,  # firebase-tools logs READY_LINE once every function loaded
@@ -249,10 +335,13 @@ class Stack:
         functions' FIREBASE_CONFIG (for a demo project it would otherwise name the namespace
         `<project>` instead of `<project>-default-rtdb`); FIREBASE_DATABASE_EMULATOR_HOST sends
         firebase-admin to rtdb, as firebase-tools does for its own database emulator.
+        STRIPE_API_BASE sends the functions' `stripe` library to localstripe (deployed, it is
+        unset and the library uses api.stripe.com).
         """
         env = quiet_env()
         env["DATABASE_URL"] = self.database_url
         env["FIREBASE_DATABASE_EMULATOR_HOST"] = self.database_host
+        env["STRIPE_API_BASE"] = self.stripe_url
         return env
 
     def backends(self) -> list[dict]:
