@@ -21,7 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tools import media
-from tools.project import DEMO_PASSWORD, PROJECT_LOCAL, ROOT, EmulatorPorts, load_courses
+from tools.project import (
+    DEMO_PASSWORD,
+    PROJECT_LOCAL,
+    ROOT,
+    STRIPE_LOCAL_PUBLISHABLE_KEY,
+    EmulatorPorts,
+    load_courses,
+)
 
 NODE_MODULES = ROOT / "node_modules"
 # The page loaders: Nimbus's own app/boot.js (fast, the default) or PyScript's core.js.
@@ -49,6 +56,40 @@ def vendor_paths() -> dict[str, str]:
     }
 
 
+# Stripe.js: the one script a production page loads from another origin (Stripe requires
+# it from js.stripe.com, never self-hosted). Locally localstripe serves its stand-in.
+STRIPE_JS_URL = "https://js.stripe.com/v3/"
+
+
+def stripe_config(target: str, ports: EmulatorPorts) -> dict:
+    """Where the checkout gets Stripe.js and which publishable key it uses, per target.
+
+    A real project's key comes from env NIMBUS_STRIPE_PUBLISHABLE_KEY or
+    config/stripe.<project-id>.json ({"publishableKey": "pk_..."}); a secret key is
+    refused, since everything in the web config is public.
+    """
+    if target == "local":
+        return {
+            "publishableKey": STRIPE_LOCAL_PUBLISHABLE_KEY,
+            "jsUrl": f"http://{ports.host}:{ports.stripe}/js.stripe.com/v3/",
+        }
+    path = ROOT / "config" / f"stripe.{target}.json"
+    key = os.environ.get("NIMBUS_STRIPE_PUBLISHABLE_KEY")
+    if not key and path.exists():
+        key = json.loads(path.read_text()).get("publishableKey")
+    if not key:
+        raise SystemExit(
+            f'no Stripe publishable key for project {target!r}: put {{"publishableKey": '
+            f'"pk_live_..."}} in {path.relative_to(ROOT)} or in env NIMBUS_STRIPE_PUBLISHABLE_KEY'
+        )
+    if not re.fullmatch(r"pk_(test|live)_\w+", key):
+        raise SystemExit(
+            "the Stripe key for the web config must be a publishable key (pk_test_/pk_live_): "
+            "it is public, so a secret or restricted key must never be put there"
+        )
+    return {"publishableKey": key, "jsUrl": STRIPE_JS_URL}
+
+
 def web_config(target: str, ports: EmulatorPorts) -> dict:
     """The Firebase web config (+ emulator endpoints for local) the browser app reads."""
     if target == "local":
@@ -66,6 +107,7 @@ def web_config(target: str, ports: EmulatorPorts) -> dict:
                 "database": {"host": ports.host, "port": ports.database},
                 "functions": {"host": ports.host, "port": ports.functions},
             },
+            "stripe": stripe_config(target, ports),
         }
     env = os.environ.get("NIMBUS_WEB_CONFIG")
     path = ROOT / "config" / f"web.{target}.json"
@@ -82,7 +124,12 @@ def web_config(target: str, ports: EmulatorPorts) -> dict:
         raise SystemExit(f"web config is for {firebase.get('projectId')!r}, not {target!r}")
     firebase.setdefault("projectId", target)
     firebase.setdefault("databaseURL", f"https://{target}-default-rtdb.firebaseio.com")
-    return {"target": target, "firebase": firebase, "emulators": None}
+    return {
+        "target": target,
+        "firebase": firebase,
+        "emulators": None,
+        "stripe": stripe_config(target, ports),
+    }
 
 
 def _sorted_children(children: dict) -> list[tuple[str, dict]]:

@@ -1,35 +1,189 @@
-"""Course page: pre-rendered outline kept live (title, lessons) plus the learner's enrolment."""
+"""Course page: pre-rendered outline kept live (title, price, lessons), the learner's
+enrolment, and buying the course.
+
+#enrolment's data-state: pending (skeleton) · signed-out ("Sign in to buy") ·
+not-enrolled (the offer: price, what you get, Buy) · checkout (Stripe's card field, Pay) ·
+confirming (spinner while Stripe and the webhook finish) · enrolled. The enrolment itself
+arrives only from the database (`enrollments/$uid/$cid`, written by the webhook
+function), so the page unlocks when the payment is really done, and locks again live if
+the order is refunded.
+"""
 
 from app.binding.live import LiveList, LiveValue
-from app.services import courses
-from app.ui.dom import KeyedList, by_id, element, set_text
+from app.services import courses, payments
+from app.ui.dom import KeyedList, by_id, element, on, set_attr, set_text
 
 LESSON_FIELDS = {"title": lambda lesson: lesson.get("title", "")}
 
+ENROLLED = "You're enrolled: open a lesson to watch it and join its discussion."
+CONFIRMING = "Confirming your payment…"
+PAID = "Payment received: unlocking your lessons…"
+DECLINED = "Your payment did not go through: "
+TRY_AGAIN = " Check the card details and try again."
+
 
 class _TitleView:
-    def __init__(self, root):
+    def __init__(self, root, purchase):
         self.root = root
+        self.purchase = purchase
 
     def show(self, course):
         if course:
             for name in ("title", "summary"):
                 field = self.root.querySelector('[data-field="' + name + '"]')
                 set_text(field, course.get(name, ""))
+            if course.get("price") is not None:
+                self.purchase.price_changed(course["price"])
+
+
+class _Order:
+    """The order being paid: its status decides what the panel says (never the enrolment)."""
+
+    def __init__(self, purchase):
+        self.purchase = purchase
+
+    def show(self, order):
+        self.purchase.order_changed(order or {})
+
+    def error(self, message):
+        self.purchase.refused(message)
+
+
+class _Purchase:
+    """The enrolment box and its checkout panel."""
+
+    def __init__(self, course_id, lessons):
+        self.course_id = course_id
+        self.lessons = lessons
+        self.box = by_id("enrolment")
+        self.error = by_id("checkout-error")
+        self.user = None
+        self.enrolled = False
+        self.attempt = None
+        self.card = None
+        self.order = None
+        on(by_id("buy"), "click", self.open)
+        on(by_id("checkout-form"), "submit", self.pay)
+        on(by_id("checkout-cancel"), "click", self.cancel)
+        on(by_id("signin-to-buy"), "click", self.sign_in)
+
+    # ---- what the page knows
+    def _state(self, state):
+        self.box.className = "enrolment"
+        self.box.setAttribute("data-state", state)
+        by_id("pay").disabled = state != "checkout" or self.card is None
+        access = {"enrolled": "open", "pending": None}.get(state, "locked")
+        set_attr(self.lessons, "data-access", access)
+
+    def price_changed(self, price):
+        for field in self.box.querySelectorAll('[data-field="price"]'):
+            set_text(field, price)
+
+    def signed_in(self, user):
+        self.user = user
+
+    def signed_out(self):
+        self.user = None
+        self.enrolled = False
+        self._close()
+        self._state("signed-out")
+
+    def enrollment_changed(self, enrolled):
+        was = self.enrolled
+        self.enrolled = enrolled
+        if enrolled:
+            self._close()
+            set_text(by_id("enrolled-text"), ENROLLED)
+            self._state("enrolled")
+        elif was or self.box.getAttribute("data-state") in ("pending", "signed-out"):
+            self._close()  # first answer, or the enrolment was taken back (a refund)
+            self._state("not-enrolled")
+
+    # ---- buying
+    def sign_in(self, *args):
+        email = by_id("signin-email")
+        email.scrollIntoView()
+        email.focus()
+
+    def open(self, *args):
+        """Buy: load Stripe.js (first time only), mount the card field, start an attempt."""
+        set_text(by_id("offer-error"), "")
+        set_text(self.error, "")
+        self.attempt = payments.new_attempt()
+        self.box.setAttribute("data-card", "loading")
+        self._state("checkout")
+        payments.load(self._mount, self._load_failed)
+
+    def _mount(self):
+        if self.box.getAttribute("data-state") != "checkout" or self.card is not None:
+            return
+        self.card = payments.CardField(by_id("card-field"), self._card_changed)
+        self.box.setAttribute("data-card", "ready")
+        self._state("checkout")
+
+    def _load_failed(self, message):
+        self._state("not-enrolled")
+        set_text(by_id("offer-error"), message)
+
+    def _card_changed(self, message):
+        set_text(self.error, message)
+
+    def pay(self, *args):
+        args[0].preventDefault()
+        if self.card is None or self.user is None or self.order is not None:
+            return
+        set_text(self.error, "")
+        set_text(by_id("confirming-text"), CONFIRMING)
+        self._state("confirming")
+        payments.pay(self.course_id, self.attempt, self.card, self._watch, self.refused)
+
+    def _watch(self, order_id):
+        if self.order is not None or self.user is None:
+            return
+        self.order = LiveValue(payments.order_path(self.user["uid"], order_id), _Order(self))
+        self.order.start()
+
+    def order_changed(self, order):
+        status = order.get("status")
+        if status == "failed":
+            self.refused(DECLINED + (order.get("failureReason") or "the bank refused it."))
+        elif status == "paid":
+            set_text(by_id("confirming-text"), PAID)  # the enrolment follows in the same update
+
+    def refused(self, message):
+        """Card, function or bank said no: say why, keep the card field, new attempt."""
+        self._stop_order()
+        if self.enrolled:
+            return
+        text = (message[0].upper() + message[1:]) if message else DECLINED.strip()
+        set_text(self.error, text + TRY_AGAIN)
+        self.attempt = payments.new_attempt()
+        self._state("checkout")
+
+    def cancel(self, *args):
+        self._close()
+        self._state("not-enrolled")
+
+    def _stop_order(self):
+        if self.order is not None:
+            self.order.stop()
+            self.order = None
+
+    def _close(self):
+        self._stop_order()
+        if self.card is not None:
+            self.card.destroy()
+            self.card = None
+        self.box.removeAttribute("data-card")
 
 
 class _Enrolment:
-    def __init__(self, course_id):
+    def __init__(self, purchase, course_id):
+        self.purchase = purchase
         self.course_id = course_id
 
     def show(self, enrollments):
-        box = by_id("enrolment")
-        enrolled = (enrollments or {}).get(self.course_id) is True
-        box.className = "enrolment"
-        box.setAttribute("data-state", "enrolled" if enrolled else "not-enrolled")
-        set_text(box, "You are enrolled: open a lesson to watch it and join its discussion."
-                 if enrolled else
-                 "You are not enrolled in this course yet.")  # fmt: skip
+        self.purchase.enrollment_changed((enrollments or {}).get(self.course_id) is True)
 
 
 class CourseView:
@@ -43,19 +197,36 @@ class CourseView:
                 'data-field="title"></a>',
             )  # fmt: skip
 
-        self.lessons = LiveList(
-            courses.lessons_query(course_id), KeyedList(by_id("lessons"), make, LESSON_FIELDS)
-        )
+        self.list = KeyedList(by_id("lessons"), make, LESSON_FIELDS)
+        self.list.on_change = self._lessons_changed
+        self.list.loaded = self._lessons_loaded  # LiveList calls it after the first snapshot
+        self.lessons_loaded = False
+        self.lessons = LiveList(courses.lessons_query(course_id), self.list)
+        self.purchase = _Purchase(course_id, by_id("lessons"))
         self.header = LiveValue(
-            courses.course_path(course_id), _TitleView(by_id("course-" + course_id))
+            courses.course_path(course_id),
+            _TitleView(by_id("course-" + course_id), self.purchase),
         )
         self.enrollment = None
         self.lessons.start()
         self.header.start()
 
+    def _lessons_loaded(self):
+        self.lessons_loaded = True
+        self._lessons_changed()
+
+    def _lessons_changed(self):
+        """What the offer lists (lesson count, minutes) follows the live lesson list."""
+        if not self.lessons_loaded:
+            return  # the pre-rendered figures stand until the whole list is in
+        values = self.list.values
+        set_text(by_id("offer-lessons"), len(values))
+        set_text(by_id("offer-minutes"), sum(v.get("minutes") or 0 for v in values.values()))
+
     def signed_in(self, user):
+        self.purchase.signed_in(user)
         self.enrollment = LiveValue(
-            courses.enrollments_path(user["uid"]), _Enrolment(self.course_id)
+            courses.enrollments_path(user["uid"]), _Enrolment(self.purchase, self.course_id)
         )
         self.enrollment.start()
 
@@ -63,6 +234,4 @@ class CourseView:
         if self.enrollment is not None:
             self.enrollment.stop()
             self.enrollment = None
-        box = by_id("enrolment")
-        box.setAttribute("data-state", "signed-out")
-        set_text(box, "Sign in to see whether you are enrolled.")
+        self.purchase.signed_out()

@@ -155,6 +155,7 @@ def test_local_web_config_points_at_the_emulators(dist: Path) -> None:
 def test_production_target_reads_its_web_config(tmp_path: Path, monkeypatch) -> None:
     web = {"apiKey": "k", "authDomain": "acme.firebaseapp.com", "projectId": "acme-nimbus"}
     monkeypatch.setenv("NIMBUS_WEB_CONFIG", json.dumps(web))
+    monkeypatch.setenv("NIMBUS_STRIPE_PUBLISHABLE_KEY", "pk_live_acme123")
     build(target="acme-nimbus", out=tmp_path)
     html = (tmp_path / "index.html").read_text()
     config = _page_config(html)
