@@ -22,7 +22,6 @@ this adapter does the same with the CloudEvents :mod:`rtdb.core.triggers` makes:
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 import json
 import logging
@@ -35,6 +34,15 @@ from aiohttp import web
 from ..core.database import Commit, Database
 from ..core.errors import InvalidData
 from ..core.namespaces import Namespaces
+from ..core.trigger_delivery import (
+    BACKOFF_FIRST,
+    BACKOFF_MAX,
+    MAX_QUEUE,
+    NOT_FOUND_GRACE,
+    Attempts,
+    Backlog,
+    Verdict,
+)
 from ..core.triggers import (
     EventMaker,
     Trigger,
@@ -51,10 +59,6 @@ from .triggers_store import TriggerStore
 log = logging.getLogger("rtdb.triggers")
 
 CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
-MAX_QUEUE = 10_000
-HTTP_ATTEMPTS = 12
-BACKOFF_FIRST, BACKOFF_MAX = 0.1, 5.0
-NOT_FOUND_GRACE = 60.0
 REQUEST_TIMEOUT = 70.0  # a function's default timeout is 60 s
 SINGLE_PROJECT_MODES = ("warning", "error", "none")
 
@@ -67,7 +71,7 @@ class _Pending:
 
 @dataclass
 class _Queue:
-    items: collections.deque[_Pending] = field(default_factory=collections.deque)
+    items: Backlog[_Pending] = field(default_factory=Backlog)
     task: asyncio.Task[None] | None = None
 
 
@@ -126,7 +130,7 @@ class TriggerService:
             event = TriggerEvent(
                 record["trigger"], record["project"], record["key"], record["body"]
             )
-            self._queue_for(event.trigger).items.append(_Pending(event, 0))
+            self._queue_for(event.trigger).items.restore(_Pending(event, 0))
         store.start()
         for db in self.namespaces:
             self._sync(db)
@@ -211,7 +215,7 @@ class TriggerService:
         seq = self.durability.last_seq
         for event in events:
             queue = self._queue_for(event.trigger)
-            if len(queue.items) >= self.max_queue:
+            if not queue.items.offer(_Pending(event, seq), self.max_queue):
                 self.dropped += 1
                 log.warning(
                     "rtdb: the queue of trigger %s is full (%d events): "
@@ -223,7 +227,6 @@ class TriggerService:
                     event.body["ref"],
                 )
                 continue
-            queue.items.append(_Pending(event, seq))
             if self.store is not None:
                 self.store.add(
                     {
@@ -251,7 +254,7 @@ class TriggerService:
     async def _drain(self, name: str, queue: _Queue) -> None:
         try:
             while queue.items:
-                item = queue.items[0]
+                item = queue.items.first()
                 try:
                     await self.durability.wait(item.seq)
                 except Exception as exc:  # the journal failed: the write may not survive
@@ -267,7 +270,7 @@ class TriggerService:
                 if outcome == "gone":
                     self._forget(name, queue)
                     return
-                queue.items.popleft()
+                queue.items.pop_first()
                 if self.store is not None:
                     self.store.done(item.event.body["id"])
         finally:
@@ -302,31 +305,27 @@ class TriggerService:
         """POST until delivered ("ok"), given up ("dropped") or unknown to the emulator."""
         body = json.dumps(event.body, ensure_ascii=False, separators=(",", ":")).encode()
         event_id = event.body["id"]
-        failures = 0
-        attempt = 0
-        not_found_since: float | None = None
+        attempts = Attempts(self.not_found_grace)
         while True:
             url = (
                 f"http://{self.functions}/functions/projects/{quote(event.project, safe='')}"
                 f"/triggers/{quote(event.key, safe='')}"
             )
             status, detail = await self._post(url, body)
-            if status is not None and 200 <= status < 300:
+            verdict = attempts.answer(status, asyncio.get_running_loop().time())
+            if verdict is Verdict.DELIVERED:
                 self.delivered += 1
-                if attempt:
+                if attempts.attempt:
                     log.info(
                         "rtdb: event %s reached trigger %s after %d retries",
                         event_id,
                         event.key,
-                        attempt,
+                        attempts.attempt,
                     )
                 return "ok"
-            if status == 404:
-                now = asyncio.get_running_loop().time()
-                not_found_since = now if not_found_since is None else not_found_since
-                if now - not_found_since >= self.not_found_grace:
-                    return "gone"
-            elif status is not None and status not in (408, 429) and status < 500:
+            if verdict is Verdict.GONE:
+                return "gone"
+            if verdict is Verdict.REFUSED:
                 self.dropped += 1
                 log.error(
                     "rtdb: trigger %s refused event %s with %d (%s): dropped",
@@ -336,20 +335,18 @@ class TriggerService:
                     detail,
                 )
                 return "dropped"
-            elif status is not None:
-                failures += 1
-                if failures >= HTTP_ATTEMPTS:
-                    self.dropped += 1
-                    log.error(
-                        "rtdb: trigger %s failed event %s %d times (last: %d %s): dropped",
-                        event.key,
-                        event_id,
-                        failures,
-                        status,
-                        detail,
-                    )
-                    return "dropped"
-            if attempt == 0 or attempt % 10 == 0:
+            if verdict is Verdict.FAILED:
+                self.dropped += 1
+                log.error(
+                    "rtdb: trigger %s failed event %s %d times (last: %d %s): dropped",
+                    event.key,
+                    event_id,
+                    attempts.failures,
+                    status,
+                    detail,
+                )
+                return "dropped"
+            if attempts.attempt == 0 or attempts.attempt % 10 == 0:
                 log.warning(
                     "rtdb: could not deliver event %s to trigger %s at %s (%s); retrying",
                     event_id,
@@ -357,9 +354,7 @@ class TriggerService:
                     self.functions,
                     detail,
                 )
-            first, cap = self.backoff
-            await asyncio.sleep(min(cap, first * 2**attempt))
-            attempt += 1
+            await asyncio.sleep(attempts.next_delay(*self.backoff))
 
     async def _post(self, url: str, body: bytes) -> tuple[int | None, str]:
         if self._session is None:

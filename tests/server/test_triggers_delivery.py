@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsclient import js_fixture
-from rtdb_process import RtdbServer, start_server, stop_server
 from trigger_sink import Received, Sink
+
+from tools.testing.jsclient import js_fixture
+from tools.testing.rtdb_process import RtdbServer, start_server, stop_server
 
 PROJECT = "demo-nimbus"
 NS = "demo-nimbus-default-rtdb"
@@ -361,10 +362,11 @@ def test_an_event_failing_every_time_is_dropped_logged_and_the_next_goes_through
 
     from rtdb.core.auth import ADMIN
     from rtdb.core.namespaces import Namespaces
+    from rtdb.core.trigger_delivery import HTTP_ATTEMPTS
     from rtdb.core.triggers import parse_trigger
     from rtdb.transports import triggers
 
-    sink.answer = lambda n: 500 if n < triggers.HTTP_ATTEMPTS else 200
+    sink.answer = lambda n: 500 if n < HTTP_ATTEMPTS else 200
 
     async def scenario() -> dict[str, int]:
         namespaces = Namespaces()
@@ -387,4 +389,4 @@ def test_an_event_failing_every_time_is_dropped_logged_and_the_next_goes_through
     assert stats == {"queued": 0, "delivered": 1, "dropped": 1}
     assert values(sink.received) == [2]
     dropped_id = sink.received[0].body["id"].rsplit("-", 1)[0] + "-1"
-    assert f"failed event {dropped_id} {triggers.HTTP_ATTEMPTS} times" in caplog.text
+    assert f"failed event {dropped_id} {HTTP_ATTEMPTS} times" in caplog.text

@@ -1,11 +1,11 @@
 """The sans-I/O trigger matcher: which writes fire which triggers, with what data.
 
 Writes go through the real core ``Database`` (set, multi-path update, delete, priority,
-transactions are sets) and its commit observers; the expectations are Firebase's documented
-trigger semantics. ``after`` is computed from each event the way the Node SDK's
-``applyChange`` does (firebase-functions ``src/common/utilities/utils.ts``) and must equal
-what a read of the location returns; the Python SDK's own handler is run on real events in
-``test_triggers_sdk.py``.
+transactions are sets) and its commit observers, with no server; the expectations are
+Firebase's documented trigger semantics. ``after`` is computed from each event the way the
+Node SDK's ``applyChange`` does (firebase-functions ``src/common/utilities/utils.ts``) and
+must equal what a read of the location returns; the Python SDK's own handler is run on real
+events in ``tests/server/test_triggers_sdk.py``, delivery in ``test_trigger_delivery.py``.
 """
 
 from __future__ import annotations
@@ -332,6 +332,149 @@ def test_untouched_siblings_are_never_walked() -> None:
         T._children_keys = original
     assert walked == []  # the update named the location; nothing was enumerated
     assert summary(h.update("big", {"k9": {"x": 9, "y": 1}})) == []  # only y changed
+
+
+# -- wildcards ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pattern", ["q/{qid}", "q/{qid=*}", "q/*"])
+def test_the_three_single_segment_wildcards_match_the_same_locations(pattern: str) -> None:
+    h = Harness(trigger(pattern))
+    events = h.update("q", {"x/t": 1, "y": 2})
+    assert summary(events) == [("written", "q/x"), ("written", "q/y")]
+    # The ref is the concrete location, no leading slash: the SDKs take the wildcard
+    # params from it (firebase_functions/db_fn.py: ``ref_pattern.extract_matches(ref)``).
+    assert [e["ref"].split("/")[1] for e in events] == ["x", "y"]
+
+
+def test_a_wildcard_matches_exactly_one_key_never_the_parent_or_a_grandchild() -> None:
+    h = Harness(trigger("q/{qid}/a"))
+    assert h.set("q/x/b", 1) == []  # a sibling of the location
+    assert summary(h.set("q/x/a/deep", 1)) == [("written", "q/x/a")]
+    assert summary(h.set("q", {"y": {"a": 1, "b": 2}})) == [
+        ("written", "q/x/a"),
+        ("written", "q/y/a"),
+    ]
+    (event,) = h.set("q/y/a", 2)
+    assert (event["ref"], event["data"]["data"], after_of(event)) == ("q/y/a", 1, 2)
+
+
+def test_multi_segment_capture_fires_once_per_written_path_below_its_prefix() -> None:
+    h = Harness(trigger("files/{rest=**}"))
+    events = h.update("files", {"a/b": 1, "a/c": 2, "d": 3})
+    assert summary(events) == [
+        ("written", "files/a/b"),
+        ("written", "files/a/c"),
+        ("written", "files/d"),
+    ]
+    assert [after_of(e) for e in events] == [1, 2, 3]
+    (deleted,) = h.set("files/a", None)  # one write, one location: the path written
+    assert deleted["ref"] == "files/a"
+    assert deleted["data"]["data"] == {"b": 1, "c": 2}
+    assert after_of(deleted) is None
+
+
+def test_the_instance_is_matched_by_its_pattern_and_named_in_the_event() -> None:
+    h = Harness(trigger("x/{k}", ns="{db}"), ns="course-db")
+    (event,) = h.set("x/a", 1)
+    assert (event["instance"], event["source"].rsplit("/", 1)[1]) == ("course-db", "course-db")
+
+
+# -- ordering ----------------------------------------------------------------------------
+
+
+def test_one_commit_fires_trigger_by_trigger_in_registration_order() -> None:
+    h = Harness(trigger("q/{qid}", name="second"), trigger("q", name="first"))
+    h.db.update(("q",), {"b": 1, "a": 2}, ADMIN)
+    assert [(e.key, e.body["ref"]) for e in h.events] == [
+        ("us-central1-second-0", "q/b"),
+        ("us-central1-second-0", "q/a"),
+        ("us-central1-first-0", "q"),
+    ]
+
+
+def test_a_multi_path_update_fires_its_locations_in_the_order_it_named_them() -> None:
+    h = Harness(trigger("forum/{cid}/questions/{qid}"))
+    events = h.update(
+        "forum",
+        {
+            "c2/questions/q3/a": 1,
+            "c1/questions/q2/a": 1,
+            "c1/questions/q1/a": 1,
+            "c1/questions/q2/b": 1,
+        },
+    )
+    assert [e["ref"] for e in events] == [
+        "forum/c2/questions/q3",
+        "forum/c1/questions/q2",  # once, though two of its keys were written
+        "forum/c1/questions/q1",
+    ]
+
+
+def test_events_follow_commit_order_with_fresh_ids() -> None:
+    h = Harness(trigger("n/{k}"))
+    events = [e for n in range(5) for e in h.set(f"n/k{n % 2}", n)]
+    assert [(e["ref"], after_of(e)) for e in events] == [
+        ("n/k0", 0),
+        ("n/k1", 1),
+        ("n/k0", 2),
+        ("n/k1", 3),
+        ("n/k0", 4),
+    ]
+    assert [e["id"] for e in events] == ["e1", "e2", "e3", "e4", "e5"]
+
+
+# -- multi-path updates and deletes ------------------------------------------------------
+
+
+def test_a_multi_path_update_fires_only_where_a_value_changed() -> None:
+    h = Harness(trigger("p/{pid}"))
+    h.set("p", {"a": {"n": 1}, "b": {"n": 1}, "c": {"n": 1}})
+    events = h.update("p", {"a/n": 2, "b/n": 1, "c": {"n": 1}, "d/n": None})
+    assert summary(events) == [("written", "p/a")]
+    assert events[0]["data"]["delta"] == {"n": 2}
+
+
+def test_deleting_below_a_location_updates_it_and_deleting_its_last_child_deletes_it() -> None:
+    h = Harness(*(trigger("posts/{pid}", kind, kind) for kind in ("created", "updated", "deleted")))
+    h.set("posts", {"p1": {"a": 1, "b": 2}, "p2": {"a": 1}})
+    (partial,) = h.set("posts/p1/a", None)
+    assert summary([partial]) == [("updated", "posts/p1")]
+    assert partial["data"]["delta"] == {"a": None}
+    assert after_of(partial) == h.read("posts/p1") == {"b": 2}
+    (emptied,) = h.set("posts/p2/a", None)  # no value left: the location is gone
+    assert summary([emptied]) == [("deleted", "posts/p2")]
+    assert emptied["data"]["data"] == {"a": 1}
+
+
+def test_a_delete_above_the_trigger_fires_deleted_at_each_location_with_its_old_value() -> None:
+    h = Harness(trigger("forum/{cid}/questions/{qid}", "deleted"))
+    h.set("forum", {"c1": {"questions": {"q1": {"t": 1}, "q2": {"t": 2}}, "title": "C"}})
+    events = h.update("", {"forum/c1": None, "elsewhere": 1})
+    assert sorted((e["ref"], e["data"]["data"]) for e in events) == [
+        ("forum/c1/questions/q1", {"t": 1}),
+        ("forum/c1/questions/q2", {"t": 2}),
+    ]
+    assert all(e["data"]["delta"] is None for e in events)
+
+
+def test_a_multi_path_update_mixing_deletes_and_creates_fires_each_kind() -> None:
+    h = Harness(trigger("p/{pid}", "created", "created"), trigger("p/{pid}", "deleted", "deleted"))
+    h.set("p/old", {"v": 1})
+    h.events.clear()
+    h.db.update(("p",), {"old": None, "new": {"v": 2}, "never": None}, ADMIN)
+    assert sorted((e.key, e.body["ref"]) for e in h.events) == [
+        ("us-central1-created-0", "p/new"),
+        ("us-central1-deleted-0", "p/old"),
+    ]
+
+
+def test_a_write_above_that_replaces_a_subtree_fires_where_it_differs() -> None:
+    h = Harness(trigger("a/{x}/b"))
+    h.set("a", {"1": {"b": 1, "c": 1}, "2": {"b": 2}, "3": {"c": 3}})
+    events = h.set("a", {"1": {"b": 1}, "2": {"b": 20}, "3": {"b": 3}, "4": {"c": 4}})
+    assert sorted(summary(events)) == [("written", "a/2/b"), ("written", "a/3/b")]
+    assert h.set("a", {"1": {"b": 1}, "2": {"b": 20}, "3": {"b": 3}, "4": {"c": 4}}) == []
 
 
 # -- registration ------------------------------------------------------------------------
