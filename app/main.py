@@ -43,4 +43,8 @@ def _mount():
         views.append(
             LessonView(body.getAttribute("data-course-id"), body.getAttribute("data-lesson-id"))
         )
+    elif page == "orders":
+        from app.ui.orders import OrdersView
+
+        views.append(OrdersView())
     AccountView(views).mount()

@@ -596,7 +596,8 @@ def build(
     pages = {
         "index.html": env.get_template("catalog.html").render(
             page="catalog", courses=ordered, **common
-        )
+        ),
+        "orders.html": env.get_template("orders.html").render(page="orders", **common),
     }
     course_tpl = env.get_template("course.html")
     lesson_tpl = env.get_template("lesson.html")
