@@ -1,10 +1,16 @@
 """One client's realtime session: handshake, requests, pushes, onDisconnect.
 
 Sans I/O: a transport feeds frames in with :meth:`Session.receive` and sends whatever
-:meth:`Session.send` is handed (through the ``deliver`` callback). Requests are handled
-strictly in order, and a write's pushes are queued before its acknowledgement, which is
-what the JS SDK's caches assume (``viewProcessorAckUserWrite`` in firebase-js-sdk's
-``core/view/ViewProcessor.ts`` re-applies the server cache on ack).
+the session hands its ``deliver`` callback. Requests are handled strictly in order, and a
+write's pushes are queued before its acknowledgement, which is what the JS SDK's caches
+assume (``viewProcessorAckUserWrite``, which re-applies the server cache on ack, in
+``node_modules/@firebase/database/dist/index.esm.js``).
+
+The client side is the SDK's ``PersistentConnection`` (same file): ``sendRequest(action,
+body, onResponse)`` sends ``{"r": n, "a": action, "b": body}``, ``onDataMessage_`` hands an
+answer ``{"r": n, "b": {"s": status, "d": data}}`` to the request's callback and anything
+with ``a`` to ``onDataPush_`` (``d``, ``m``, ``c``, ``ac``, ``apc``, ``sd``).
+:attr:`Session.ACTIONS` maps each action the SDK sends to its handler.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import json
 import logging
 import secrets
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from ..core import auth as authmod
 from ..core import paths, tree
@@ -27,6 +33,7 @@ from .frames import PONG, FrameError, Reassembler
 log = logging.getLogger(__name__)
 
 Deliver = Callable[[dict[str, Any]], None]
+Handler = Callable[["Session", Any, dict[str, Any]], None]  # (session, r, b)
 
 
 def _query_id(q: dict[str, Any] | None) -> str:
@@ -36,6 +43,11 @@ def _query_id(q: dict[str, Any] | None) -> str:
 MAX_WRITE_BYTES = 16 * 1024 * 1024  # Firebase's limit for one write over the realtime protocol
 WRITE_TOO_BIG = "Data to write exceeds the maximum size that can be modified with a single request."
 _WRITE_ACTIONS = frozenset({"p", "m", "o", "om"})
+
+
+def _is_write(action: Any) -> bool:
+    """Whether ``action`` writes (a JSON list or object as ``a`` must not raise here)."""
+    return isinstance(action, str) and action in _WRITE_ACTIONS
 
 
 def _utf8_len_over(text: str, limit: int) -> bool:
@@ -101,7 +113,7 @@ class Session:
         return {"t": "c", "d": {"t": "h", "d": hello}}
 
     def push(self, action: str, body: dict[str, Any]) -> None:
-        """A server push (data, merge, listen revoked, ...) for this client."""
+        """A server push (``d`` data, ``m`` merge, ``c`` listen revoked) for ``onDataPush_``."""
         if action == "c":  # the core revoked a listen: forget it here too
             self._listens = {k: li for k, li in self._listens.items() if not li.revoked}
         if not self.closed:
@@ -147,7 +159,7 @@ class Session:
         if layer == "c" and isinstance(body, dict):
             self._control(body)
         elif layer == "d" and isinstance(body, dict):
-            if body.get("a") in _WRITE_ACTIONS and _utf8_len_over(text, MAX_WRITE_BYTES):
+            if _is_write(body.get("a")) and _utf8_len_over(text, MAX_WRITE_BYTES):
                 self._respond(body.get("r"), "write_too_big", WRITE_TOO_BIG)
                 return
             self._request(body)
@@ -161,12 +173,12 @@ class Session:
         r, action, b = body.get("r"), body.get("a"), body.get("b")
         if not isinstance(b, dict):
             b = {}
-        handler = getattr(self, "_a_" + str(action), None)
+        handler = self.ACTIONS.get(action) if isinstance(action, str) else None
         if handler is None:
             self._respond(r, "invalid_action", f"Unknown action {action!r}")
             return
         try:
-            handler(r, b)
+            handler(self, r, b)
         except Exception as exc:
             self._refuse(r, action, exc)
 
@@ -209,7 +221,7 @@ class Session:
         except (ValueError, RecursionError):
             self.deliver({"t": "c", "d": {"t": "e", "d": "Invalid JSON frame"}})
             return
-        if job.action not in _WRITE_ACTIONS:
+        if not _is_write(job.action):
             self._dispatch(text, job.msg)
             return
         r, action = job.r, job.action
@@ -248,12 +260,12 @@ class Session:
             raise InvalidData("Invalid request: missing path")
         return paths.parse(p, allow_priority=allow_priority)
 
-    # -- actions ---------------------------------------------------------------------
+    # -- actions (the table is ACTIONS, below) ----------------------------------------
 
-    def _a_s(self, r: Any, b: dict[str, Any]) -> None:
+    def _stats(self, r: Any, b: dict[str, Any]) -> None:
         self._respond(r, "ok")
 
-    def _a_auth(self, r: Any, b: dict[str, Any]) -> None:
+    def _auth(self, r: Any, b: dict[str, Any]) -> None:
         cred = b.get("cred")
         override: Any = ...
         if "authvar" in b:
@@ -263,18 +275,14 @@ class Session:
         self._set_auth(authmod.from_credential(cred if isinstance(cred, str) else None, override))
         self._respond(r, "ok")
 
-    _a_gauth = _a_auth
-
-    def _a_unauth(self, r: Any, b: dict[str, Any]) -> None:
+    def _unauth(self, r: Any, b: dict[str, Any]) -> None:
         self._set_auth(ANONYMOUS)
         self._respond(r, "ok", "unauthenticated")
 
-    def _a_appcheck(self, r: Any, b: dict[str, Any]) -> None:
+    def _app_check(self, r: Any, b: dict[str, Any]) -> None:
         self._respond(r, "ok")
 
-    _a_unappeck = _a_appcheck
-
-    def _a_q(self, r: Any, b: dict[str, Any]) -> None:
+    def _listen(self, r: Any, b: dict[str, Any]) -> None:
         path = self._path(b)
         qobj = b.get("q")
         spec = QuerySpec.from_wire(qobj) if qobj else None
@@ -290,50 +298,69 @@ class Session:
         warn = {"w": ["no_index"]} if self.db.unindexed(path, spec) else {}
         self._respond(r, "ok", warn)
 
-    _a_l = _a_q
-
-    def _a_n(self, r: Any, b: dict[str, Any]) -> None:
+    def _unlisten(self, r: Any, b: dict[str, Any]) -> None:
         path = self._path(b)
         listener = self._listens.pop((paths.wire_path(path), _query_id(b.get("q"))), None)
         if listener is not None:
             self.db.unlisten(listener)
         self._respond(r, "ok")
 
-    def _a_g(self, r: Any, b: dict[str, Any]) -> None:
+    def _get(self, r: Any, b: dict[str, Any]) -> None:
         path = self._path(b)
         qobj = b.get("q")
         spec = QuerySpec.from_wire(qobj) if qobj else None
         self._respond(r, "ok", self.db.read(path, spec, self.auth))
 
-    def _a_p(self, r: Any, b: dict[str, Any]) -> None:
+    def _put(self, r: Any, b: dict[str, Any]) -> None:
         path = self._path(b, allow_priority=True)
         expected = b.get("h")
         pushes = self.db.set(path, b.get("d"), self.auth, expected)
         deliver(pushes)
         self._respond(r, "ok")
 
-    def _a_m(self, r: Any, b: dict[str, Any]) -> None:
+    def _merge(self, r: Any, b: dict[str, Any]) -> None:
         path = self._path(b)
         pushes = self.db.update(path, b.get("d"), self.auth)
         deliver(pushes)
         self._respond(r, "ok")
 
-    def _a_o(self, r: Any, b: dict[str, Any]) -> None:
+    def _on_disconnect_put(self, r: Any, b: dict[str, Any]) -> None:
         path = self._path(b, allow_priority=True)
         self.db.set(path, b.get("d"), self.auth, dry_run=True)
         self._on_disconnect.append(("set", path, b.get("d")))
         self._respond(r, "ok")
 
-    def _a_om(self, r: Any, b: dict[str, Any]) -> None:
+    def _on_disconnect_merge(self, r: Any, b: dict[str, Any]) -> None:
         path = self._path(b)
         self.db.update(path, b.get("d"), self.auth, dry_run=True)
         self._on_disconnect.append(("update", path, b.get("d")))
         self._respond(r, "ok")
 
-    def _a_oc(self, r: Any, b: dict[str, Any]) -> None:
+    def _on_disconnect_cancel(self, r: Any, b: dict[str, Any]) -> None:
         path = self._path(b, allow_priority=True)
         self._on_disconnect = [op for op in self._on_disconnect if not paths.is_prefix(path, op[1])]
         self._respond(r, "ok")
+
+    # Each client action -> its handler. The comments name the ``PersistentConnection``
+    # method that sends it (node_modules/@firebase/database/dist/index.esm.js); ``l`` is
+    # the listen of older SDKs (rtdb-notes 1.5). Any other action is ``invalid_action``.
+    ACTIONS: ClassVar[dict[str, Handler]] = {
+        "q": _listen,  # sendListen_ (and simpleListen)
+        "l": _listen,
+        "n": _unlisten,  # sendUnlisten_
+        "g": _get,  # get
+        "p": _put,  # put -> putInternal -> sendPut_; a transaction adds the hash "h"
+        "m": _merge,  # merge -> putInternal -> sendPut_
+        "o": _on_disconnect_put,  # onDisconnectPut -> sendOnDisconnect_
+        "om": _on_disconnect_merge,  # onDisconnectMerge -> sendOnDisconnect_
+        "oc": _on_disconnect_cancel,  # onDisconnectCancel -> sendOnDisconnect_
+        "auth": _auth,  # tryAuth, when the token is a JWT (isValidFormat)
+        "gauth": _auth,  # tryAuth otherwise (an OAuth token, or "owner")
+        "unauth": _unauth,  # refreshAuthToken(null) while connected
+        "appcheck": _app_check,  # tryAppCheck
+        "unappeck": _app_check,  # refreshAppCheckToken(null) (the SDK's own spelling)
+        "s": _stats,  # reportStats
+    }
 
     # -- auth changes and closing ----------------------------------------------------
 

@@ -84,6 +84,20 @@ def test_a_request_whose_body_is_not_an_object_is_answered(connect) -> None:
     assert got[0]["d"]["b"]["s"] == "invalid_data"
 
 
+@pytest.mark.parametrize("action", [["p"], {"a": "p"}, 5, None, "echo", "on", "_put", "P"])
+def test_an_action_the_sdk_never_sends_is_answered_invalid_action(connect, action) -> None:
+    """A list or object as ``a`` raised out of ``receive`` (unhashable), ending the socket."""
+    peer = connect()
+    message = {"t": "d", "d": {"r": 3, "a": action, "b": {"p": "/x", "d": 1}}}
+    (got,) = peer.frame(json.dumps(message))
+    assert got == {
+        "t": "d",
+        "d": {"r": 3, "b": {"s": "invalid_action", "d": f"Unknown action {action!r}"}},
+    }
+    assert peer.request("p", {"p": "/still", "d": 2}) == [ok(peer.r)]
+    assert connect().call("g", {"p": "/x", "q": {}}) == {"s": "ok", "d": None}
+
+
 def test_a_message_over_the_frame_limit_is_refused_by_request_number(connect) -> None:
     peer, watcher = connect(), connect()
     watcher.listen("/x")
