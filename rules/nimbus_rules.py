@@ -5,7 +5,10 @@ pasted into dozens of rules. Like Firebase's own Bolt compiler, this module name
 once; ``python3 build.py rules`` writes the JSON that Firebase and the local server load,
 and a test fails if the two drift apart.
 
-Data model (one path per fact, fan-out by multi-path updates):
+Data model (one path per fact, fan-out by multi-path updates). Its paths and field limits
+are spelt once, in app/model/ (shared with the browser app and the functions): every path
+below is built by :func:`path_expr` from a builder of app/model/paths.py, every limit read
+from app/model/limits.py.
 
 - ``courses/$cid``: catalog entry; ``instructorUid`` names the course's instructor.
 - ``lessons/$cid/$lid``: lesson metadata (public, like the catalog).
@@ -13,6 +16,10 @@ Data model (one path per fact, fan-out by multi-path updates):
 - ``displayNames/$key``: ``$uid``, the one owner of a display name; ``$key`` is
   :func:`name_key` of the name (lower-cased, key-unsafe characters %-escaped).
 - ``enrollments/$uid/$cid``: ``true`` once paid (written by functions, never by browsers).
+- ``orders/$uid/$orderId``: one checkout (course, amount, status, receipt), written by the
+  payment functions only; its owner reads their own orders, admins read every order.
+- ``payments/…``: the payment functions' bookkeeping (intent → order, Stripe events seen);
+  no browser reads or writes it.
 - ``rateLimits/$uid``: ``{windowStart, count, post}``, the author's posting window.
 - ``forum/$cid/questions/$qid``: a question beside lesson ``lessonId``.
 - ``forum/$cid/answers/$qid/$aid``: answers to one question.
@@ -51,19 +58,19 @@ Why these hold under any sequence of allowed writes:
 - Score = sum of votes: a post is created with score 0 and no votes (clean slate); after
   that, a vote moves only with the same change of ``score`` and ``score`` only with the
   writer's own vote, both checked in the same update, on the one path a post's votes have.
-- Names: a display name is 1-60 characters from a list of letters, digits, punctuation and
-  the plain space (no control, format, bidi or zero-width characters, no other spaces, no
-  leading, trailing or double spaces), and the same update must make ``displayNames/<key>``
-  this user's (and release the old name's entry on a rename), so two users can never hold
-  names that differ only in case.
+- Names: a display name is 1 to ``NAME_MAX`` characters from a list of letters, digits,
+  punctuation and the plain space (no control, format, bidi or zero-width characters, no
+  other spaces, no leading, trailing or double spaces), and the same update must make
+  ``displayNames/<key>`` this user's (and release the old name's entry on a rename), so
+  two users can never hold names that differ only in case.
 - ``.priority`` is refused on every node (``newData.getPriority() === null`` joins every
   ``.validate``): the app never sets one, and a priority would otherwise ride along on
   nodes that ``$other`` cannot see.
 - Flooding: creating a question, answer or comment must, in the same update, tick
   ``rateLimits/<uid>`` (``count + 1`` within the current window, or a new window starting
   at ``now``) and name the post in ``post``, so one update creates at most one post, and a
-  user creates at most ``MAX_POSTS`` posts per ``WINDOW_MS``. Ten posts a minute is far
-  above a learner's pace (a question or answer takes minutes to write; even a burst of
+  user creates at most ``POSTS_PER_WINDOW`` posts per ``WINDOW_MS``. Ten posts a minute is
+  far above a learner's pace (a question or answer takes minutes to write; even a burst of
   "thanks" comments stays under it) while a flood is capped at 10 posts (100 KB) a minute.
   The stamp cannot be deleted, only ticked, so it cannot be reset.
 """
@@ -71,14 +78,15 @@ Why these hold under any sequence of allowed writes:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
+
+from app.model import limits, paths
 
 ADMIN = "auth.token.admin === true"
 SIGNED_IN = "auth != null"
 PUSH_ID = "/^[-0-9A-Za-z_]{20}$/"  # the JS SDK's push(): 20 chars of its 64-char alphabet
 SLUG = "/^[a-z0-9][a-z0-9-]{0,63}$/"  # course and lesson ids, as static/data/courses.json
-WINDOW_MS = 60_000
-MAX_POSTS = 10
 NO_PRIORITY = "newData.getPriority() === null"
 
 # Display names: code point ranges a name may use (letters, digits, punctuation, the plain
@@ -106,11 +114,30 @@ NAME_RANGES = (
     (0x4E00, 0x9FFF),
     (0xAC00, 0xD7A3),  # Hangul syllables
 )
-NAME_MAX = 60
 KEY_ESCAPES = (
     ("%", "%25"), (".", "%2E"), ("#", "%23"), ("$", "%24"), ("[", "%5B"), ("]", "%5D"),
     ("/", "%2F"),
 )  # fmt: skip
+
+
+def path_expr(build: Callable[..., str], *exprs: str) -> str:
+    """``build(*exprs)`` (a builder of app/model/paths.py) as a rules-language string
+    expression whose arguments are rule expressions: ``path_expr(paths.enrollment,
+    "auth.uid", "$cid")`` is ``'enrollments/' + auth.uid + '/' + $cid``."""
+    text = build(*(f"\0{i}\0" for i in range(len(exprs))))
+    out = []
+    for i, part in enumerate(text.split("\0")):
+        if i % 2:
+            out.append(exprs[int(part)])
+        elif part:
+            assert "'" not in part and "\\" not in part, part
+            out.append(f"'{part}'")
+    return " + ".join(out)
+
+
+def field_of(build: Callable[..., str], name: str) -> Callable[..., str]:
+    """A builder for the child ``name`` of what ``build`` builds (for :func:`path_expr`)."""
+    return lambda *args: paths.child(build(*args), name)
 
 
 def name_key(name: str) -> str:
@@ -140,7 +167,8 @@ def _name_class() -> str:
 
 
 NAME_OK = (
-    f"newData.isString() && newData.val().length > 0 && newData.val().length <= {NAME_MAX} && "
+    "newData.isString() && newData.val().length > 0 && "
+    f"newData.val().length <= {limits.NAME_MAX} && "
     f"newData.val().matches(/^[{_name_class()}]+$/) && "
     "!newData.val().beginsWith(' ') && !newData.val().endsWith(' ') && "
     "!newData.val().contains('  ')"
@@ -153,14 +181,13 @@ def up(levels: int, of: str = "newData") -> str:
 
 
 def instructor(cid: str = "$cid") -> str:
-    return f"root.child('courses/' + {cid} + '/instructorUid').val() === auth.uid"
+    return f"root.child({path_expr(paths.course_instructor, cid)}).val() === auth.uid"
 
 
-ENROLLED = "root.child('enrollments/' + auth.uid + '/' + $cid).val() === true"
+ENROLLED = f"root.child({path_expr(paths.enrollment, 'auth.uid', '$cid')}).val() === true"
 STAFF = f"({instructor()} || {ADMIN})"
 MEMBER = f"{SIGNED_IN} && ({ENROLLED} || {instructor()} || {ADMIN})"
-COURSE_EXISTS = "root.child('courses/' + $cid).exists()"
-FORUM = "'forum/' + $cid"
+COURSE_EXISTS = f"root.child({path_expr(paths.course, '$cid')}).exists()"
 
 
 def text(max_len: int) -> str:
@@ -172,10 +199,11 @@ def vote_value(snapshot: str) -> str:
     return f"({snapshot}.exists() ? {snapshot}.val() : 0)"
 
 
-def score_rule(new_root: str, vote_path: str) -> dict[str, str]:
+def score_rule(new_root: str, post_id: str) -> dict[str, str]:
     """``score`` moves only by the writer's own change of vote, in the same update."""
-    new_vote = vote_value(f"{new_root}.child({vote_path} + auth.uid)")
-    old_vote = vote_value(f"root.child({vote_path} + auth.uid)")
+    my_vote = path_expr(paths.vote, "$cid", "$qid", post_id, "auth.uid")
+    new_vote = vote_value(f"{new_root}.child({my_vote})")
+    old_vote = vote_value(f"root.child({my_vote})")
     return {
         ".write": MEMBER,
         ".validate": (
@@ -187,8 +215,9 @@ def score_rule(new_root: str, vote_path: str) -> dict[str, str]:
 
 def stamped(new_root: str, post_path: str) -> str:
     """This update ticks the author's rate-limit window and names ``post_path`` as its post."""
-    new = f"{new_root}.child('rateLimits/' + auth.uid)"
-    old = "root.child('rateLimits/' + auth.uid)"
+    tick = path_expr(paths.rate_limit, "auth.uid")
+    new = f"{new_root}.child({tick})"
+    old = f"root.child({tick})"
     return (
         f"{new}.child('post').val() === {post_path} && "
         f"({new}.child('count').val() !== {old}.child('count').val() || "
@@ -210,7 +239,7 @@ def post_common(depth: int) -> dict[str, Any]:
 
     ``depth`` is how many parents above a post's field the root is.
     """
-    profile_name = f"{up(depth)}.child('profiles/' + auth.uid + '/displayName').val()"
+    profile_name = f"{up(depth)}.child({path_expr(paths.profile_name, 'auth.uid')}).val()"
     return {
         "uid": {".validate": "newData.val() === (data.exists() ? data.val() : auth.uid)"},
         "authorName": {
@@ -219,7 +248,7 @@ def post_common(depth: int) -> dict[str, Any]:
             )
         },
         "authorRole": AUTHOR_ROLE,
-        "body": {".validate": text(10000)},
+        "body": {".validate": text(limits.BODY_MAX)},
         "createdAt": {".validate": "newData.val() === (data.exists() ? data.val() : now)"},
         "editedAt": {".validate": "newData.val() === now || newData.val() === data.val()"},
         "$other": {".validate": False},
@@ -258,27 +287,32 @@ def staff_flag() -> dict[str, str]:
     }
 
 
-QUESTION_VOTES = "'votes/' + $cid + '/' + $qid + '/' + $qid + '/'"
-ANSWER_VOTES = "'votes/' + $cid + '/' + $qid + '/' + $aid + '/'"
 QUESTION_FLAGS = ("pinned", "locked", "hidden")
 ANSWER_FLAGS = ("endorsed", "hidden")
-QUESTION_PATH = f"{FORUM} + '/questions/' + $qid"
-ANSWER_PATH = f"{FORUM} + '/answers/' + $qid + '/' + $aid"
-COMMENT_PATH = f"{FORUM} + '/comments/' + $qid + '/' + $postId + '/' + $cmid"
-NOT_LOCKED = f"root.child({QUESTION_PATH} + '/locked').val() !== true"
+QUESTION_PATH = path_expr(paths.question, "$cid", "$qid")
+ANSWER_PATH = path_expr(paths.answer, "$cid", "$qid", "$aid")
+COMMENT_PATH = path_expr(paths.comment, "$cid", "$qid", "$postId", "$cmid")
+ASKER = path_expr(field_of(paths.question, "uid"), "$cid", "$qid")
+NOT_LOCKED = (
+    f"root.child({path_expr(field_of(paths.question, 'locked'), '$cid', '$qid')}).val() !== true"
+)
 FRESH_QUESTION = (
-    f"!root.child({FORUM} + '/answers/' + $qid).exists() && "
-    f"!root.child({FORUM} + '/comments/' + $qid).exists() && "
-    "!root.child('votes/' + $cid + '/' + $qid).exists()"
+    f"!root.child({path_expr(paths.answers, '$cid', '$qid')}).exists() && "
+    f"!root.child({path_expr(paths.comments, '$cid', '$qid')}).exists() && "
+    f"!root.child({path_expr(paths.thread_votes, '$cid', '$qid')}).exists()"
 )  # clean slate: nothing of an earlier question under this key survives
 FRESH_ANSWER = (
-    f"!root.child({FORUM} + '/comments/' + $qid + '/' + $aid).exists() && "
-    "!root.child('votes/' + $cid + '/' + $qid + '/' + $aid).exists()"
+    f"!root.child({path_expr(paths.comments, '$cid', '$qid', '$aid')}).exists() && "
+    f"!root.child({path_expr(paths.post_votes, '$cid', '$qid', '$aid')}).exists()"
 )
 
 
 def question() -> dict[str, Any]:
     new_root = up(4)
+
+    def accepted(aid: str) -> str:  # the answer acceptedAnswerId names, in the forum
+        return path_expr(paths.answer_in_forum, "$qid", aid)
+
     return {
         ".write": post_write(
             f"{FRESH_QUESTION} && {stamped(new_root, QUESTION_PATH)}", QUESTION_FLAGS
@@ -293,26 +327,25 @@ def question() -> dict[str, Any]:
             ".validate": (
                 "newData.isString() && (data.exists() ? newData.val() === data.val() : "
                 f"newData.val().matches({SLUG}) && "
-                "root.child('lessons/' + $cid + '/' + newData.val()).exists())"
+                f"root.child({path_expr(paths.lesson, '$cid', 'newData.val()')}).exists())"
             )
         },
-        "title": {".validate": text(200)},
+        "title": {".validate": text(limits.TITLE_MAX)},
         "videoSecond": {
             ".validate": (
                 "newData.isNumber() && newData.val() >= 0 && newData.val() <= 86400 && "
                 "(!data.exists() || newData.val() === data.val())"
             )
         },
-        "score": score_rule(up(5), QUESTION_VOTES),
+        "score": score_rule(up(5), "$qid"),
         "acceptedAnswerId": {
             ".write": (
-                f"{MEMBER} && (root.child({QUESTION_PATH} + '/uid').val() === auth.uid || "
-                f"(!newData.exists() && !{up(3)}.child('answers/' + $qid + '/' + data.val())"
-                ".exists()))"
+                f"{MEMBER} && (root.child({ASKER}).val() === auth.uid || "
+                f"(!newData.exists() && !{up(3)}.child({accepted('data.val()')}).exists()))"
             ),  # the asker chooses; anyone may clear a reference to a deleted answer
             ".validate": (
                 f"newData.isString() && newData.val().matches({PUSH_ID}) && "
-                f"{up(3)}.child('answers/' + $qid + '/' + newData.val()).exists()"
+                f"{up(3)}.child({accepted('newData.val()')}).exists()"
             ),
         },
         **{flag: staff_flag() for flag in QUESTION_FLAGS},
@@ -321,8 +354,9 @@ def question() -> dict[str, Any]:
 
 def answer() -> dict[str, Any]:
     new_root = up(5)
-    question_open = f"{up(3)}.child('questions/' + $qid).exists() && {NOT_LOCKED}"
-    released = f"{up(3)}.child('questions/' + $qid + '/acceptedAnswerId').val() !== $aid"
+    accepted = path_expr(field_of(paths.question_in_forum, "acceptedAnswerId"), "$qid")
+    question_open = f"{up(3)}.child({THE_QUESTION}).exists() && {NOT_LOCKED}"
+    released = f"{up(3)}.child({accepted}).val() !== $aid"
     return {
         ".write": post_write(
             f"{question_open} && {FRESH_ANSWER} && {stamped(new_root, ANSWER_PATH)}",
@@ -334,7 +368,7 @@ def answer() -> dict[str, Any]:
             "newData.hasChildren(['uid', 'authorName', 'body', 'createdAt', 'score'])"
         ),
         **post_common(6),
-        "score": score_rule(up(6), ANSWER_VOTES),
+        "score": score_rule(up(6), "$aid"),
         **{flag: staff_flag() for flag in ANSWER_FLAGS},
     }
 
@@ -343,8 +377,8 @@ def comment() -> dict[str, Any]:
     new_root = up(6)
     forum = up(4)
     on_thread = (
-        f"{forum}.child('questions/' + $qid).exists() && ($postId === $qid || "
-        f"{forum}.child('answers/' + $qid + '/' + $postId).exists())"
+        f"{forum}.child({THE_QUESTION}).exists() && ($postId === $qid || "
+        f"{forum}.child({path_expr(paths.answer_in_forum, '$qid', '$postId')}).exists())"
     )  # the post it hangs under belongs to the thread of its path
     return {
         ".write": post_write(f"{on_thread} && {NOT_LOCKED} && {stamped(new_root, COMMENT_PATH)}"),
@@ -353,21 +387,26 @@ def comment() -> dict[str, Any]:
             "newData.hasChildren(['uid', 'authorName', 'body', 'createdAt'])"
         ),
         **post_common(7),
-        "body": {".validate": text(2000)},
+        "body": {".validate": text(limits.COMMENT_MAX)},
     }
 
 
-VOTED_POST = "($postId === $qid ? 'questions/' + $qid : 'answers/' + $qid + '/' + $postId)"
+THE_QUESTION = path_expr(paths.question_in_forum, "$qid")  # in its forum
+VOTED_POST = (
+    f"($postId === $qid ? {THE_QUESTION} : "
+    f"{path_expr(paths.answer_in_forum, '$qid', '$postId')})"
+)  # paths.post_in_forum($qid, $postId)
+VOTED_POST_PATH = path_expr(paths.forum_post, "$cid", VOTED_POST)
 
 
 def vote() -> dict[str, Any]:
-    score = f"{FORUM} + '/' + {VOTED_POST} + '/score'"
+    score = path_expr(field_of(paths.forum_post, "score"), "$cid", VOTED_POST)
     new_root = up(5)
     return {
         ".write": (
             f"{MEMBER} && auth.uid === $uid && "
-            f"root.child({FORUM} + '/questions/' + $qid).exists() && "
-            f"root.child({FORUM} + '/' + {VOTED_POST}).exists() && "
+            f"root.child({QUESTION_PATH}).exists() && "
+            f"root.child({VOTED_POST_PATH}).exists() && "
             f"{new_root}.child({score}).val() === root.child({score}).val() + "
             f"{vote_value('newData')} - {vote_value('data')}"
         ),
@@ -377,12 +416,17 @@ def vote() -> dict[str, Any]:
 
 def dead_votes() -> str:
     """Anyone may clear the votes of a post that no longer exists (freeing its key)."""
-    return f"{MEMBER} && !newData.exists() && !{up(4)}.child({FORUM} + '/' + {VOTED_POST}).exists()"
+    return f"{MEMBER} && !newData.exists() && !{up(4)}.child({VOTED_POST_PATH}).exists()"
+
+
+def name_entry(name: str) -> str:
+    """The displayNames entry of the string expression ``name``."""
+    return path_expr(paths.display_name, name_key_expr(name))
 
 
 def profile() -> dict[str, Any]:
     own_name = "data.child('displayName')"
-    entry_of_old = f"{up(2)}.child('displayNames/' + {name_key_expr(own_name + '.val()')})"
+    entry_of_old = f"{up(2)}.child({name_entry(own_name + '.val()')})"
     return {
         ".read": SIGNED_IN,
         ".write": (
@@ -393,10 +437,10 @@ def profile() -> dict[str, Any]:
         "displayName": {
             ".validate": (
                 f"{NAME_OK} && "
-                f"{up(3)}.child('displayNames/' + {name_key_expr('newData.val()')}).val() "
+                f"{up(3)}.child({name_entry('newData.val()')}).val() "
                 "=== $uid && (!data.exists() || "
                 f"{name_key_expr('data.val()')} === {name_key_expr('newData.val()')} || "
-                f"!{up(3)}.child('displayNames/' + {name_key_expr('data.val()')}).exists())"
+                f"!{up(3)}.child({name_entry('data.val()')}).exists())"
             )  # the new name's index entry is mine; a rename releases the old one
         },
         "$other": {".validate": False},
@@ -404,7 +448,7 @@ def profile() -> dict[str, Any]:
 
 
 def display_name_entry() -> dict[str, Any]:
-    name = f"{up(2)}.child('profiles/' + auth.uid + '/displayName')"
+    name = f"{up(2)}.child({path_expr(paths.profile_name, 'auth.uid')})"
     return {
         ".read": True,  # one name at a time: sign-up asks whether a name is free
         ".write": (
@@ -427,13 +471,16 @@ def rate_limit() -> dict[str, Any]:
             "newData.hasChildren(['windowStart', 'count', 'post']) && ("
             "(data.exists() && newData.child('windowStart').val() === "
             "data.child('windowStart').val() && newData.child('count').val() === "
-            f"data.child('count').val() + 1 && newData.child('count').val() <= {MAX_POSTS}) || "
+            "data.child('count').val() + 1 && "
+            f"newData.child('count').val() <= {limits.POSTS_PER_WINDOW}) || "
             "(newData.child('windowStart').val() === now && newData.child('count').val() === 1 "
-            f"&& (!data.exists() || now - data.child('windowStart').val() >= {WINDOW_MS})))"
+            f"&& (!data.exists() || now - data.child('windowStart').val() >= {limits.WINDOW_MS})))"
         ),  # one more post in this window, or the first of a new one
         "windowStart": {".validate": "newData.isNumber()"},
         "count": {".validate": "newData.isNumber()"},
-        "post": {".validate": "newData.isString() && newData.val().length <= 200"},
+        "post": {
+            ".validate": f"newData.isString() && newData.val().length <= {limits.POST_PATH_MAX}"
+        },
         "$other": {".validate": False},
     }
 
@@ -472,13 +519,20 @@ def rules() -> dict[str, Any]:
         },
         "profiles": {"$uid": profile()},
         "displayNames": {"$key": display_name_entry()},
+        # Money becomes access only through the payment functions (firebase-admin, which
+        # the rules do not govern): no browser writes enrollments, orders or bookkeeping,
+        # not even an admin's (refunds go through refund_order, which also refunds Stripe).
         "enrollments": {
             "$uid": {
                 ".read": f"{SIGNED_IN} && (auth.uid === $uid || {ADMIN})",
-                ".write": f"{SIGNED_IN} && {ADMIN}",
                 "$cid": {".validate": "newData.val() === true"},
             }
         },
+        "orders": {
+            ".read": f"{SIGNED_IN} && {ADMIN}",
+            "$uid": {".read": f"{SIGNED_IN} && auth.uid === $uid"},
+        },
+        "payments": {".read": False, ".write": False},
         "rateLimits": {"$uid": rate_limit()},
         "smoke": {".read": SIGNED_IN, ".write": f"{SIGNED_IN} && {ADMIN}"},
         "forum": {

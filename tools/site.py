@@ -20,6 +20,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.model import limits
 from tools import media
 from tools.project import (
     DEMO_PASSWORD,
@@ -588,6 +589,8 @@ def build(
         "vendor": vendor,
         "web_config_json": json.dumps(config).replace("</", "<\\/"),
         "demo_password": DEMO_PASSWORD,
+        # The field limits (app/model/limits.py) for maxlength and any text that names one.
+        "limits": {name: getattr(limits, name) for name in dir(limits) if name.isupper()},
         "inline_css": _inline_css(static / "css" / "nimbus.css"),
         **booted.page,
     }

@@ -1,31 +1,31 @@
-"""Catalog, lessons, enrollments and profiles: the paths and writes around the courses."""
+"""Catalog, lessons, enrollments and profiles: the queries and writes around the courses.
+
+Paths come from app/model/paths.py (the views use its builders for plain values).
+"""
 
 from pyscript import window
 
+from app.model import paths
 from app.services import database, names
 
 
 def catalog_query():
-    return {"path": "/courses", "order_by_child": "order"}
+    return {"path": paths.courses(), "order_by_child": "order"}
 
 
 def lessons_query(course_id=None):
-    """All lessons by course (/lessons), or one course's lessons in order."""
+    """All lessons by course (lessons), or one course's lessons in order."""
     if course_id is None:
-        return {"path": "/lessons"}
-    return {"path": "/lessons/" + course_id, "order_by_child": "order"}
+        return {"path": paths.lessons()}
+    return {"path": paths.lessons(course_id), "order_by_child": "order"}
 
 
 def course_path(course_id):
-    return "/courses/" + course_id
+    return paths.course(course_id)
 
 
 def enrollments_path(uid):
-    return "/enrollments/" + uid
-
-
-def profile_name_path(uid):
-    return "/profiles/" + uid + "/displayName"
+    return paths.enrollments(uid)
 
 
 def name_key(name):
@@ -42,7 +42,7 @@ def name_free(uid, name, on_free, on_error):
         else:
             on_error(names.TAKEN)
 
-    database.read_once("/displayNames/" + name_key(name), got, on_error)
+    database.read_once(paths.display_name(name_key(name)), got, on_error)
 
 
 def ensure_profile(uid, fallback_name, on_name, on_error):
@@ -57,7 +57,7 @@ def ensure_profile(uid, fallback_name, on_name, on_error):
             return
         save_profile(uid, fallback_name, None, lambda: on_name(fallback_name), on_error)
 
-    database.read_once(profile_name_path(uid), got, on_error)
+    database.read_once(paths.profile_name(uid), got, on_error)
 
 
 def save_profile(uid, display_name, old_name, on_done, on_error):
@@ -71,9 +71,9 @@ def save_profile(uid, display_name, old_name, on_done, on_error):
         on_error(problem)
         return
     key = name_key(display_name)
-    values = {"profiles/" + uid: {"displayName": display_name}, "displayNames/" + key: uid}
+    values = {paths.profile(uid): {"displayName": display_name}, paths.display_name(key): uid}
     if old_name and name_key(old_name) != key:
-        values["displayNames/" + name_key(old_name)] = None
+        values[paths.display_name(name_key(old_name))] = None
 
     def refused(message):
         name_free(uid, display_name, lambda: on_error(message), on_error)

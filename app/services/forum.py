@@ -1,7 +1,8 @@
 """The lesson forum: questions, answers, comments, votes and moderation flags.
 
-Paths follow rules/nimbus_rules.py. A post is addressed by its path under forum/$cid:
-"questions/<qid>", "answers/<qid>/<aid>" or "comments/<qid>/<postId>/<cmid>".
+Paths come from app/model/paths.py, as the rules build them. A post is addressed by its
+forum path (under forum/$cid): "questions/<qid>", "answers/<qid>/<aid>" or
+"comments/<qid>/<postId>/<cmid>"; the limits come from app/model/limits.py.
 
 Every new post travels with its author's rate-limit tick (rateLimits/<uid>) in one
 update, as the rules require; a refusal because the window is full says how long to wait.
@@ -9,42 +10,26 @@ update, as the rules require; a refusal because the window is full says how long
 
 from pyscript import window
 
+from app.model import limits, paths
 from app.services import clock, database
 from app.services.jsutil import to_py
 
-MAX_TITLE = 200
-MAX_BODY = 10000
-MAX_COMMENT = 2000
-WINDOW_MS = 60000  # rules/nimbus_rules.py: at most MAX_POSTS new posts per window
-MAX_POSTS = 10
-
 
 def questions_query(course_id, lesson_id):
+    """The lesson's questions (app/services/prefetch.js warms up the same query)."""
     return {
-        "path": "/forum/" + course_id + "/questions",
+        "path": paths.questions(course_id),
         "order_by_child": "lessonId",
         "equal_to": lesson_id,
     }
 
 
 def answers_query(course_id, qid):
-    return {"path": "/forum/" + course_id + "/answers/" + qid, "order_by_child": "createdAt"}
+    return {"path": paths.answers(course_id, qid), "order_by_child": "createdAt"}
 
 
 def comments_query(course_id, qid, post_id):
-    return {"path": "/forum/" + course_id + "/comments/" + qid + "/" + post_id}
-
-
-def votes_path(course_id, qid):
-    return "/votes/" + course_id + "/" + qid
-
-
-def question_path(qid):
-    return "questions/" + qid
-
-
-def answer_path(qid, aid):
-    return "answers/" + qid + "/" + aid
+    return {"path": paths.comments(course_id, qid, post_id)}
 
 
 def _post(user, body, role):
@@ -63,8 +48,8 @@ def wait_seconds(window_state, now):
     """Seconds until the rate-limit window lets another post in (0: it does now)."""
     if not window_state:
         return 0
-    left = window_state.get("windowStart", 0) + WINDOW_MS - now
-    if window_state.get("count", 0) < MAX_POSTS or left <= 0:
+    left = window_state.get("windowStart", 0) + limits.WINDOW_MS - now
+    if window_state.get("count", 0) < limits.POSTS_PER_WINDOW or left <= 0:
         return 0
     return int((left + 999) // 1000)
 
@@ -72,7 +57,7 @@ def wait_seconds(window_state, now):
 def _too_fast(seconds):
     return (
         "you have posted "
-        + str(MAX_POSTS)
+        + str(limits.POSTS_PER_WINDOW)
         + " times in the last minute; wait "
         + str(seconds)
         + " s, then post again."
@@ -86,7 +71,7 @@ def now_ms():
 
 def _create(uid, path, value, on_done, on_error):
     """Write a new post at path with its rate-limit tick, in one update."""
-    limit_path = "/rateLimits/" + uid
+    limit = paths.rate_limit(uid)
 
     def got(state):
         now = now_ms()
@@ -94,62 +79,61 @@ def _create(uid, path, value, on_done, on_error):
         if wait:
             on_error(_too_fast(wait))
             return
-        limit = limit_path[1:]
-        if not state or now - state.get("windowStart", 0) >= WINDOW_MS:
+        if not state or now - state.get("windowStart", 0) >= limits.WINDOW_MS:
             tick = {limit: {"windowStart": database.SERVER_TIME, "count": 1, "post": path}}
         else:  # windowStart stays as stored (and never crosses the FFI as a large number)
-            tick = {limit + "/count": state["count"] + 1, limit + "/post": path}
+            tick = {paths.child(limit, "count"): state["count"] + 1,
+                    paths.child(limit, "post"): path}  # fmt: skip
 
         def refused(message):
             def recheck(fresh):
                 wait = wait_seconds(fresh, now_ms())
                 on_error(_too_fast(wait) if wait else message)
 
-            database.read_once(limit_path, recheck, lambda m: on_error(message))
+            database.read_once(limit, recheck, lambda m: on_error(message))
 
         tick[path] = value
         database.update(tick, on_done, refused)
 
-    database.read_once(limit_path, got, on_error)
+    database.read_once(limit, got, on_error)
 
 
 def ask(course_id, lesson_id, user, role, title, body, second, on_done, on_error):
     """Create a question (optionally pinned to a second of the video); on_done(qid)."""
-    qid = database.new_key("/forum/" + course_id + "/questions")
+    qid = database.new_key(paths.questions(course_id))
     question = _post(user, body, role)
     question["lessonId"] = lesson_id
     question["title"] = title
     question["score"] = 0
     if second is not None:
         question["videoSecond"] = second
-    path = "forum/" + course_id + "/questions/" + qid
+    path = paths.question(course_id, qid)
     _create(user["uid"], path, question, lambda: on_done(qid), on_error)
     return qid
 
 
 def answer(course_id, qid, user, role, body, on_done, on_error):
-    aid = database.new_key("/forum/" + course_id + "/answers/" + qid)
+    aid = database.new_key(paths.answers(course_id, qid))
     post = _post(user, body, role)
     post["score"] = 0
-    _create(user["uid"], "forum/" + course_id + "/answers/" + qid + "/" + aid, post, on_done,
-            on_error)  # fmt: skip
+    _create(user["uid"], paths.answer(course_id, qid, aid), post, on_done, on_error)
     return aid
 
 
 def comment(course_id, qid, post_id, user, role, body, on_done, on_error):
-    path = "forum/" + course_id + "/comments/" + qid + "/" + post_id
-    cmid = database.new_key("/" + path)
-    _create(user["uid"], path + "/" + cmid, _post(user, body, role), on_done, on_error)
+    cmid = database.new_key(paths.comments(course_id, qid, post_id))
+    path = paths.comment(course_id, qid, post_id, cmid)
+    _create(user["uid"], path, _post(user, body, role), on_done, on_error)
     return cmid
 
 
 def vote(course_id, qid, post_id, uid, old, new, on_done, on_error):
     """Set (or withdraw, new=0) the user's vote and move the post's score in one update."""
-    post = question_path(qid) if post_id == qid else answer_path(qid, post_id)
+    post = paths.forum_post(course_id, paths.post_in_forum(qid, post_id))
     database.update(
         {
-            "votes/" + course_id + "/" + qid + "/" + post_id + "/" + uid: new or None,
-            "forum/" + course_id + "/" + post + "/score": database.increment(new - old),
+            paths.vote(course_id, qid, post_id, uid): new or None,
+            paths.child(post, "score"): database.increment(new - old),
         },
         on_done,
         on_error,
@@ -159,7 +143,7 @@ def vote(course_id, qid, post_id, uid, old, new, on_done, on_error):
 def accept(course_id, qid, aid, on_done, on_error):
     """The asker marks aid as the accepted answer (aid=None withdraws it)."""
     database.update(
-        {"forum/" + course_id + "/questions/" + qid + "/acceptedAnswerId": aid},
+        {paths.child(paths.question(course_id, qid), "acceptedAnswerId"): aid},
         on_done,
         on_error,
     )
@@ -172,7 +156,7 @@ def set_flag(course_id, post, flag, value, on_done, on_error):
     hidden. Hidden posts are still readable by members: the UI is what hides them.
     """
     database.update(
-        {"forum/" + course_id + "/" + post + "/" + flag: True if value else None},
+        {paths.child(paths.forum_post(course_id, post), flag): True if value else None},
         on_done,
         on_error,
     )
@@ -180,10 +164,11 @@ def set_flag(course_id, post, flag, value, on_done, on_error):
 
 def edit(course_id, post, fields, on_done, on_error):
     """Change title/body of one's own post; editedAt is the server's time."""
+    path = paths.forum_post(course_id, post)
     values = {}
     for name in fields:
-        values["forum/" + course_id + "/" + post + "/" + name] = fields[name]
-    values["forum/" + course_id + "/" + post + "/editedAt"] = database.SERVER_TIME
+        values[paths.child(path, name)] = fields[name]
+    values[paths.child(path, "editedAt")] = database.SERVER_TIME
     database.update(values, on_done, on_error)
 
 
@@ -194,11 +179,10 @@ def delete(course_id, qid, post_id, accepted, on_done, on_error):
     acceptedAnswerId (accepted=True). Votes go with the post, so its key stays reusable;
     answers and comments of a deleted question stay (and keep that key retired).
     """
-    post = question_path(qid) if post_id == qid else answer_path(qid, post_id)
     values = {
-        "forum/" + course_id + "/" + post: None,
-        "votes/" + course_id + "/" + qid + "/" + post_id: None,
+        paths.forum_post(course_id, paths.post_in_forum(qid, post_id)): None,
+        paths.post_votes(course_id, qid, post_id): None,
     }
     if accepted and post_id != qid:
-        values["forum/" + course_id + "/questions/" + qid + "/acceptedAnswerId"] = None
+        values[paths.child(paths.question(course_id, qid), "acceptedAnswerId")] = None
     database.update(values, on_done, on_error)

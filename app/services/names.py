@@ -2,10 +2,12 @@
 
 Plain Python (no browser imports), so tests compare it with rules/nimbus_rules.py, which
 holds the same table: letters, digits, punctuation and the plain space; no control,
-format, bidi or zero-width characters, no other spaces.
+format, bidi or zero-width characters, no other spaces. The length limit is
+app/model/limits.py's NAME_MAX.
 """
 
-MAX_LEN = 60
+from app.model import limits
+
 RANGES = (
     (0x20, 0x7E),
     (0xA1, 0xAC),
@@ -55,8 +57,8 @@ def _allowed(char):
 
 def problem(name):
     """Why the rules would refuse this (cleaned) name, as a sentence; None if they won't."""
-    if not name or len(name) > MAX_LEN:
-        return "Choose a display name of 1 to " + str(MAX_LEN) + " characters."
+    if not name or len(name) > limits.NAME_MAX:
+        return "Choose a display name of 1 to " + str(limits.NAME_MAX) + " characters."
     for char in name:
         if not _allowed(char):
             return (

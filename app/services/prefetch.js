@@ -58,7 +58,7 @@ function lessonQuery() {
   const body = document.body;
   if (!body || body.dataset.page !== "lesson") return null;
   return {
-    path: "/forum/" + body.dataset.courseId + "/questions",
+    path: "forum/" + body.dataset.courseId + "/questions", // app/model/paths.py questions()
     orderBy: "lessonId",
     equalTo: body.dataset.lessonId,
   };

@@ -1,6 +1,7 @@
 """Catalog page: pre-rendered course cards kept live (courses, lesson counts, enrolment)."""
 
 from app.binding.live import LiveList, LiveValue
+from app.model import paths
 from app.services import courses
 from app.ui.dom import KeyedList, by_id, element, set_attr, set_text
 
@@ -63,7 +64,7 @@ class CatalogView:
             set_attr(card, "data-enrolled", self.enrolled.get(cid) is True or None)
 
     def signed_in(self, user):
-        self.enrollment = LiveValue(courses.enrollments_path(user["uid"]), _Enrolled(self))
+        self.enrollment = LiveValue(paths.enrollments(user["uid"]), _Enrolled(self))
         self.enrollment.start()
 
     def signed_out(self):

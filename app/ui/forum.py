@@ -1,6 +1,7 @@
 """The lesson's Q&A: who may take part, the ask form, the filter and the live question list."""
 
 from app.binding.live import LiveList
+from app.model import limits
 from app.services import forum
 from app.ui import session, status
 from app.ui.dom import by_id, on, set_attr, set_text
@@ -172,8 +173,8 @@ class ForumView:
         args[0].preventDefault()
         title = by_id("ask-title").value.strip()
         body = by_id("ask-body").value
-        problem = check_text(title, "The title", forum.MAX_TITLE) or check_text(
-            body, "The question", forum.MAX_BODY
+        problem = check_text(title, "The title", limits.TITLE_MAX) or check_text(
+            body, "The question", limits.BODY_MAX
         )
         user = session.user()
         if problem is None and user is None:

@@ -1,7 +1,7 @@
 """Lesson page: the video player and its live Q&A, for one pre-rendered lesson."""
 
 from app.binding.live import LiveValue
-from app.services import courses
+from app.model import paths
 from app.ui.forum import ForumView
 from app.ui.player import PlayerView
 
@@ -28,14 +28,14 @@ class LessonView:
         self.course_id = course_id
         self.player = PlayerView()
         self.forum = ForumView(course_id, lesson_id, self.player)
-        self.course = LiveValue(courses.course_path(course_id), _Course(self.forum))
+        self.course = LiveValue(paths.course(course_id), _Course(self.forum))
         self.enrollment = None
 
     def signed_in(self, user):
         self.forum.signed_in(user)  # first: the forum query is what the page waits for
         self.course.start()
         self.enrollment = LiveValue(
-            courses.enrollments_path(user["uid"]), _Enrollment(self.forum, self.course_id)
+            paths.enrollments(user["uid"]), _Enrollment(self.forum, self.course_id)
         )
         self.enrollment.start()
 

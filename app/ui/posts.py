@@ -1,6 +1,7 @@
 """Pieces every forum post has: its vote box, its author tools and its comments."""
 
 from app.binding.live import LiveList
+from app.model import limits, paths
 from app.services import forum
 from app.ui import session
 from app.ui.dom import KeyedList, element, find, on, set_attr, set_text
@@ -20,7 +21,7 @@ TOOLS_HTML = (
 )
 
 EDIT_HTML = (
-    '<input class="edit-title" maxlength="200" aria-label="Title">'
+    '<input class="edit-title" maxlength="' + str(limits.TITLE_MAX) + '" aria-label="Title">'
     '<textarea class="edit-body" rows="4" aria-label="Body"></textarea>'
     '<button type="submit">Save</button> <button type="button" class="link" data-act="cancel">'
     'Cancel</button><p class="form-error" role="alert"></p>'
@@ -99,7 +100,7 @@ class PostTools:
         self.qid = qid
         self.post_id = post_id
         self.is_accepted = is_accepted
-        self.path = forum.question_path(qid) if post_id == qid else forum.answer_path(qid, post_id)
+        self.path = paths.post_in_forum(qid, post_id)
         self.body_el = body_el
         self.has_title = has_title
         self.post = {}
@@ -138,10 +139,10 @@ class PostTools:
     def save(self, *args):
         args[0].preventDefault()
         fields = {"body": find(self.editor, ".edit-body").value}
-        problem = check_text(fields["body"], "The text", forum.MAX_BODY)
+        problem = check_text(fields["body"], "The text", limits.BODY_MAX)
         if self.has_title:
             fields["title"] = find(self.editor, ".edit-title").value.strip()
-            problem = check_text(fields["title"], "The title", forum.MAX_TITLE) or problem
+            problem = check_text(fields["title"], "The title", limits.TITLE_MAX) or problem
         if problem:
             self.form.fail(problem)
             return
@@ -192,7 +193,8 @@ class Comments:
         self.root = element(
             "div", "comments",
             '<ul class="comment-list"></ul><form class="comment-form">'
-            '<input class="comment-input" maxlength="2000" placeholder="Add a comment" '
+            '<input class="comment-input" maxlength="' + str(limits.COMMENT_MAX)
+            + '" placeholder="Add a comment" '
             'aria-label="Comment"><button type="submit">Comment</button>'
             '<p class="form-error" role="alert"></p></form>',
         )  # fmt: skip
@@ -220,4 +222,4 @@ class Comments:
                           lambda m: self.form.fail("Comment not posted: " + m))  # fmt: skip
 
         post_text(args[0], find(self.form_el, ".comment-input"), "A comment",
-                  forum.MAX_COMMENT, self.form, send)  # fmt: skip
+                  limits.COMMENT_MAX, self.form, send)  # fmt: skip

@@ -7,6 +7,7 @@ one attribute update, never a re-render, so drafts and open editors survive it.
 """
 
 from app.binding.live import LiveList, LiveValue
+from app.model import limits, paths
 from app.services import forum
 from app.ui import session
 from app.ui.dom import clock, element, find, on, set_attr, set_text
@@ -41,7 +42,9 @@ QUESTION_HTML = (
     '<div class="q-comments"></div>'
     '<ol class="answers"></ol>'
     '<p class="locked-note">Locked by the course staff: no new answers or comments.</p>'
-    '<form class="answer-form"><textarea class="answer-body" rows="3" maxlength="10000" '
+    '<form class="answer-form"><textarea class="answer-body" rows="3" maxlength="'
+    + str(limits.BODY_MAX)
+    + '" '
     'placeholder="Your answer (Markdown)" aria-label="Your answer"></textarea>'
     '<button type="submit">Post answer</button><p class="form-error" role="alert"></p></form>'
     "</div></details>"
@@ -142,11 +145,11 @@ class AnswerItem:
                      None, lambda m: self.card.report("Not accepted: " + m))  # fmt: skip
 
     def endorse(self, *args):
-        path = forum.answer_path(self.card.qid, self.aid)
+        path = paths.answer_in_forum(self.card.qid, self.aid)
         _flip_flag(self.card, path, self.value, "endorsed", "endorsed", "endorsed")
 
     def hide(self, *args):
-        path = forum.answer_path(self.card.qid, self.aid)
+        path = paths.answer_in_forum(self.card.qid, self.aid)
         _flip_flag(self.card, path, self.value, "hidden", "hidden", "unhidden")
 
 
@@ -210,7 +213,7 @@ class QuestionCard:
         find(self.details, ".q-comments").appendChild(self.comments.root)
         self.answers = _Answers(self)
         self.answers_model = LiveList(forum.answers_query(ctx.course_id, qid), self.answers)
-        self.votes_model = LiveValue(forum.votes_path(ctx.course_id, qid), self)
+        self.votes_model = LiveValue(paths.thread_votes(ctx.course_id, qid), self)
         self.answer_form = find(self.details, ".answer-form")
         self.answer_state = FormState(find(self.answer_form, "button"),
                                       find(self.answer_form, ".form-error"))  # fmt: skip
@@ -301,13 +304,16 @@ class QuestionCard:
         self.ctx.counts_changed()
 
     def pin(self, *args):
-        _flip_flag(self, forum.question_path(self.qid), self.value, "pinned", "pinned", "pinned")
+        _flip_flag(self, paths.question_in_forum(self.qid), self.value, "pinned", "pinned",
+                   "pinned")  # fmt: skip
 
     def lock(self, *args):
-        _flip_flag(self, forum.question_path(self.qid), self.value, "locked", "locked", "unlocked")
+        _flip_flag(self, paths.question_in_forum(self.qid), self.value, "locked", "locked",
+                   "unlocked")  # fmt: skip
 
     def hide(self, *args):
-        _flip_flag(self, forum.question_path(self.qid), self.value, "hidden", "hidden", "unhidden")
+        _flip_flag(self, paths.question_in_forum(self.qid), self.value, "hidden", "hidden",
+                   "unhidden")  # fmt: skip
 
     def submit_answer(self, *args):
         def send(user, body, done):
@@ -315,4 +321,4 @@ class QuestionCard:
                          lambda m: self.answer_state.fail("Answer not posted: " + m))  # fmt: skip
 
         post_text(args[0], find(self.answer_form, ".answer-body"), "Your answer",
-                  forum.MAX_BODY, self.answer_state, send)  # fmt: skip
+                  limits.BODY_MAX, self.answer_state, send)  # fmt: skip

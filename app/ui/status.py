@@ -6,6 +6,7 @@ The e2e test and bench/startup.py read #py-status, #smoke-user and #smoke-messag
 from pyscript import window
 
 from app.binding.live import LiveValue
+from app.model import paths
 from app.ui.dom import by_id, set_text
 
 
@@ -31,7 +32,7 @@ class StatusView:
     def __init__(self):
         self.user = by_id("smoke-user")
         self.message = by_id("smoke-message")
-        self.model = LiveValue("/smoke/message", self)
+        self.model = LiveValue(paths.smoke_message(), self)
 
     def signed_in(self, user):
         set_text(self.user, user["name"])

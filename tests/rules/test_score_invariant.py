@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from rules.nimbus_rules import MAX_POSTS, WINDOW_MS
+from app.model.limits import POSTS_PER_WINDOW, WINDOW_MS
 
 KEYS = [Q1, A1, NEW]  # questions and answers draw from one pool: keys collide on purpose
 MEMBERS = ["learner", "other learner", "instructor", "admin"]
@@ -63,7 +63,9 @@ def stamp(actor: Actor, path: str) -> dict[str, Any]:
     now = time.time() * 1000
     if not current or now - current["windowStart"] >= WINDOW_MS:
         return actor.stamp(path)
-    return actor.stamp(path, min(current["count"] + 1, MAX_POSTS + 1), current["windowStart"])
+    return actor.stamp(
+        path, min(current["count"] + 1, POSTS_PER_WINDOW + 1), current["windowStart"]
+    )
 
 
 class ForumMachine(RuleBasedStateMachine):
