@@ -317,7 +317,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if script.name.startswith("_"):
             continue  # a helper module (bench/_table.py), not a bench
         say(f"bench: {script.relative_to(ROOT)}")
-        rc |= subprocess.call([str(VENV_PY), str(script)], cwd=ROOT)
+        # As a module (`-m bench.<name>`): the repository root is on sys.path, no edits.
+        rc |= subprocess.call([str(VENV_PY), "-m", f"bench.{script.stem}"], cwd=ROOT)
     return rc
 
 

@@ -1,6 +1,6 @@
 """Cloud Functions round trip on the local stack, driven by the real JS SDK.
 
-    .venv/bin/python bench/functions_bench.py [--samples 40]
+    .venv/bin/python -m bench.functions_bench [--samples 40]
 
 A writer (one SDK app) sets `echo/<id>`; rtdb delivers the created event to the Functions
 emulator; the test codebase's `echo` function (tests/cloudfunctions/codebase) writes
@@ -16,20 +16,15 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "server"), str(ROOT / "bench")]
-
-from _table import print_table  # noqa: E402
-from jsclient import JsDriver  # noqa: E402
-
-from tests.cloudfunctions.conftest import call_function, start_stack  # noqa: E402
-from tools.stack import NAMESPACE  # noqa: E402
+from bench._table import print_table
+from tools.stack import NAMESPACE
+from tools.testing.jsclient import JsDriver
+from tools.testing.stacks import call_function, start_functions_stack
 
 
 def pct(values: list[float], q: float) -> float:
@@ -53,7 +48,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="nimbus-fn-bench-") as tmp:
         t0 = time.perf_counter()
-        stack = start_stack(Path(tmp))
+        stack = start_functions_stack(Path(tmp))
         started = time.perf_counter() - t0
         driver = JsDriver(stack.ports.host, stack.ports.database)
         try:

@@ -1,6 +1,6 @@
 """Hostile input beside ordinary clients (issue 9 items 10-12), against ``python -m rtdb``.
 
-    .venv/bin/python bench/hostile_bench.py [--clients 50] [--seconds 3]
+    .venv/bin/python -m bench.hostile_bench [--clients 50] [--seconds 3]
 
 50 ordinary clients (raw protocol-v5 WebSockets in a separate process, so the bench's
 own work never delays them) listen to one location that a ticker writes 20 times a
@@ -35,12 +35,11 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "server"))
-from _table import print_table
-from hostile import raw_ws, ws_frame
+from bench._table import print_table
+from tools.project import ROOT
+from tools.testing.rawws import raw_ws, ws_frame
+from tools.testing.rtdb_process import RtdbServer, start_server, stop_server
 
-ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules" / "database.rules.json"
 OWNER = {"Authorization": "Bearer owner"}
 
@@ -48,47 +47,10 @@ OWNER = {"Authorization": "Bearer owner"}
 # -- the server -----------------------------------------------------------------------
 
 
-class Server:
-    def __init__(self, data: str) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "rtdb", "--port", str(self.port), "--data", data],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                urllib.request.urlopen(f"{self.url}/.json?ns=probe", timeout=1)
-                return
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("server did not start") from None
-                time.sleep(0.05)
-
-    def rss_mb(self) -> float:
-        with open(f"/proc/{self.proc.pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-        return float("nan")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
-
 class PeakRss:
     """Samples the server's RSS every 20 ms on a thread while a row runs."""
 
-    def __init__(self, server: Server) -> None:
+    def __init__(self, server: RtdbServer) -> None:
         self.server = server
         self.peak = 0.0
         self._stop = threading.Event()
@@ -185,7 +147,8 @@ async def ordinary(url: str, ns: str, count: int) -> None:
 class Ordinary:
     def __init__(self, url: str, ns: str, count: int) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, __file__, "--clients-process", url, ns, str(count)],
+            [sys.executable, "-m", "bench.hostile_bench", "--clients-process", url, ns, str(count)],
+            cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -239,19 +202,19 @@ def keys(n: int) -> bytes:
     return json.dumps({f"{i:x}": {"v": 1} for i in range(n)}, separators=(",", ":")).encode()
 
 
-def row_patch(server: Server, n: int, ns: str, headers: dict | None = None) -> str:
+def row_patch(server: RtdbServer, n: int, ns: str, headers: dict | None = None) -> str:
     body = keys(n)
     status, took = http(server.url, "PATCH", f"/.json?ns={ns}&print=silent", body, headers)
     return f"{len(body) / 1e6:.1f} MB body: {status} in {took * 1000:.0f} ms"
 
 
-def row_put(server: Server) -> str:
+def row_put(server: RtdbServer) -> str:
     body = json.dumps([{"a": i, "b": "y" * 20} for i in range(2_900_000)]).encode()
     status, took = http(server.url, "PUT", "/.json?ns=nimbus", body)
     return f"{len(body) / 1e6:.0f} MB body: {status} in {took * 1000:.0f} ms"
 
 
-def row_slow_consumers(server: Server) -> str:
+def row_slow_consumers(server: RtdbServer) -> str:
     socks = []
     for _ in range(10):
         sock = raw_ws("127.0.0.1", server.port, "slow", rcvbuf=4096)
@@ -271,7 +234,7 @@ def row_slow_consumers(server: Server) -> str:
     return f"120 x 256 KB pushes in {took:.1f} s; {dropped}/10 consumers dropped"
 
 
-def row_huge_frame(server: Server) -> str:
+def row_huge_frame(server: RtdbServer) -> str:
     sock = raw_ws("127.0.0.1", server.port, "frames", rcvbuf=0)
     started = time.monotonic()
     sock.sendall(ws_frame(b"", declared=300 * 1024 * 1024) + b"\0" * (1024 * 1024))
@@ -281,7 +244,7 @@ def row_huge_frame(server: Server) -> str:
     return f"{'closed (1009)' if refused else 'NOT refused'} after {took:.0f} ms"
 
 
-def row_split_message(server: Server) -> str:
+def row_split_message(server: RtdbServer) -> str:
     sock = raw_ws("127.0.0.1", server.port, "frames", rcvbuf=0)
     frames = 100 * 64  # 100 MB in 16 KB frames
     head = json.dumps({"t": "d", "d": {"r": 1, "a": "p", "b": {"p": "/x", "d": ""}}})[:-4]
@@ -307,7 +270,7 @@ def row_split_message(server: Server) -> str:
 
 def run(args: argparse.Namespace) -> None:
     data = tempfile.mkdtemp(prefix="rtdb-hostile-")
-    server = Server(data)
+    server = start_server(Path(data), quiet=True)
     rows: list[tuple[str, str, str]] = []
     try:
         http(server.url, "PUT", "/.settings/rules.json?ns=nimbus", RULES.read_bytes(), OWNER)
@@ -338,7 +301,7 @@ def run(args: argparse.Namespace) -> None:
             rows.append((name, value, f"{extra}; {note}" if note else extra))
         clients.stop()
     finally:
-        server.stop()
+        stop_server(server, grace=20)
     print(
         f"hostile bench: {os.cpu_count()} cores, {args.clients} ordinary clients, "
         f"idle server RSS {idle:.0f} MB, load avg {os.getloadavg()[0]:.2f}; "

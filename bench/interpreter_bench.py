@@ -22,16 +22,13 @@ import http.server
 import json
 import shutil
 import statistics
-import sys
 import tempfile
 import threading
 from pathlib import Path
 from typing import ClassVar
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS
+from tools.project import ROOT
 
 NODE = ROOT / "node_modules"
 MPY_PKG = NODE / "@micropython/micropython-webassembly-pyscript"

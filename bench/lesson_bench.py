@@ -30,15 +30,12 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "server")]  # as pyproject's pytest pythonpath
-
-from _table import print_table  # noqa: E402 - bench/ is on sys.path when run
-
-from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tools.project import DEMO_PASSWORD  # noqa: E402
-from tools.site import DEFAULT_RUNTIME, RUNTIMES, build  # noqa: E402
-from tools.stack import Stack, free_ports  # noqa: E402
+from bench._table import print_table
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS
+from tools.site import DEFAULT_RUNTIME, RUNTIMES
+from tools.stack import Stack
+from tools.testing.browser import fill_sign_in
+from tools.testing.stacks import local_stack
 
 LESSON = "/course/serverless-101/lesson/l04.html"
 ROWS: list[tuple[str, str, str]] = []
@@ -104,9 +101,7 @@ def sign_in(page, url: str, email: str) -> None:
     page.goto(url)
     page.wait_for_selector('#py-status[data-state="ready"]', timeout=30_000)
     if page.get_attribute("#account", "data-state") != "signed-in":
-        page.fill("#signin-email", email)
-        page.fill("#signin-password", DEMO_PASSWORD)
-        page.click("#signin-submit")
+        fill_sign_in(page, email)
     page.wait_for_selector('#forum[data-state="live"]', timeout=30_000)
     page.wait_for_selector('#account[data-profile="ready"]', timeout=30_000)
 
@@ -203,22 +198,17 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory(prefix="nimbus-lesson-bench-") as tmp:
-        base = Path(tmp)
-        ports = free_ports()
-        build(target="local", out=base / "dist", ports=ports, runtime=args.runtime)
-        stack = Stack(ports=ports, dist=base / "dist", data_dir=base / "data", state_dir=base)
-        stack.start(timeout=90)
-        try:
-            url = stack.hosting_url + LESSON
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                bench_tti(browser, url, args.runs, args.runtime)
-                reset = window_reset(stack, "learner@nimbus.test")
-                bench_latency(browser, url, args.posts, reset)
-                browser.close()
-        finally:
-            stack.stop()
+    with (
+        tempfile.TemporaryDirectory(prefix="nimbus-lesson-bench-") as tmp,
+        local_stack(Path(tmp), runtime=args.runtime) as stack,
+    ):
+        url = stack.hosting_url + LESSON
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            bench_tti(browser, url, args.runs, args.runtime)
+            reset = window_reset(stack, "learner@nimbus.test")
+            bench_latency(browser, url, args.posts, reset)
+            browser.close()
     print_table(ROWS, "value", 8)
 
 

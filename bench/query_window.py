@@ -1,6 +1,6 @@
 """Cost of keeping query (tagged) listeners' windows right as data changes.
 
-    .venv/bin/python bench/query_window.py [children] [writes]
+    .venv/bin/python -m bench.query_window [children] [writes]
 
 A chat-like list of N children with 50 ``limitToLast(10)`` listeners and 50 ranged
 listeners; each write appends or edits one child. Prints the time per write, which
@@ -12,9 +12,6 @@ from __future__ import annotations
 import random
 import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rtdb.core.auth import ADMIN
 from rtdb.core.database import Database

@@ -1,6 +1,6 @@
 """Load bench for the local Realtime Database server, driven by the real JS SDK.
 
-    .venv/bin/python bench/rtdb_bench.py [--conns 1000] [--seconds 10] [--rate 1000]
+    .venv/bin/python -m bench.rtdb_bench [--conns 1000] [--seconds 10] [--rate 1000]
 
 For durability ON (``--data`` tmp dir: every write fsync'd before its ack) and OFF (memory
 only) it measures, each phase against a fresh ``python -m rtdb`` on 127.0.0.1:
@@ -31,7 +31,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -39,63 +38,16 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from tools.project import ROOT
+from tools.testing.rtdb_process import RtdbServer, start_server, stop_server
+
 JS = ROOT / "bench" / "js" / "bench.mjs"
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
+def start(data: str | None) -> RtdbServer:
     """One ``python -m rtdb`` process (optionally under py-spy or cProfile via env)."""
-
-    def __init__(self, data: str | None) -> None:
-        self.port = free_port()
-        cmd = [sys.executable, "-m", "rtdb", "--port", str(self.port)]
-        if data:
-            cmd += ["--data", data]
-        prefix = os.environ.get("RTDB_BENCH_SERVER_PREFIX", "").split()
-        self.proc = subprocess.Popen(
-            prefix + cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/.json?ns=p", timeout=1)
-                return
-            except OSError:
-                if time.monotonic() > deadline or self.proc.poll() is not None:
-                    raise RuntimeError("server did not start") from None
-                time.sleep(0.05)
-
-    def rss_mb(self) -> float:
-        try:
-            with open(f"/proc/{self.proc.pid}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        return int(line.split()[1]) / 1024
-        except OSError:
-            pass
-        return float("nan")
-
-    def cpu_s(self) -> float:
-        """CPU seconds (user + system) the server process has used so far."""
-        with open(f"/proc/{self.proc.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+    prefix = os.environ.get("RTDB_BENCH_SERVER_PREFIX", "").split()
+    return start_server(Path(data) if data else None, quiet=True, prefix=prefix)
 
 
 DATA_READ_RULES = {
@@ -153,7 +105,9 @@ def finish(proc: subprocess.Popen[str]) -> None:
     proc.wait()
 
 
-def phase_conns(server: Server, count: int, seconds: float, rules: str | None) -> dict[str, Any]:
+def phase_conns(
+    server: RtdbServer, count: int, seconds: float, rules: str | None
+) -> dict[str, Any]:
     """Open ``count`` connections split over two Node processes (one per core)."""
     ns = f"bench-{uuid.uuid4().hex[:8]}"
     load_rules(server.port, ns, rules)
@@ -174,7 +128,7 @@ def phase_conns(server: Server, count: int, seconds: float, rules: str | None) -
 
 
 def phase_writes(
-    server: Server, rate: int, seconds: float, window: int, hold: int, rules: str | None
+    server: RtdbServer, rate: int, seconds: float, window: int, hold: int, rules: str | None
 ) -> dict[str, Any]:
     """One writer, one listener in another process (and ``hold`` idle connections)."""
     ns = f"bench-{uuid.uuid4().hex[:8]}"
@@ -214,15 +168,15 @@ def run(durable: bool, args: argparse.Namespace) -> list[list[str]]:
     rows: list[list[str]] = []
     tmp = tempfile.mkdtemp(prefix="rtdb-bench-") if durable else None
 
-    def fresh() -> Server:
+    def fresh() -> RtdbServer:
         data = tempfile.mkdtemp(dir=tmp) if tmp else None
-        return Server(data)
+        return start(data)
 
     server = fresh()
     try:
         c = phase_conns(server, args.conns, args.seconds, args.rules)
     finally:
-        server.stop()
+        stop_server(server, grace=20)
     rows.append(
         [
             label,
@@ -248,7 +202,7 @@ def run(durable: bool, args: argparse.Namespace) -> list[list[str]]:
         try:
             r = phase_writes(server, rate, args.seconds, window, hold, args.rules)
         finally:
-            server.stop()
+            stop_server(server, grace=20)
         w, e = r["write"], r["event"]
         ack = w.get("ack", {})
         rows.append(

@@ -16,11 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-PY = sys.executable
+from bench._table import print_table
+from tools.project import ROOT
 
-from _table import print_table  # noqa: E402 - bench/ is on sys.path when run
+PY = sys.executable
 
 ROWS: list[tuple[str, str, str]] = []
 

@@ -1,26 +1,21 @@
 """Shared fixtures: the local stack (exactly what `build.py serve` runs) and Chromium.
 
 The browser is Debian's /usr/bin/chromium (no browser downloads on this network), launched
-with flags that keep it off Google's hosts.
+with flags that keep it off Google's hosts. The helpers behind these fixtures live in
+tools/testing (shared with bench/ and tools/); pyproject's pytest ``pythonpath`` puts the
+repository root on sys.path.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from rtdb_process import RtdbServer, start_server, stop_server  # noqa: E402 - tests/server
-
-from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS
+from tools.testing.rtdb_process import RtdbServer, start_server, stop_server
 
 
 @pytest.fixture(scope="session")
@@ -32,18 +27,10 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 @pytest.fixture(scope="session")
 def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     """Build for target local on free ports, start the stack, seed it; stop it at the end."""
-    from tools.site import build
-    from tools.stack import Stack, free_ports
+    from tools.testing.stacks import local_stack
 
-    base = tmp_path_factory.mktemp("stack")
-    ports = free_ports()
-    build(target="local", out=base / "dist", ports=ports)
-    stack = Stack(ports=ports, dist=base / "dist", data_dir=base / "data", state_dir=base)
-    stack.start(timeout=90)
-    try:
+    with local_stack(tmp_path_factory.mktemp("stack")) as stack:
         yield stack
-    finally:
-        stack.stop()
 
 
 @pytest.fixture(scope="session")

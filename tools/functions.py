@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from tools.project import ROOT
-from tools.stack import free_port
+from tools.testing.ports import free_port
 
 SOURCE = ROOT / "functions"
 

@@ -29,7 +29,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -45,6 +44,7 @@ from tools.project import (
     STRIPE_LOCAL_WEBHOOK_SECRET,
     EmulatorPorts,
 )
+from tools.testing.ports import free_port
 
 NAMESPACE = f"{PROJECT_LOCAL}-default-rtdb"
 FIREBASE_BIN = ROOT / "node_modules" / ".bin" / "firebase"
@@ -67,12 +67,6 @@ STRIPE_EVENTS = (
     "charge.refunded",
 )
 STRIPE_WEBHOOK_ID = "nimbus"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def free_ports() -> EmulatorPorts:

@@ -2,58 +2,56 @@
 
 Everything is the real thing: firebase-tools' Functions and Auth emulators in one
 `emulators:start`, Nimbus's database delivering triggers, functions/venv's runtime.
+The stack and the callable client are tools/testing/stacks.py's (bench/functions_bench.py
+uses them too); they are imported here under the names the tests use.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tools.stack import ROOT, Stack, free_ports
+from tools.stack import Stack
+from tools.testing import stacks
+from tools.testing.stacks import FUNCTIONS_VENV, OPEN_RULES, TEST_CODEBASE, call_function
+from tools.testing.waiting import wait_until
 
-CODEBASE = Path(__file__).with_name("codebase")
-CALL = Path(__file__).with_name("js") / "call.mjs"
-FUNCTIONS_VENV = ROOT / "functions" / "venv"
-OPEN_RULES = {"rules": {".read": "auth != null", ".write": "auth != null"}}
+__all__ = [
+    "CODEBASE",
+    "FUNCTIONS_VENV",
+    "OPEN_RULES",
+    "call_function",
+    "fn_admin",
+    "fn_stack",
+    "make_codebase",
+    "post_event",
+    "records",
+    "start_stack",
+    "wait_until",
+]
+
+CODEBASE = TEST_CODEBASE
 
 
 def make_codebase(base: Path) -> Path:
     """The test codebase as the emulator wants a source folder: main.py, requirements, venv."""
-    if not (FUNCTIONS_VENV / "bin" / "python3.11").exists():
-        pytest.fail("functions/venv is missing: run `python3 build.py setup`")
-    src = base / "functions"
-    src.mkdir()
-    shutil.copy2(CODEBASE / "main.py", src / "main.py")
-    shutil.copy2(ROOT / "functions" / "requirements.txt", src / "requirements.txt")
-    (src / "venv").symlink_to(FUNCTIONS_VENV)
-    return src
+    try:
+        return stacks.make_codebase(base, CODEBASE)
+    except stacks.MissingFunctionsVenv as err:
+        pytest.fail(str(err))
 
 
 def start_stack(base: Path) -> Stack:
-    dist = base / "dist"
-    dist.mkdir()
-    (dist / "index.html").write_text("<!doctype html><title>functions tests</title>")
-    stack = Stack(
-        ports=free_ports(),
-        dist=dist,
-        data_dir=base / "data",
-        state_dir=base,
-        functions_source=make_codebase(base),
-    )
-    stack.start(timeout=90, seed_data=False)
-    rules = base / "open.rules.json"
-    rules.write_text(json.dumps(OPEN_RULES))
-    stack.upload_rules(rules)
-    return stack
+    """A stack whose Functions emulator runs the test codebase (rules: any signed-in user)."""
+    try:
+        return stacks.start_functions_stack(base, CODEBASE)
+    except stacks.MissingFunctionsVenv as err:
+        pytest.fail(str(err))
 
 
 @pytest.fixture(scope="module")
@@ -75,46 +73,9 @@ def fn_admin(fn_stack: Stack):
     return db.reference("/", app=admin_app(fn_stack))
 
 
-def wait_until(probe: Callable[[], Any], timeout: float = 30.0, what: str = "") -> Any:
-    """Poll until probe() is truthy; fail with what was awaited."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.05)
-
-
 def records(admin, kind: str, ref: str) -> list[dict[str, Any]]:
     """What the test codebase's `kind` function recorded for events at `ref`."""
     return [r for r in (admin.child(f"_seen/{kind}").get() or {}).values() if r["ref"] == ref]
-
-
-def call_function(
-    stack: Stack, name: str, data: Any = None, email: str | None = None, password: str = ""
-) -> dict[str, Any]:
-    """One httpsCallable through the Firebase JS SDK in Node (tests/cloudfunctions/js/call.mjs)."""
-    config = {
-        "project": stack.project,
-        "authEmulator": f"http://{stack.auth_host}",
-        "functions": {"host": stack.ports.host, "port": stack.ports.functions},
-        "name": name,
-        "data": data,
-        "email": email,
-        "password": password,
-    }
-    done = subprocess.run(
-        ["node", str(CALL), json.dumps(config)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "NO_PROXY": "127.0.0.1,localhost"},
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def post_event(stack: Stack, key: str, event: dict[str, Any]) -> int:

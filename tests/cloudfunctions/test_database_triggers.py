@@ -12,10 +12,9 @@ import time
 import uuid
 from typing import Any
 
-from jsclient import JsDriver
-
 from tests.cloudfunctions.conftest import post_event, records, wait_until
 from tools.stack import NAMESPACE, Stack
+from tools.testing.jsclient import JsDriver
 
 CREATED = "google.firebase.database.ref.v1.created"
 INSTANCES = "locations/us-central1/instances"

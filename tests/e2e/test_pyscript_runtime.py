@@ -17,8 +17,9 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import PY_READY_TIMEOUT, User, open_signed_in
 from tests.e2e.test_lesson_forum import LIVE, ask, lesson_url, question
-from tools.site import build, vendor_paths
-from tools.stack import Stack, free_ports
+from tools.site import vendor_paths
+from tools.stack import Stack
+from tools.testing.stacks import local_stack
 
 pytestmark = pytest.mark.e2e
 
@@ -26,15 +27,8 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def pyscript_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """local_stack's twin: the site built with runtime pyscript, its own stack on free ports."""
-    base = tmp_path_factory.mktemp("pyscript-stack")
-    ports = free_ports()
-    build(target="local", out=base / "dist", ports=ports, runtime="pyscript")
-    stack = Stack(ports=ports, dist=base / "dist", data_dir=base / "data", state_dir=base)
-    stack.start(timeout=90)
-    try:
+    with local_stack(tmp_path_factory.mktemp("pyscript-stack"), runtime="pyscript") as stack:
         yield stack
-    finally:
-        stack.stop()
 
 
 def test_lesson_forum_runs_under_pyscript(users: dict[str, User], pyscript_stack) -> None:

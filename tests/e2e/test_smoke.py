@@ -4,62 +4,28 @@ from __future__ import annotations
 
 import json
 import urllib.error
-import urllib.parse
 import urllib.request
 import uuid
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tools.project import DEMO_PASSWORD
 from tools.seed import DEMO_USERS
+from tools.testing.browser import PY_READY_TIMEOUT, fill_sign_in, guard, wait_python_ready
 
 pytestmark = pytest.mark.e2e
-LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
-PY_READY_TIMEOUT = 30_000
-
-
 LEARNER = ("learner@nimbus.test", DEMO_USERS["learner@nimbus.test"][0])
-
-
-def _host(url: str) -> str:
-    return urllib.parse.urlsplit(url).hostname or ""
 
 
 @pytest.fixture
 def guarded(context: BrowserContext) -> list[str]:
     """Record every request (HTTP and WebSocket); abort any that would leave loopback."""
-    foreign: list[str] = []
-
-    def route(route):
-        url = route.request.url
-        if url.startswith(("data:", "blob:")) or _host(url) in LOOPBACK:
-            route.continue_()
-        else:
-            foreign.append(url)
-            route.abort()
-
-    context.route("**/*", route)
-    context.on("request", lambda r: None if _host(r.url) in LOOPBACK else foreign.append(r.url))
-
-    def watch(page: Page) -> None:
-        page.on(
-            "websocket", lambda ws: None if _host(ws.url) in LOOPBACK else foreign.append(ws.url)
-        )
-
-    for existing in context.pages:  # the `page` fixture may already exist
-        watch(existing)
-    context.on("page", watch)
-    return foreign
+    return guard(context, requests=True).foreign
 
 
 def sign_in(page: Page) -> None:
-    expect(page.locator("#py-status")).to_have_attribute(
-        "data-state", "ready", timeout=PY_READY_TIMEOUT
-    )
-    page.fill("#signin-email", LEARNER[0])
-    page.fill("#signin-password", DEMO_PASSWORD)
-    page.click("#signin-submit")
+    wait_python_ready(page)
+    fill_sign_in(page, LEARNER[0])
     expect(page.locator("#smoke-user")).to_have_text(LEARNER[1], timeout=15_000)
 
 

@@ -18,9 +18,9 @@ from typing import Any
 
 import firebase_admin
 from firebase_admin import db
-from rawhttp import OWNER, Reply, request
 
 from rules import nimbus_rules
+from tools.testing.rawhttp import OWNER, Reply, request
 
 INC = lambda n: {".sv": {"increment": n}}  # noqa: E731 - the REST form of increment(n)
 NOW = {".sv": "timestamp"}

@@ -1,6 +1,17 @@
 """Server tests drive the real local server (``rtdb_server``, ``ns``: tests/conftest.py)
-with the official clients; ``js`` gives them real JS SDK clients."""
+with the official clients; ``js`` gives them real JS SDK clients (tools/testing/jsclient.py)."""
 
 from __future__ import annotations
 
-from jsclient import js  # noqa: F401 - fixture (tests/server/jsclient.py)
+from collections.abc import Iterator
+
+import pytest
+
+from tools.testing.jsclient import JsFactory, js_fixture
+from tools.testing.rtdb_process import RtdbServer
+
+
+@pytest.fixture
+def js(rtdb_server: RtdbServer, ns: str) -> Iterator[JsFactory]:
+    """Real JS SDK clients on the test's own namespace."""
+    yield from js_fixture(rtdb_server, ns)

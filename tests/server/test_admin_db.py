@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import threading
-import uuid
 from collections import OrderedDict
 
 import firebase_admin
 import pytest
 from firebase_admin import db, exceptions
-from rawhttp import OWNER, request
+
+from tools.testing.admin import admin_app as admin_app_on
+from tools.testing.admin import admin_apps
+from tools.testing.rawhttp import OWNER, request
 
 
 @pytest.fixture(scope="module")
 def admin_app(rtdb_server):
-    app = firebase_admin.initialize_app(
-        options={
-            "databaseURL": f"http://127.0.0.1:{rtdb_server.port}?ns=unused",
-            "projectId": "demo-nimbus",
-        },
-        name=f"admin-db-{uuid.uuid4().hex[:8]}",
-    )
+    app = admin_app_on(f"http://127.0.0.1:{rtdb_server.port}?ns=unused", name="admin-db")
     yield app
     firebase_admin.delete_app(app)
 
@@ -172,19 +168,7 @@ def test_auth_variable_override(rtdb_server, ns):
     }
     request(rtdb_server.url, "PUT", f"/.settings/rules.json?ns={ns}", rules, OWNER)
     url = f"{rtdb_server.url}?ns={ns}"
-    apps = []
-    try:
-        for override in ({"uid": "u1"}, None):
-            apps.append(
-                firebase_admin.initialize_app(
-                    options={
-                        "databaseURL": url,
-                        "projectId": "demo-nimbus",
-                        "databaseAuthVariableOverride": override,
-                    },
-                    name=f"override-{uuid.uuid4().hex[:8]}",
-                )
-            )
+    with admin_apps(url, {"uid": "u1"}, None, name="override") as apps:
         as_u1, as_nobody = (db.reference("users", app=a) for a in apps)
         as_u1.child("u1").set({"n": 1})
         assert as_u1.child("u1").get() == {"n": 1}
@@ -193,18 +177,12 @@ def test_auth_variable_override(rtdb_server, ns):
         assert str(exc.value) == "Permission denied"
         with pytest.raises(exceptions.UnauthenticatedError):
             as_nobody.child("u1").get()
-    finally:
-        for a in apps:
-            firebase_admin.delete_app(a)
 
 
 def test_emulator_host_env_var(rtdb_server, ns, monkeypatch):
     """``FIREBASE_DATABASE_EMULATOR_HOST`` with a production-style URL also reaches us."""
     monkeypatch.setenv("FIREBASE_DATABASE_EMULATOR_HOST", rtdb_server.emulator_host)
-    app = firebase_admin.initialize_app(
-        options={"databaseURL": f"https://{ns}.firebaseio.com", "projectId": "demo-nimbus"},
-        name=f"envhost-{uuid.uuid4().hex[:8]}",
-    )
+    app = admin_app_on(f"https://{ns}.firebaseio.com", name="envhost")
     try:
         db.reference("x", app=app).set({"via": "env"})
         assert request(rtdb_server.url, "GET", f"/x.json?ns={ns}").json == {"via": "env"}

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import queue
 import time
-import uuid
 
 import firebase_admin
 import pytest
 from firebase_admin import db, exceptions
-from inproc import inproc_server
-from rawhttp import OWNER, request
 
 from rtdb.transports.sse import KEEPALIVE_KEY
+from tools.testing.admin import admin_app as admin_app_on
+from tools.testing.admin import admin_apps
+from tools.testing.inproc import inproc_server
+from tools.testing.rawhttp import OWNER, request
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 
@@ -30,10 +31,7 @@ def server():
 
 @pytest.fixture(scope="module")
 def admin_app(server):
-    app = firebase_admin.initialize_app(
-        options={"databaseURL": f"{server.url}?ns=unused", "projectId": "demo-nimbus"},
-        name=f"admin-listen-{uuid.uuid4().hex[:8]}",
-    )
+    app = admin_app_on(f"{server.url}?ns=unused", name="admin-listen")
     yield app
     firebase_admin.delete_app(app)
 
@@ -135,24 +133,12 @@ def test_close_releases_the_server_listener(server, ns, ref):
 def test_listen_denied_at_start_raises(server, ns):
     rules = {"rules": {"mine": {".read": "auth.uid == 'u1'"}}}
     request(server.url, "PUT", f"/.settings/rules.json?ns={ns}", rules, OWNER)
-    apps = [
-        firebase_admin.initialize_app(
-            options={
-                "databaseURL": f"{server.url}?ns={ns}",
-                "projectId": "demo-nimbus",
-                "databaseAuthVariableOverride": override,
-            },
-            name=f"listen-auth-{uuid.uuid4().hex[:8]}",
-        )
-        for override in ({"uid": "u2"}, {"uid": "u1"})
-    ]
-    try:
+    with admin_apps(
+        f"{server.url}?ns={ns}", {"uid": "u2"}, {"uid": "u1"}, name="listen-auth"
+    ) as apps:
         with pytest.raises(exceptions.UnauthenticatedError):
             db.reference("mine", app=apps[0]).listen(lambda e: None)
         rec = Recorder()
         reg = db.reference("mine", app=apps[1]).listen(rec)
         assert rec.next() == ("put", "/", None)
         reg.close()
-    finally:
-        for app in apps:
-            firebase_admin.delete_app(app)

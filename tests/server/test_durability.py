@@ -14,14 +14,14 @@ import subprocess
 import threading
 import time
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
-from rtdb_process import ROOT, RtdbServer, free_port, start_server, stop_server
+
+from tools.testing.rtdb_process import ROOT, RtdbServer, free_port, start_server, stop_server
 
 OWNER = "access_token=owner"
 
@@ -62,14 +62,12 @@ def servers(tmp_path: Path) -> Iterator[list[RtdbServer]]:
 
 def admin_db(server: RtdbServer, ns: str, monkeypatch: pytest.MonkeyPatch) -> Any:
     """A fresh firebase-admin app on ``server``; returns its root reference."""
-    import firebase_admin
     from firebase_admin import db
 
+    from tools.testing.admin import admin_app
+
     monkeypatch.setenv("FIREBASE_DATABASE_EMULATOR_HOST", server.emulator_host)
-    app = firebase_admin.initialize_app(
-        options={"projectId": "demo-nimbus", "databaseURL": f"https://{ns}.firebaseio.com"},
-        name=f"durability-{uuid.uuid4().hex}",
-    )
+    app = admin_app(f"https://{ns}.firebaseio.com", name="durability")
     return db.reference("/", app=app)
 
 

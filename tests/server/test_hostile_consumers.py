@@ -14,9 +14,10 @@ import re
 import socket
 import urllib.request
 
-from hostile import listen_frame, raw_ws, wait_for
-from inproc import inproc_server
-from rawhttp import OWNER, request
+from tools.testing.inproc import inproc_server
+from tools.testing.rawhttp import OWNER, request
+from tools.testing.rawws import listen_frame, raw_ws
+from tools.testing.waiting import wait_until
 
 CHUNK = json.dumps("x" * 256 * 1024).encode()  # one 256 KB push per write
 WRITES = 100  # 25 MB: over the 8 MB cap plus whatever the kernel's buffers absorb
@@ -36,10 +37,10 @@ def test_websocket_consumer_that_never_reads_is_dropped():
     with inproc_server() as srv:
         sock = raw_ws("127.0.0.1", srv.port, "slow-ws")
         sock.sendall(listen_frame("/feed"))
-        wait_for(lambda: srv.listener_count("slow-ws") == 1, 5, "the listen")
+        wait_until(lambda: srv.listener_count("slow-ws") == 1, 5, "the listen")
         flood(srv.url, "slow-ws", lambda: srv.listener_count("slow-ws") == 0)
-        wait_for(lambda: srv.listener_count("slow-ws") == 0, 10, "the consumer to be dropped")
-        wait_for(lambda: srv.call(lambda: len(srv.state.sessions)) == 0, 10, "its session")
+        wait_until(lambda: srv.listener_count("slow-ws") == 0, 10, "the consumer to be dropped")
+        wait_until(lambda: srv.call(lambda: len(srv.state.sessions)) == 0, 10, "its session")
         sock.close()
 
 
@@ -51,10 +52,10 @@ def test_sse_consumer_that_never_reads_is_dropped():
         sock.sendall(
             b"GET /feed.json?ns=slow-sse HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
         )
-        wait_for(lambda: srv.listener_count("slow-sse") == 1, 5, "the stream's listen")
+        wait_until(lambda: srv.listener_count("slow-sse") == 1, 5, "the stream's listen")
         flood(srv.url, "slow-sse", lambda: srv.listener_count("slow-sse") == 0)
-        wait_for(lambda: srv.listener_count("slow-sse") == 0, 10, "the stream to be dropped")
-        wait_for(lambda: srv.call(lambda: len(srv.state.streams)) == 0, 10, "its registration")
+        wait_until(lambda: srv.listener_count("slow-sse") == 0, 10, "the stream to be dropped")
+        wait_until(lambda: srv.call(lambda: len(srv.state.streams)) == 0, 10, "its registration")
         sock.close()
 
 
@@ -73,8 +74,8 @@ def test_long_poll_consumer_that_stops_polling_is_dropped():
             f"&seg0=0&ts0=1&d0={_segment(listen)}"
         )
         urllib.request.urlopen(poll, timeout=10).read()  # answered with the listen's data
-        wait_for(lambda: srv.listener_count("slow-lp") == 1, 5, "the listen")
+        wait_until(lambda: srv.listener_count("slow-lp") == 1, 5, "the listen")
         # No more polls from here on: everything queues for a page that stopped asking.
         flood(srv.url, "slow-lp", lambda: srv.listener_count("slow-lp") == 0)
-        wait_for(lambda: srv.listener_count("slow-lp") == 0, 10, "the long-poll to be dropped")
-        wait_for(lambda: srv.call(lambda: len(srv.state.sessions)) == 0, 10, "its session")
+        wait_until(lambda: srv.listener_count("slow-lp") == 0, 10, "the long-poll to be dropped")
+        wait_until(lambda: srv.call(lambda: len(srv.state.sessions)) == 0, 10, "its session")

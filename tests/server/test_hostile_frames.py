@@ -13,9 +13,9 @@ import struct
 import time
 
 import pytest
-from hostile import listen_frame, raw_ws, ws_frame
 
 from rtdb.protocol.frames import MAX_MESSAGE_CHARS, FrameError, Reassembler
+from tools.testing.rawws import listen_frame, raw_ws, ws_frame
 
 
 def _read_frames(sock: socket.socket, timeout: float) -> list[tuple[int, bytes]]:

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rtdb_process import ROOT, RtdbServer, start_server, stop_server
+
+from tools.testing.rtdb_process import ROOT, RtdbServer, start_server, stop_server
 
 DOC = {
     "courses": {

@@ -12,7 +12,6 @@ and the largest path it accepts is one the SDK can read back.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from typing import Any
 from urllib.parse import quote
 
@@ -21,9 +20,11 @@ import firebase_admin
 import pytest
 from firebase_admin import db as admin_db
 from firebase_admin import exceptions
-from jsclient import JsFactory, js_fixture
-from rawhttp import OWNER, request
 from test_limits_ws import RawWs
+
+from tools.testing.admin import admin_app as admin_app_on
+from tools.testing.jsclient import JsFactory, js_fixture
+from tools.testing.rawhttp import OWNER, request
 
 LONG = "has a key path longer than 768 bytes"
 PRIORITY_TYPES = "(a string, finite number, server value, or null)"
@@ -36,9 +37,8 @@ def js(rtdb_server: Any, ns: str):
 
 @pytest.fixture(scope="module")
 def admin_app(rtdb_server):
-    app = firebase_admin.initialize_app(
-        options={"databaseURL": f"http://127.0.0.1:{rtdb_server.port}?ns=x", "projectId": "demo"},
-        name=f"limits-{uuid.uuid4().hex[:8]}",
+    app = admin_app_on(
+        f"http://127.0.0.1:{rtdb_server.port}?ns=x", project_id="demo", name="limits"
     )
     yield app
     firebase_admin.delete_app(app)

@@ -10,7 +10,8 @@ import socket
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from rawhttp import open_stream, request
+
+from tools.testing.rawhttp import open_stream, request
 
 TOO_BIG = "Data to write exceeds the maximum size that can be modified with a single request."
 BAD_JSON = "Invalid data; couldn't parse JSON object, array, or value."

@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from jsclient import JsFactory, js_fixture
-from rawhttp import OWNER, request
-from test_rest_auth import id_token
 from test_rules_semantics import ALICE, admin_get, denied, load_rules, seed
+
+from tools.testing.jsclient import JsFactory, js_fixture
+from tools.testing.rawhttp import OWNER, request
+from tools.testing.tokens import id_token
 
 NO_PRIORITY = "newData.getPriority() === null"
 RULES = {

@@ -21,11 +21,12 @@ from typing import Any
 
 import aiohttp
 import pytest
-from jsclient import JsFactory, js_fixture
-from rawhttp import OWNER, request
 from test_limits_ws import RawWs
-from test_rest_auth import id_token
 from test_rules_semantics import load_rules, seed
+
+from tools.testing.jsclient import JsFactory, js_fixture
+from tools.testing.rawhttp import OWNER, request
+from tools.testing.tokens import id_token
 
 LISTEN_DENIED = (
     "permission_denied at /{}: Client doesn't have permission to access the desired data."

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from urllib.parse import quote
 
 import pytest
-from rawhttp import OWNER, request
+
+from tools.testing.rawhttp import OWNER, request
+from tools.testing.tokens import id_token
 
 RULES = {
     "rules": {
@@ -17,16 +18,6 @@ RULES = {
         },
     }
 }
-
-
-def id_token(uid: str) -> str:
-    """An unsigned ID token, as the Auth emulator and mock tokens are."""
-
-    def b64(obj: dict) -> str:
-        return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
-
-    claims = {"sub": uid, "user_id": uid, "iat": 0, "exp": 3600, "firebase": {}}
-    return b64({"alg": "none", "typ": "JWT"}) + "." + b64(claims) + "."
 
 
 @pytest.fixture

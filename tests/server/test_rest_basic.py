@@ -6,7 +6,7 @@ import json
 import re
 import uuid
 
-from rawhttp import OWNER, request
+from tools.testing.rawhttp import OWNER, request
 
 PUSH_ID = re.compile(r"^[-0-9A-Za-z_]{20}$")
 

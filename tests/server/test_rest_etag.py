@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rawhttp import request
+from tools.testing.rawhttp import request
 
 ETAG = {"X-Firebase-ETag": "true"}
 # The SDK's node hash (``hash()`` of core/snap/LeafNode.ts, ChildrenNode.ts): the ETag is it.

@@ -5,7 +5,8 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from rawhttp import OWNER, request
+
+from tools.testing.rawhttp import OWNER, request
 
 SCORES = {
     "alice": {"score": 10, "team": "red"},

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import time
 
 import pytest
-from inproc import inproc_server
-from rawhttp import OWNER, open_stream, request
 
 from rtdb.transports.sse import KEEPALIVE_KEY
-
-
-def id_token(uid: str, exp: float = 3600) -> str:
-    def b64(obj: dict) -> str:
-        return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
-
-    claims = {"sub": uid, "user_id": uid, "iat": 0, "exp": exp, "firebase": {}}
-    return b64({"alg": "none", "typ": "JWT"}) + "." + b64(claims) + "."
+from tools.testing.inproc import inproc_server
+from tools.testing.rawhttp import OWNER, open_stream, request
+from tools.testing.tokens import id_token
 
 
 def set_rules(base: str, ns: str, rules: dict) -> None:

@@ -11,7 +11,6 @@ import asyncio
 import json
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,10 +19,12 @@ import firebase_admin
 import pytest
 from firebase_admin import db as admin_db
 from firebase_admin import exceptions
-from jsclient import JsFactory, js_fixture
-from rawhttp import open_stream, request
-from test_rest_auth import id_token
 from test_rules_semantics import ALICE, admin_get, denied, load_rules, seed
+
+from tools.testing.admin import AS_ADMIN, admin_app
+from tools.testing.jsclient import JsFactory, js_fixture
+from tools.testing.rawhttp import open_stream, request
+from tools.testing.tokens import id_token
 
 
 @pytest.fixture
@@ -275,20 +276,13 @@ def test_admin_authvar_and_noauth_are_evaluated_as_that_user(rtdb_server, ns, ra
 # --- REST and SSE with firebase-admin-python ----------------------------------------------------
 
 
-def admin_app(server: Any, override: Any = "_admin_") -> firebase_admin.App:
-    options: dict[str, Any] = {"databaseURL": f"{server.url}?ns=unused", "projectId": "demo-x"}
-    if override != "_admin_":
-        options["databaseAuthVariableOverride"] = override
-    return firebase_admin.initialize_app(options=options, name=f"rules-{uuid.uuid4().hex[:8]}")
-
-
 @pytest.fixture
 def apps(rtdb_server):
     """``apps(ns, override)`` -> a ``path -> Reference`` function of a new admin app."""
     made: list[firebase_admin.App] = []
 
-    def factory(ns: str, override: Any = "_admin_") -> Any:
-        app = admin_app(rtdb_server, override)
+    def factory(ns: str, override: Any = AS_ADMIN) -> Any:
+        app = admin_app(f"{rtdb_server.url}?ns=unused", override, project_id="demo-x", name="rules")
         made.append(app)
         url = f"{rtdb_server.url}?ns={ns}"
         return lambda path: admin_db.reference(path, app=app, url=url)

@@ -11,7 +11,8 @@ import json
 from pathlib import Path
 
 import pytest
-from rawhttp import OWNER, request
+
+from tools.testing.rawhttp import OWNER, request
 
 NIMBUS_RULES = Path(__file__).resolve().parents[2] / "rules" / "database.rules.json"
 

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsclient import JsFactory, js_fixture, sv_timestamp
 from test_rules_semantics import admin_get, denied, load_rules, seed
+
+from tools.testing.jsclient import JsFactory, js_fixture, sv_timestamp
 
 RULES = Path(__file__).resolve().parents[2] / "bench" / "nimbus_like.rules.json"
 ANN = {"sub": "ann"}

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from jsclient import JsError, JsFactory, js_fixture, sv_increment, sv_timestamp
-from rawhttp import OWNER, request
+
+from tools.testing.jsclient import JsError, JsFactory, js_fixture, sv_increment, sv_timestamp
+from tools.testing.rawhttp import OWNER, request
 
 
 @pytest.fixture

@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rtdb_process import ROOT, RtdbServer, start_server, stop_server
 from test_triggers_delivery import NS, call, register, registration
 from trigger_sink import Sink
+
+from tools.testing.rtdb_process import ROOT, RtdbServer, start_server, stop_server
 
 FUNCTIONS_PY = ROOT / "functions" / "venv" / "bin" / "python"
 PATTERN = "forum/{cid}/questions/{qid}"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from jsclient import JsError, JsFactory, sv_increment, sv_timestamp
+
+from tools.testing.jsclient import JsError, JsFactory, sv_increment, sv_timestamp
 
 
 def test_set_update_remove_roundtrip_between_clients(js: JsFactory) -> None:

@@ -15,11 +15,11 @@ from urllib.parse import parse_qsl
 
 import pytest
 from aiohttp import web
-from jsclient import JsFactory
-from rtdb_process import ROOT, RtdbServer, free_port
 
 from rtdb.transports.longpoll import decode_segment
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS
+from tools.testing.jsclient import JsFactory
+from tools.testing.rtdb_process import ROOT, RtdbServer, free_port
 
 playwright = pytest.importorskip("playwright.sync_api")
 

@@ -13,7 +13,8 @@ from typing import Any
 
 import aiohttp
 import pytest
-from jsclient import JsFactory
+
+from tools.testing.jsclient import JsFactory
 
 MAX_FRAME = 16384
 

@@ -6,7 +6,7 @@ Each test compares the events the SDK fires with what Firebase's semantics requi
 
 from __future__ import annotations
 
-from jsclient import JsClient, JsFactory
+from tools.testing.jsclient import JsClient, JsFactory
 
 
 def last_value(c: JsClient, lid: int) -> dict:

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsclient import JsError, JsFactory, js_fixture
-from rtdb_process import RtdbServer, start_server, stop_server
+
+from tools.testing.jsclient import JsError, JsFactory, js_fixture
+from tools.testing.rtdb_process import RtdbServer, start_server, stop_server
 
 
 def put_rules(server: RtdbServer, ns: str, rules: dict) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jsclient import JsFactory
+from tools.testing.jsclient import JsFactory
 
 
 def test_set_get_and_value_events(js: JsFactory) -> None:

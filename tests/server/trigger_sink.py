@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
-from rtdb_process import free_port
+
+from tools.testing.ports import free_port
 
 
 @dataclass

@@ -9,7 +9,6 @@ event arrives, returns quickly).
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from rtdb.server import ServerState, create_app
+from tools.testing.ports import free_port
 
 T = TypeVar("T")
 
@@ -47,13 +47,12 @@ class InprocServer:
 
 @contextmanager
 def inproc_server(config: dict[web.AppKey[Any], Any] | None = None) -> Iterator[InprocServer]:
+    """The server on a free port, on its own loop in a daemon thread; ``config`` sets app keys."""
     state = ServerState()
     app = create_app(state)
     for key, value in (config or {}).items():
         app[key] = value
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     loop = asyncio.new_event_loop()
     runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=2)
     ready = threading.Event()

@@ -1,4 +1,4 @@
-"""A synchronous Python handle on the real Firebase JS SDK (``tests/server/js/driver.mjs``).
+"""A synchronous Python handle on the real Firebase JS SDK (``tools/testing/js/driver.mjs``).
 
 One :class:`JsDriver` is one Node process; each :class:`JsClient` is one SDK app instance
 in it, with its own connection, so a test can run several concurrent clients. Every
@@ -16,9 +16,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
+from tools.project import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).with_name("js") / "driver.mjs"
 TIMEOUT = 15.0
 
@@ -275,14 +274,9 @@ class JsFactory:
 
 
 def js_fixture(server: Any, ns: str) -> Iterator[JsFactory]:
+    """The body of a ``js`` fixture: a :class:`JsFactory` on ``server``, closed afterwards."""
     factory = JsFactory(server.host, server.port, ns)
     try:
         yield factory
     finally:
         factory.close()
-
-
-@pytest.fixture
-def js(rtdb_server: Any, ns: str) -> Iterator[JsFactory]:
-    """Real JS SDK clients on the test's own namespace."""
-    yield from js_fixture(rtdb_server, ns)

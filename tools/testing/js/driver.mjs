@@ -1,4 +1,4 @@
-// JSON-lines driver for the Firebase JS SDK, used by tests/server/jsclient.py.
+// JSON-lines driver for the Firebase JS SDK, used by tools/testing/jsclient.py.
 //
 // stdin: one command per line  {"id": n, "cmd": "...", ...args}
 // stdout: one reply per command {"id": n, "ok": true, "result": ...}

@@ -1,0 +1,97 @@
+"""Whole local stacks on free ports, for the e2e and functions tests and the benches:
+exactly what ``build.py serve`` runs (``tools.stack.Stack``), in a temporary folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tools.project import ROOT
+from tools.site import DEFAULT_RUNTIME, build
+from tools.stack import Stack, free_ports
+
+TEST_CODEBASE = ROOT / "tests" / "cloudfunctions" / "codebase"
+FUNCTIONS_VENV = ROOT / "functions" / "venv"
+CALL = Path(__file__).with_name("js") / "call.mjs"
+OPEN_RULES = {"rules": {".read": "auth != null", ".write": "auth != null"}}
+
+
+@contextmanager
+def local_stack(base: Path, runtime: str = DEFAULT_RUNTIME) -> Iterator[Stack]:
+    """Build the site for target local into ``base``, start the stack and seed it; stop it
+    at the end."""
+    ports = free_ports()
+    build(target="local", out=base / "dist", ports=ports, runtime=runtime)
+    stack = Stack(ports=ports, dist=base / "dist", data_dir=base / "data", state_dir=base)
+    stack.start(timeout=90)
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+class MissingFunctionsVenv(RuntimeError):
+    """functions/venv is absent: ``python3 build.py setup`` makes it."""
+
+
+def make_codebase(base: Path, codebase: Path = TEST_CODEBASE) -> Path:
+    """``codebase`` as the emulator wants a source folder: main.py, requirements, venv."""
+    if not (FUNCTIONS_VENV / "bin" / "python3.11").exists():
+        raise MissingFunctionsVenv("functions/venv is missing: run `python3 build.py setup`")
+    src = base / "functions"
+    src.mkdir()
+    shutil.copy2(codebase / "main.py", src / "main.py")
+    shutil.copy2(ROOT / "functions" / "requirements.txt", src / "requirements.txt")
+    (src / "venv").symlink_to(FUNCTIONS_VENV)
+    return src
+
+
+def start_functions_stack(base: Path, codebase: Path = TEST_CODEBASE) -> Stack:
+    """A stack (no site, no seed data, rules: any signed-in user) whose Functions emulator
+    runs ``codebase``; the caller stops it."""
+    dist = base / "dist"
+    dist.mkdir()
+    (dist / "index.html").write_text("<!doctype html><title>functions tests</title>")
+    stack = Stack(
+        ports=free_ports(),
+        dist=dist,
+        data_dir=base / "data",
+        state_dir=base,
+        functions_source=make_codebase(base, codebase),
+    )
+    stack.start(timeout=90, seed_data=False)
+    rules = base / "open.rules.json"
+    rules.write_text(json.dumps(OPEN_RULES))
+    stack.upload_rules(rules)
+    return stack
+
+
+def call_function(
+    stack: Stack, name: str, data: Any = None, email: str | None = None, password: str = ""
+) -> dict[str, Any]:
+    """One httpsCallable through the Firebase JS SDK in Node (``js/call.mjs``)."""
+    config = {
+        "project": stack.project,
+        "authEmulator": f"http://{stack.auth_host}",
+        "functions": {"host": stack.ports.host, "port": stack.ports.functions},
+        "name": name,
+        "data": data,
+        "email": email,
+        "password": password,
+    }
+    done = subprocess.run(
+        ["node", str(CALL), json.dumps(config)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "NO_PROXY": "127.0.0.1,localhost"},
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
