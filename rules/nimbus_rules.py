@@ -19,7 +19,7 @@ from app/model/limits.py.
 - ``orders/$uid/$orderId``: one checkout (course, amount, status, receipt), written by the
   payment functions only; its owner reads their own orders, admins read every order.
 - ``payments/…``: the payment functions' bookkeeping (intent → order, Stripe events seen);
-  no browser reads or writes it.
+  no rule opens it, so no browser reads or writes it.
 - ``rateLimits/$uid``: ``{windowStart, count, post}``, the author's posting window.
 - ``forum/$cid/questions/$qid``: a question beside lesson ``lessonId``.
 - ``forum/$cid/answers/$qid/$aid``: answers to one question.
@@ -532,7 +532,6 @@ def rules() -> dict[str, Any]:
             ".read": f"{SIGNED_IN} && {ADMIN}",
             "$uid": {".read": f"{SIGNED_IN} && auth.uid === $uid"},
         },
-        "payments": {".read": False, ".write": False},
         "rateLimits": {"$uid": rate_limit()},
         "smoke": {".read": SIGNED_IN, ".write": f"{SIGNED_IN} && {ADMIN}"},
         "forum": {

@@ -150,3 +150,29 @@ def post_votes(cid: str, qid: str, post_id: str) -> str:
 
 def vote(cid: str, qid: str, post_id: str, uid: str) -> str:
     return post_votes(cid, qid, post_id) + "/" + uid
+
+
+# ---- payments (issue 11): written by functions only (firebase-admin), never by browsers
+def orders(uid: str = "") -> str:
+    """Every user's orders (admins read them all), or one user's (its owner reads them)."""
+    return "orders/" + uid if uid else "orders"
+
+
+def order(uid: str, order_id: str) -> str:
+    """One checkout: courseId, amount, currency, status, intentId, receipt (see the rules)."""
+    return orders(uid) + "/" + order_id
+
+
+def payment_intent(intent_id: str) -> str:
+    """Functions-private: which order a Stripe PaymentIntent pays, {uid, orderId}."""
+    return "payments/intents/" + intent_id
+
+
+def payment_event(event_id: str) -> str:
+    """Functions-private: a Stripe event applied to its order (the replay guard's record)."""
+    return "payments/events/" + event_id
+
+
+def payments() -> str:
+    """All functions-private payment bookkeeping (no browser reads or writes)."""
+    return "payments"

@@ -143,6 +143,44 @@ OPS: dict[str, Op] = {
     ),
     "read learner's enrollments": lambda a: a.ref("enrollments/learner").get(),
     "enroll self in c2": lambda a: a.ref(f"enrollments/{a.uid}/c2").set(True),
+    "enroll learner in c2": lambda a: a.ref("enrollments/learner/c2").set(True),
+    "remove learner's enrollment in c1": lambda a: a.ref("enrollments/learner/c1").delete(),
+    "read own orders": lambda a: a.ref(f"orders/{a.uid}").get(),
+    "read own pending order": lambda a: a.ref(f"orders/{a.uid}/{PENDING}").get(),
+    "read learner's orders": lambda a: a.ref("orders/learner").get(),
+    "read the status of learner's paid order": lambda a: a.ref(
+        f"orders/learner/{PAID}/status"
+    ).get(),
+    "list every order": lambda a: a.ref("orders").get(),
+    "create an order for oneself": lambda a: a.ref(f"orders/{a.uid}/{FRESH}").set(
+        _order("c2", "pending")
+    ),
+    "create an order for learner": lambda a: a.ref(f"orders/learner/{FRESH}").set(
+        _order("c2", "pending")
+    ),
+    "mark own pending order paid": lambda a: a.ref(f"orders/{a.uid}/{PENDING}/status").set("paid"),
+    "mark own pending order paid and enroll in c2 in one update": lambda a: a.update(
+        {f"orders/{a.uid}/{PENDING}/status": "paid", f"enrollments/{a.uid}/c2": True}
+    ),
+    "give own pending order a receipt": lambda a: a.ref(f"orders/{a.uid}/{PENDING}/receipt").set(
+        {"orderId": PENDING, "courseId": "c2", "amount": 2900, "currency": "usd", "paidAt": "now"}
+    ),
+    "delete own pending order": lambda a: a.ref(f"orders/{a.uid}/{PENDING}").delete(),
+    "delete learner's paid order": lambda a: a.ref(f"orders/learner/{PAID}").delete(),
+    "recreate learner's order as paid after its deletion": lambda a: a.ref(
+        f"orders/learner/{PAID}"
+    ).set(_order("c1", "paid")),
+    "refund learner's order and remove its enrollment in one update": lambda a: a.update(
+        {f"orders/learner/{PAID}/status": "refunded", "enrollments/learner/c1": None}
+    ),
+    "read the payments bookkeeping": lambda a: a.ref("payments").get(),
+    "read which order a payment intent pays": lambda a: a.ref("payments/intents/pi_learner").get(),
+    "claim a payment intent for one's own order": lambda a: a.ref(
+        "payments/intents/pi_learner"
+    ).set({"uid": a.uid, "orderId": PENDING}),
+    "mark a Stripe event as already seen": lambda a: a.ref("payments/events/evt_next").set(
+        {"uid": a.uid, "orderId": PENDING, "status": "failed", "changed": False, "at": "now"}
+    ),
     "read own rate-limit window": lambda a: a.ref(f"rateLimits/{a.uid}").get(),
     "read learner's rate-limit window": lambda a: a.ref("rateLimits/learner").get(),
     "read the c1 forum": lambda a: a.ref("forum/c1").get(),
@@ -328,6 +366,41 @@ OPS: dict[str, Op] = {
     ).update({"body": "Edited."}),
 }
 
+# Orders as the payment functions write them (keys of create_payment_intent's shape).
+PAID, PENDING, FRESH = ("o" + c * 20 for c in "abc")
+
+
+def _order(cid: str, status: str) -> dict[str, Any]:
+    at = "2026-12-01T10:00:00.000Z"
+    order = {"courseId": cid, "courseTitle": cid, "amount": 2900, "currency": "usd"}
+    order.update(status=status, createdAt=at, updatedAt=at, intentId=f"pi_{cid}_{status}")
+    if status == "paid":
+        order["receipt"] = {"orderId": PAID, "courseId": cid, "courseTitle": cid}
+        order["receipt"].update(amount=2900, currency="usd", paidAt=at)
+    return order
+
+
+def _payments(owner: db.Reference, actor: Actor) -> None:
+    """Setup: learner and other each paid for c1; the actor has a pending order for c2."""
+    owner.update(
+        {
+            f"orders/learner/{PAID}": _order("c1", "paid"),
+            f"orders/other/{PAID}": _order("c1", "paid"),
+            "payments/intents/pi_learner": {"uid": "learner", "orderId": PAID},
+            "payments/events/evt_paid": {"uid": "learner", "orderId": PAID, "status": "paid"},
+        }
+    )
+    owner.child(f"orders/{actor.uid}/{PENDING}").set(_order("c2", "pending"))
+
+
+def _payments_then(values: dict[str, Any]) -> Setup:
+    def setup(owner: db.Reference, actor: Actor) -> None:
+        _payments(owner, actor)
+        owner.update(values)
+
+    return setup
+
+
 Setup = Callable[[db.Reference, Actor], None]
 _WINDOW_STARTS: dict[str, int] = {}
 
@@ -380,7 +453,30 @@ _Q1_THREAD_GONE = {
     f"votes/c1/{Q1}": None,
 }
 _A1_GONE = {_answer_path(Q1, A1): None}
+PAYMENT_ROWS = [
+    "read own orders",
+    "read own pending order",
+    "read learner's orders",
+    "read the status of learner's paid order",
+    "list every order",
+    "create an order for oneself",
+    "create an order for learner",
+    "mark own pending order paid",
+    "mark own pending order paid and enroll in c2 in one update",
+    "give own pending order a receipt",
+    "delete own pending order",
+    "delete learner's paid order",
+    "refund learner's order and remove its enrollment in one update",
+    "read the payments bookkeeping",
+    "read which order a payment intent pays",
+    "claim a payment intent for one's own order",
+    "mark a Stripe event as already seen",
+]
 SETUP: dict[str, Setup] = {
+    **dict.fromkeys(PAYMENT_ROWS, _payments),
+    "recreate learner's order as paid after its deletion": _payments_then(
+        {f"orders/learner/{PAID}": None}
+    ),
     "create own profile, claiming its name": _no_profile,
     "create own profile without claiming its name": _no_profile,
     "post an 11th time within a minute": _window(10, 1_000),
