@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import secrets
-import time
 from typing import Any
 
 from aiohttp import web
@@ -25,9 +23,10 @@ from ..core.errors import DatabaseError, InvalidData, PermissionDenied, TooBig
 from ..core.hashing import node_hash
 from ..core.render import render
 from ..core.tree import PRIORITY, Node, Path
+from ..core.triggers import TriggerError, parse_trigger
 from . import offload, sse
 from ._errors import error, error_for
-from ._state import STATE
+from ._state import STATE, ServerState
 from .rest_query import InvalidQuery, parse_query, reject_constant
 
 log = logging.getLogger("rtdb.rest")
@@ -38,7 +37,6 @@ BAD_JSON = "Invalid data; couldn't parse JSON object, array, or value."
 NO_DATA = "Error: No data supplied."
 TOO_BIG = "Data to write exceeds the maximum size that can be modified with a single request."
 NULL_ETAG = "null_etag"
-_PUSH_CHARS = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 _CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]*$")
 # App config: answer unindexed queries with production's 400 instead of serving them.
 STRICT_INDEXES_KEY = web.AppKey("rtdb_strict_indexes", bool)
@@ -59,32 +57,6 @@ def request_auth(request: web.Request) -> Auth:
         except ValueError:
             override = ...
     return authmod.from_credential(cred, override)
-
-
-class PushIds:
-    """Chronologically sortable 20-character keys (``NextPushId.ts``)."""
-
-    def __init__(self) -> None:
-        self._last_ms = -1
-        self._rand = [0] * 12
-
-    def next(self) -> str:
-        now = int(time.time() * 1000)
-        if now == self._last_ms:
-            i = 11
-            while i >= 0 and self._rand[i] == 63:
-                self._rand[i] = 0
-                i -= 1
-            if i >= 0:
-                self._rand[i] += 1
-        else:
-            self._rand = [secrets.randbelow(64) for _ in range(12)]
-        self._last_ms = now
-        stamp = []
-        for _ in range(8):
-            stamp.append(_PUSH_CHARS[now % 64])
-            now //= 64
-        return "".join(reversed(stamp)) + "".join(_PUSH_CHARS[r] for r in self._rand)
 
 
 # -- request bodies ----------------------------------------------------------------------
@@ -282,7 +254,11 @@ async def _get(request: web.Request, db: Database, path: Path, auth: Auth) -> we
     if spec is not None and db.unindexed(path, spec):
         _warn_unindexed(request, path, spec.index)
     if wants_stream(request):
-        return await sse.stream(request, db, path, spec, auth, export=export)
+        state = request.app[STATE]
+        streams, durability = state.streams, state.durability
+        return await sse.stream(
+            request, db, path, spec, auth, streams=streams, durability=durability, export=export
+        )
     node = db.read(path, spec, auth)
     # Never show a reader a write that a crash could still lose.
     durability = request.app[STATE].durability
@@ -308,7 +284,7 @@ def _warn_unindexed(request: web.Request, path: Path, index: str) -> None:
 
 
 async def _write(
-    request: web.Request, state: Any, db: Database, path: Path, auth: Auth, method: str
+    request: web.Request, state: ServerState, db: Database, path: Path, auth: Auth, method: str
 ) -> web.StreamResponse:
     # One path: refused unread when no rule on the way down could ever grant it.
     where = path if method != "POST" else (*path, "-")
@@ -460,3 +436,26 @@ async def handle_rules(request: web.Request) -> web.StreamResponse:
             state.set_rules(db, ruleset)
         return web.json_response({"status": "ok"})
     return error(405, f"Method {request.method} is not supported.")
+
+
+async def handle_triggers(request: web.Request) -> web.StreamResponse:
+    """``/.settings/functionTriggers.json``: ``POST`` registers (upsert), ``GET`` lists."""
+    service = request.app[STATE].triggers
+    if not request_auth(request).admin:
+        return error(401, "Permission denied")
+    if request.method == "GET":
+        return web.json_response([t.to_json() for t in service.registry.all()])
+    if request.method not in ("POST", "PUT"):
+        return error(405, f"Method {request.method} is not supported.")
+    try:
+        body = parse_json(await request.read())
+    except InvalidData as exc:
+        return error(400, exc.message)
+    bodies = body if isinstance(body, list) else [body]
+    try:
+        triggers = [parse_trigger(b, request.query.get("ns")) for b in bodies]
+        await service.register(triggers)
+    except TriggerError as exc:
+        return error(400, exc.message)
+    shown = [t.to_json() for t in triggers]
+    return web.json_response(shown if isinstance(body, list) else shown[0])

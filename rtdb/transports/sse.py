@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -23,12 +24,12 @@ from ..core import paths
 from ..core.auth import Auth
 from ..core.database import Database, now_ms
 from ..core.errors import DatabaseError
+from ..core.listeners import Listener
 from ..core.query import QuerySpec
 from ..core.render import render
 from ..core.tree import Path
 from ._errors import error_for
-from ._state import STATE
-from .outbox import MAX_BACKLOG_BYTES
+from .outbox import MAX_BACKLOG_BYTES, Durability
 
 KEEPALIVE_SECONDS = 30.0
 POLL_SECONDS = 0.25  # how quickly a vanished client is noticed
@@ -58,7 +59,13 @@ class SseStream:
     """One event stream: a Database sink with its own ordered, durability-gated queue."""
 
     def __init__(
-        self, db: Database, path: Path, spec: QuerySpec | None, auth: Auth, export: bool, seq: Any
+        self,
+        db: Database,
+        path: Path,
+        spec: QuerySpec | None,
+        auth: Auth,
+        export: bool,
+        seq: Callable[[], int],
     ) -> None:
         self.db = db
         self.path = path
@@ -69,10 +76,10 @@ class SseStream:
         self._items: list[tuple[int, bytes]] = []
         self._backlog = 0  # bytes in _items (the batch being written is not counted)
         self.overflowed = False
-        self.hang_up: Any = lambda: None  # set by stream(): abort the connection
+        self.hang_up: Callable[[], object] = lambda: None  # set by stream(): abort the connection
         self.wake = asyncio.Event()
         self.ending = False
-        self.listener: Any = None
+        self.listener: Listener | None = None
 
     # -- sink side (synchronous, called by the core and the server) ----------------------
 
@@ -157,15 +164,17 @@ async def stream(
     spec: QuerySpec | None,
     auth: Auth,
     *,
+    streams: set[SseStream],
+    durability: Durability,
     export: bool = False,
 ) -> web.StreamResponse:
     """Answer one streaming GET until the client leaves or access ends.
 
-    A read denied up front is an ordinary 401 JSON error (admin-python's
-    ``raise_for_status`` turns it into ``UnauthenticatedError``), not a stream.
+    ``streams`` is the server's registry of live streams (a rules upload rechecks each);
+    ``durability`` gates every event on the write it reveals. A read denied up front is an
+    ordinary 401 JSON error (admin-python's ``raise_for_status`` turns it into
+    ``UnauthenticatedError``), not a stream.
     """
-    state = request.app[STATE]
-    durability = state.durability
     sse = SseStream(db, path, spec, auth, export, lambda: durability.last_seq)
     try:
         listener, first = db.listen(sse, path, spec, None, auth)
@@ -173,7 +182,6 @@ async def stream(
         return error_for(exc)
     sse.listener = listener
     sse.hang_up = lambda: request.transport is not None and request.transport.abort()
-    streams = _registry(state)
     streams.add(sse)
     try:
         sse.push(first[1], first[2])
@@ -194,7 +202,7 @@ async def stream(
 
 
 async def _pump(
-    request: web.Request, response: web.StreamResponse, sse: SseStream, dur: Any
+    request: web.Request, response: web.StreamResponse, sse: SseStream, dur: Durability
 ) -> None:
     keepalive = float(request.app.get(KEEPALIVE_KEY, KEEPALIVE_SECONDS))
     expires = _expiry_ms(sse.auth)
@@ -223,12 +231,3 @@ async def _pump(
             with contextlib.suppress(ConnectionError, RuntimeError):
                 await response.write_eof()
             return
-
-
-def _registry(state: Any) -> set[Any]:
-    """The server's set of live streams (rules uploads recheck them)."""
-    streams = getattr(state, "streams", None)
-    if streams is None:
-        streams = set()
-        state.streams = streams
-    return streams

@@ -29,10 +29,8 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import aiohttp
-from aiohttp import web
 
 from ..core.database import Commit, Database
-from ..core.errors import InvalidData
 from ..core.namespaces import Namespaces
 from ..core.trigger_delivery import (
     BACKOFF_FIRST,
@@ -51,8 +49,6 @@ from ..core.triggers import (
     TriggerRegistry,
     parse_trigger,
 )
-from . import rest
-from ._state import STATE
 from .outbox import Durability, NoDurability
 from .triggers_store import TriggerStore
 
@@ -378,26 +374,3 @@ class TriggerService:
             "delivered": self.delivered,
             "dropped": self.dropped,
         }
-
-
-async def handle(request: web.Request) -> web.StreamResponse:
-    """``/.settings/functionTriggers.json``: ``POST`` registers (upsert), ``GET`` lists."""
-    service: TriggerService = request.app[STATE].triggers
-    if not rest.request_auth(request).admin:
-        return rest.error(401, "Permission denied")
-    if request.method == "GET":
-        return web.json_response([t.to_json() for t in service.registry.all()])
-    if request.method not in ("POST", "PUT"):
-        return rest.error(405, f"Method {request.method} is not supported.")
-    try:
-        body = rest.parse_json(await request.read())
-    except InvalidData as exc:
-        return rest.error(400, exc.message)
-    bodies = body if isinstance(body, list) else [body]
-    try:
-        triggers = [parse_trigger(b, request.query.get("ns")) for b in bodies]
-        await service.register(triggers)
-    except TriggerError as exc:
-        return rest.error(400, exc.message)
-    shown = [t.to_json() for t in triggers]
-    return web.json_response(shown if isinstance(body, list) else shown[0])

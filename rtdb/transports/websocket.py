@@ -10,14 +10,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from typing import Any
 
 from aiohttp import WSMsgType, web
 
 from ..protocol.frames import MAX_MESSAGE_CHARS, PONG, split
 from ..protocol.session import Session
-from . import longpoll, offload
-from ._state import STATE
+from . import offload
+from ._state import STATE, ServerState
+from .longpoll_connection import LongPoll
 from .outbox import Outbox
 
 # The SDK sends frames of at most 16384 characters; a frame whose declared length is over
@@ -45,7 +45,7 @@ async def handle(request: web.Request) -> web.StreamResponse:
     outbox.start()
     secondary = request.query.get("s")
     if secondary:
-        lp = longpoll.registry(state).by_session.get(secondary)
+        lp = state.longpolls.by_session.get(secondary)
         if lp is None:  # nothing to upgrade: the client gives up on this socket
             await outbox.close()
             await ws.close()
@@ -63,7 +63,9 @@ async def handle(request: web.Request) -> web.StreamResponse:
     return ws
 
 
-async def _serve(ws: web.WebSocketResponse, session: Session, state: Any, outbox: Outbox) -> None:
+async def _serve(
+    ws: web.WebSocketResponse, session: Session, state: ServerState, outbox: Outbox
+) -> None:
     """Feed the session until the socket ends (cleanly or not), then close it."""
     try:
         async for msg in ws:
@@ -81,9 +83,7 @@ async def _serve(ws: web.WebSocketResponse, session: Session, state: Any, outbox
             await ws.close()
 
 
-async def _serve_secondary(
-    ws: web.WebSocketResponse, lp: longpoll.LongPoll, outbox: Outbox
-) -> None:
+async def _serve_secondary(ws: web.WebSocketResponse, lp: LongPoll, outbox: Outbox) -> None:
     """Answer pings until the upgrade; the long-poll's ``n`` moves the session here.
 
     Data the client sends here before its polls have ended waits for them (order).
@@ -114,7 +114,7 @@ async def _serve_secondary(
                 lp.from_secondary(text)
     finally:
         if lp.upgraded:
-            lp.state.sessions.discard(lp.session)
+            lp.sessions.discard(lp.session)
             lp.session.close()
         else:
             lp.secondary = None

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 import pytest
 from aiohttp import web
 
-from rtdb.transports.longpoll import decode_segment
+from rtdb.transports.longpoll_connection import decode_segment
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS
 from tools.testing.jsclient import JsFactory
 from tools.testing.rtdb_process import ROOT, RtdbServer, free_port
