@@ -1,11 +1,13 @@
 """Routing by page: each pre-rendered page names itself in <body data-page=...>.
 
-Only the views a page needs are imported, and Auth's sign-in restore plus the database
-connection start before any view is built, so they overlap with the imports.
+app/pages.py's PAGES says which view each page mounts and which <body> attributes it
+takes. Only the views a page needs are imported, and Auth's sign-in restore plus the
+database connection start before any view is built, so they overlap with the imports.
 """
 
 from pyscript import document
 
+from app.pages import PAGES, attribute, view_class
 from app.services import auth, database
 from app.ui import status
 
@@ -29,22 +31,7 @@ def _mount():
     body = document.body
     page = body.getAttribute("data-page")
     views = [status.StatusView()]
-    if page == "catalog":
-        from app.ui.catalog import CatalogView
-
-        views.append(CatalogView())
-    elif page == "course":
-        from app.ui.course import CourseView
-
-        views.append(CourseView(body.getAttribute("data-course-id")))
-    elif page == "lesson":
-        from app.ui.lesson import LessonView
-
-        views.append(
-            LessonView(body.getAttribute("data-course-id"), body.getAttribute("data-lesson-id"))
-        )
-    elif page == "orders":
-        from app.ui.orders import OrdersView
-
-        views.append(OrdersView())
+    if page in PAGES:
+        args = [body.getAttribute(attribute(arg)) for arg in PAGES[page]["args"]]
+        views.append(view_class(page)(*args))
     AccountView(views).mount()

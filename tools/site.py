@@ -19,8 +19,10 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.model import limits
+from app.pages import PAGES, attribute
 from tools import media
 from tools.project import (
     DEMO_PASSWORD,
@@ -30,6 +32,9 @@ from tools.project import (
     EmulatorPorts,
     load_courses,
 )
+
+if TYPE_CHECKING:
+    import jinja2
 
 NODE_MODULES = ROOT / "node_modules"
 # The page loaders: Nimbus's own app/boot.js (fast, the default) or PyScript's core.js.
@@ -540,6 +545,57 @@ def _pyscript_runtime(out: Path, result: BuildResult, vendor: dict[str, str]) ->
     return Runtime(page, {archive_rel: archive}, {*modules.files, modules.stamp, archive_rel})
 
 
+def page_contexts(courses: dict) -> dict[str, list[dict]]:
+    """Template values of each copy of a page (app/pages.py's PAGES) that has more than one,
+    or needs data: one course page per course, one lesson page per lesson. A page not
+    named here is rendered once, with the common values only."""
+    ordered = _sorted_children(courses)
+    course_pages, lesson_pages = [], []
+    for course_id, course in ordered:
+        lessons = _sorted_children(course.get("lessons", {}))
+        course_pages.append({"course_id": course_id, "course": course, "lessons": lessons})
+        for i, (lesson_id, lesson) in enumerate(lessons):
+            prev = lessons[i - 1] if i > 0 else (None, {})
+            nxt = lessons[i + 1] if i + 1 < len(lessons) else (None, {})
+            lesson_pages.append(
+                {
+                    "course_id": course_id,
+                    "course": course,
+                    "lesson_id": lesson_id,
+                    "lesson": lesson,
+                    "video": media.video_url(course_id, lesson_id),
+                    "prev_id": prev[0],
+                    "prev_title": prev[1].get("title", ""),
+                    "next_id": nxt[0],
+                    "next_title": nxt[1].get("title", ""),
+                }
+            )
+    return {"catalog": [{"courses": ordered}], "course": course_pages, "lesson": lesson_pages}
+
+
+def render_pages(
+    env: jinja2.Environment, common: dict, contexts: dict[str, list[dict]]
+) -> dict[str, str]:
+    """Every page of PAGES: its URL (relative to the site root) -> its HTML.
+
+    static/templates/<name>.html renders each copy; base.html puts the page's name and its
+    args (the data-<arg> attributes app/main.py reads) on <body>.
+    """
+    unknown = set(contexts) - set(PAGES)
+    if unknown:
+        raise SystemExit(f"page values for pages app/pages.py does not list: {sorted(unknown)}")
+    pages = {}
+    for name, page in PAGES.items():
+        if page["args"] and name not in contexts:
+            raise SystemExit(f"page {name!r} takes {page['args']}: give it page_contexts()")
+        template = env.get_template(f"{name}.html")
+        for values in contexts.get(name, [{}]):
+            attrs = [(attribute(arg), values[arg]) for arg in page["args"]]
+            url = page["url"].format(**values)
+            pages[url] = template.render(page=name, page_attrs=attrs, **values, **common)
+    return pages
+
+
 def _prune(directory: Path, keep: set[str], out: Path) -> None:
     """Delete what earlier builds (or the other runtime) left in directory, then empty dirs."""
     if not directory.exists():
@@ -594,40 +650,10 @@ def build(
         "inline_css": _inline_css(static / "css" / "nimbus.css"),
         **booted.page,
     }
-    courses = load_courses()
-    ordered = _sorted_children(courses)
-    pages = {
-        "index.html": env.get_template("catalog.html").render(
-            page="catalog", courses=ordered, **common
-        ),
-        "orders.html": env.get_template("orders.html").render(page="orders", **common),
-    }
-    course_tpl = env.get_template("course.html")
-    lesson_tpl = env.get_template("lesson.html")
-    all_lessons = []
-    for course_id, course in ordered:
-        lessons = _sorted_children(course.get("lessons", {}))
-        pages[f"course/{course_id}.html"] = course_tpl.render(
-            page="course", course_id=course_id, course=course, lessons=lessons, **common
-        )
-        for i, (lesson_id, lesson) in enumerate(lessons):
-            all_lessons.append((course_id, lesson_id))
-            prev = lessons[i - 1] if i > 0 else (None, {})
-            nxt = lessons[i + 1] if i + 1 < len(lessons) else (None, {})
-            pages[f"course/{course_id}/lesson/{lesson_id}.html"] = lesson_tpl.render(
-                page="lesson",
-                course_id=course_id,
-                course=course,
-                lesson_id=lesson_id,
-                lesson=lesson,
-                video=media.video_url(course_id, lesson_id),
-                prev_id=prev[0],
-                prev_title=prev[1].get("title", ""),
-                next_id=nxt[0],
-                next_title=nxt[1].get("title", ""),
-                **common,
-            )
-    result.copied.extend(media.lesson_clips(all_lessons, out))
+    contexts = page_contexts(load_courses())
+    pages = render_pages(env, common, contexts)
+    lessons = [(page["course_id"], page["lesson_id"]) for page in contexts["lesson"]]
+    result.copied.extend(media.lesson_clips(lessons, out))
     files = {rel: text.encode() for rel, text in pages.items()}
     files.update(booted.files)
     for rel, data in files.items():
