@@ -47,10 +47,20 @@ def test_merge_equals_set_at_one_by_one(root, writes, prio):
         with pytest.raises(tree.Overlap):
             tree.merge(root, writes)
         return
+    # One update is atomic: a node it empties and refills keeps its priority ("the parent
+    # priority is kept", rtdb-notes 1.9), so the one-by-one oracle puts before it deletes
+    # (a node then empties only if it ends empty; in the given order it could lose it).
     expected = root
-    for path, node in writes:
+    for path, node in sorted(writes, key=lambda w: w[1] is None):
         expected = tree.set_at(expected, path, node)
     assert tree.merge(root, writes) == expected
+
+
+def test_an_update_that_empties_and_refills_a_node_keeps_its_priority():
+    """Found by the property above: deleting ``a`` first had dropped the root's priority."""
+    root = {"a": 0, ".priority": 1}
+    assert tree.merge(root, [(("a",), None), (("b",), "s")]) == {"b": "s", ".priority": 1}
+    assert tree.merge(root, [(("a",), None)]) is None  # emptied for good: no priority left
 
 
 def test_merge_copies_each_parent_once():
