@@ -2,10 +2,11 @@
 
 Keys may not contain ``. $ # [ ] /`` or ASCII control characters and are at most 768
 UTF-8 bytes (Firebase's documented limits). A whole path is at most 32 keys deep and at
-most 768 bytes long, counted as the JS SDK counts it (``ValidationPath`` in
-``core/util/Path.ts``: one byte per ``/`` plus the keys' UTF-8 bytes, against
-``MAX_PATH_DEPTH``/``MAX_PATH_LENGTH_BYTES``). The SDK refuses to address anything
-longer, so the server refuses to store it: a node the official client cannot reach would
+most 768 bytes long, counted as the JS SDK counts it (``ValidationPath`` and
+``validationPathCheckValid`` in ``node_modules/@firebase/database/dist/index.esm.js``:
+one byte per ``/`` plus the keys' UTF-8 bytes, against ``MAX_PATH_DEPTH``/
+``MAX_PATH_LENGTH_BYTES``). The SDK refuses to address anything longer, so the server
+refuses to store it: a node the official client cannot reach would
 be unreadable, undeletable data. ``.priority`` is allowed as the last key of a write path
 (it sets a priority), as the SDK's ``setPriority`` sends it.
 """

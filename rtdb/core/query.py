@@ -1,7 +1,8 @@
 """Query parameters: what a listen, a get or a REST GET asks for, in one shape.
 
-The JS SDK sends queries as the compact ``q`` object of ``QueryParams.ts``
-(``sp sn sin ep en ein l vf i``); REST sends ``orderBy``/``startAt``/... parameters.
+The JS SDK sends queries as the compact ``q`` object that ``queryParamsGetQueryObject``
+makes (``node_modules/@firebase/database/dist/index.esm.js``: ``sp sn sin ep en ein l vf
+i``); REST sends ``orderBy``/``startAt``/... parameters.
 Both become a :class:`QuerySpec`, which the core filters with and the rules engine
 turns into the ``query.*`` variables.
 """

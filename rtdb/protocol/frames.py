@@ -1,4 +1,5 @@
-"""Message framing of protocol v5 (``WebSocketConnection.ts``).
+"""Message framing of protocol v5, as the JS SDK's ``WebSocketConnection`` does it
+(``node_modules/@firebase/database/dist/index.esm.js``).
 
 A message over 16384 characters travels as a frame holding the segment count, then the
 segments; ``"0"`` alone is the client's keepalive.
@@ -11,7 +12,8 @@ import re
 from typing import Any
 
 MAX_FRAME = 16384
-# The answer to the client's keepalive ping (``{"t":"c","d":{"t":"p"}}``), Connection.ts.
+# The answer to the client's keepalive ping (``{"t":"c","d":{"t":"p"}}``): ``CONTROL_PONG``,
+# which ``Connection.onControl_`` in the SDK bundle reads.
 PONG = {"t": "c", "d": {"t": "o", "d": {}}}
 
 

@@ -1,8 +1,10 @@
 """The WebSocket transport (``/.ws``) of protocol v5, as the JS SDK opens it.
 
-A socket opened with ``s=<sessionId>`` is a long-poll client's *secondary*
-(``Connection.ts`` upgrade): it gets the switch ack ``a`` instead of a handshake, is
-pinged healthy, and takes over the long-poll's session when the client acks back.
+A socket opened with ``s=<sessionId>`` is a long-poll client's *secondary* (the SDK's
+``Connection`` upgrade, ``onSecondaryControl_``, in the bundle
+``node_modules/@firebase/database/dist/index.esm.js``): it gets the switch ack ``a``
+instead of a handshake, is pinged healthy, and takes over the long-poll's session when the
+client acks back.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Protocol v5 on the wire, from a raw WebSocket client: handshake, ping, frames, bad input.
 
-The SDK never sends malformed input, so these speak the protocol directly (as
-``WebSocketConnection.ts`` does) to check the server's answers and that it stays up.
+The SDK never sends malformed input, so these speak the protocol directly (as the SDK's
+``WebSocketConnection`` does) to check the server's answers and that it stays up.
 """
 
 from __future__ import annotations
@@ -15,58 +15,16 @@ import aiohttp
 import pytest
 
 from tools.testing.jsclient import JsFactory
-
-MAX_FRAME = 16384
-
-
-class Raw:
-    """A protocol-v5 client: sends whole messages (split like the SDK), reads messages."""
-
-    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
-        self.ws = ws
-        self.r = 0
-
-    async def recv(self, timeout: float = 20) -> dict[str, Any]:
-        msg = await self.ws.receive(timeout)
-        assert msg.type == aiohttp.WSMsgType.TEXT, msg
-        text = msg.data
-        if len(text) <= 6 and text.isdigit():
-            parts = []
-            for _ in range(int(text)):
-                part = await self.ws.receive(timeout)
-                parts.append(part.data)
-            text = "".join(parts)
-        return json.loads(text)
-
-    async def send(self, message: dict[str, Any] | str) -> None:
-        text = message if isinstance(message, str) else json.dumps(message)
-        if len(text) <= MAX_FRAME:
-            await self.ws.send_str(text)
-            return
-        chunks = [text[i : i + MAX_FRAME] for i in range(0, len(text), MAX_FRAME)]
-        await self.ws.send_str(str(len(chunks)))
-        for c in chunks:
-            await self.ws.send_str(c)
-
-    async def request(self, action: str, body: dict[str, Any]) -> dict[str, Any]:
-        """Send a data request; return its response, skipping pushes."""
-        self.r += 1
-        await self.send({"t": "d", "d": {"r": self.r, "a": action, "b": body}})
-        while True:
-            msg = await self.recv()
-            if msg["t"] == "d" and msg["d"].get("r") == self.r:
-                return msg["d"]["b"]
+from tools.testing.rawws import MAX_FRAME, RawWs
 
 
 def run(coro: Any) -> Any:
     return asyncio.run(coro)
 
 
-async def connect(server: Any, ns: str, session: aiohttp.ClientSession) -> tuple[Raw, dict]:
-    ws = await session.ws_connect(f"{server.url}/.ws?v=5&ns={ns}", max_msg_size=0)
-    raw = Raw(ws)
-    hello = await raw.recv()
-    return raw, hello
+async def connect(server: Any, ns: str, session: aiohttp.ClientSession) -> tuple[RawWs, dict]:
+    raw = await RawWs.connect(session, server.url, ns)
+    return raw, raw.hello
 
 
 def test_handshake_and_ping(rtdb_server: Any, ns: str) -> None:
@@ -80,7 +38,7 @@ def test_handshake_and_ping(rtdb_server: Any, ns: str) -> None:
             await raw.send("0")  # keepalive: no answer
             await raw.send({"t": "c", "d": {"t": "p", "d": {}}})
             assert await raw.recv() == {"t": "c", "d": {"t": "o", "d": {}}}
-            assert await raw.request("s", {"c": {"sdk.js.12-19-0": 1}}) == {"s": "ok", "d": ""}
+            assert await raw.call("s", {"c": {"sdk.js.12-19-0": 1}}) == {"s": "ok", "d": ""}
 
     run(go())
 
@@ -106,7 +64,7 @@ def test_large_messages_split_both_ways(rtdb_server: Any, ns: str) -> None:
         async with aiohttp.ClientSession() as s:
             raw, _ = await connect(rtdb_server, ns, s)
             big = {f"k{i}": "v" * 50 for i in range(100_000)}  # ~6.5 MB
-            assert (await raw.request("p", {"p": "/big", "d": big}))["s"] == "ok"
+            assert (await raw.call("p", {"p": "/big", "d": big}))["s"] == "ok"
             await raw.send({"t": "d", "d": {"r": 99, "a": "g", "b": {"p": "/big", "q": {}}}})
             count = await raw.ws.receive(10)
             assert count.data.isdigit() and int(count.data) > 1  # the server splits too
@@ -143,9 +101,9 @@ def test_bad_requests_get_errors_and_the_connection_lives(
     async def go() -> None:
         async with aiohttp.ClientSession() as s:
             raw, _ = await connect(rtdb_server, ns, s)
-            reply = await raw.request(action, body)
+            reply = await raw.call(action, body)
             assert reply["s"] == code and isinstance(reply["d"], str) and reply["d"]
-            assert await raw.request("p", {"p": "/ok", "d": 1}) == {"s": "ok", "d": ""}
+            assert await raw.call("p", {"p": "/ok", "d": 1}) == {"s": "ok", "d": ""}
 
     run(go())
 
@@ -170,8 +128,8 @@ def test_malformed_frames_leave_connection_and_server_up(
             other, _ = await connect(rtdb_server, ns, s)
             for f in frames:
                 await raw.ws.send_str(f)
-            assert await raw.request("p", {"p": "/still", "d": 2}) == {"s": "ok", "d": ""}
-            assert await other.request("g", {"p": "/still", "q": {}}) == {"s": "ok", "d": 2}
+            assert await raw.call("p", {"p": "/still", "d": 2}) == {"s": "ok", "d": ""}
+            assert await other.call("g", {"p": "/still", "q": {}}) == {"s": "ok", "d": 2}
 
     run(go())
 
@@ -183,9 +141,9 @@ def test_bad_listener_cannot_break_other_writers(rtdb_server: Any, ns: str, js: 
         async with aiohttp.ClientSession() as s:
             raw, _ = await connect(rtdb_server, ns, s)
             bad = {"p": "/w", "q": {"i": "a/b", "sp": True, "ep": "z", "l": 2, "vf": "r"}, "t": 7}
-            assert (await raw.request("q", bad))["s"] == "ok"  # valid, odd bounds
+            assert (await raw.call("q", bad))["s"] == "ok"  # valid, odd bounds
             await asyncio.to_thread(writer.set, "/w", {"x": {"a": {"b": "y"}}, "y": 1})
-            assert await raw.request("g", {"p": "/w", "q": {}}) == {
+            assert await raw.call("g", {"p": "/w", "q": {}}) == {
                 "s": "ok",
                 "d": {"x": {"a": {"b": "y"}}, "y": 1},
             }
@@ -199,14 +157,14 @@ def test_unknown_tag_unlisten_and_relisten(rtdb_server: Any, ns: str) -> None:
         async with aiohttp.ClientSession() as s:
             raw, _ = await connect(rtdb_server, ns, s)
             q = {"i": ".value", "l": 1, "vf": "l"}
-            await raw.request("p", {"p": "/t", "d": {"a": 2, "b": 1}})
+            await raw.call("p", {"p": "/t", "d": {"a": 2, "b": 1}})
             await raw.send({"t": "d", "d": {"r": 50, "a": "q", "b": {"p": "/t", "q": q, "t": 3}}})
             push = await raw.recv()
             assert push["d"]["b"] == {"p": "t", "d": {"b": 1}, "t": 3}
             assert (await raw.recv())["d"]["b"]["s"] == "ok"
-            assert await raw.request("n", {"p": "/t", "q": q, "t": 3}) == {"s": "ok", "d": ""}
-            assert await raw.request("n", {"p": "/t", "q": q, "t": 3}) == {"s": "ok", "d": ""}
-            await raw.request("p", {"p": "/t/c", "d": 0})
+            assert await raw.call("n", {"p": "/t", "q": q, "t": 3}) == {"s": "ok", "d": ""}
+            assert await raw.call("n", {"p": "/t", "q": q, "t": 3}) == {"s": "ok", "d": ""}
+            await raw.call("p", {"p": "/t/c", "d": 0})
             # No push for the dropped listen: the next message is the response to this get.
             raw.r += 1
             await raw.send({"t": "d", "d": {"r": raw.r, "a": "g", "b": {"p": "/t", "q": q}}})
@@ -224,28 +182,28 @@ def test_reconnect_with_ls_ends_the_previous_session_first(rtdb_server: Any, ns:
         async with aiohttp.ClientSession() as s:
             old, hello = await connect(rtdb_server, ns, s)
             old_id = hello["d"]["d"]["s"]
-            assert (await old.request("o", {"p": "/presence/u1", "d": "offline"}))["s"] == "ok"
-            assert (await old.request("p", {"p": "/presence/u1", "d": "online"}))["s"] == "ok"
+            assert (await old.call("o", {"p": "/presence/u1", "d": "offline"}))["s"] == "ok"
+            assert (await old.call("p", {"p": "/presence/u1", "d": "online"}))["s"] == "ok"
 
             url = f"{rtdb_server.url}/.ws?v=5&ns={ns}&ls={old_id}"
-            new = Raw(await s.ws_connect(url, max_msg_size=0))
+            new = RawWs(await s.ws_connect(url, max_msg_size=0))
             assert (await new.recv())["d"]["t"] == "h"
-            got = await new.request("g", {"p": "/presence/u1", "q": {}})
+            got = await new.call("g", {"p": "/presence/u1", "q": {}})
             assert got == {"s": "ok", "d": "offline"}, "the old session's onDisconnect ran first"
-            assert (await new.request("p", {"p": "/presence/u1", "d": "online"}))["s"] == "ok"
+            assert (await new.call("p", {"p": "/presence/u1", "d": "online"}))["s"] == "ok"
 
             closed = await old.ws.receive(timeout=10)  # the server drops the old socket
             assert closed.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED), closed
             await asyncio.sleep(0.2)
-            assert await new.request("g", {"p": "/presence/u1", "q": {}}) == {
+            assert await new.call("g", {"p": "/presence/u1", "q": {}}) == {
                 "s": "ok",
                 "d": "online",
             }, "nothing of the old session ran after the new one's write"
 
             # An unknown or foreign ls is ignored.
-            other = Raw(await s.ws_connect(f"{url[: url.index('&ls=')]}&ls=nope", max_msg_size=0))
+            other = RawWs(await s.ws_connect(f"{url[: url.index('&ls=')]}&ls=nope", max_msg_size=0))
             assert (await other.recv())["d"]["t"] == "h"
-            assert await other.request("g", {"p": "/presence/u1", "q": {}}) == {
+            assert await other.call("g", {"p": "/presence/u1", "q": {}}) == {
                 "s": "ok",
                 "d": "online",
             }

@@ -1,5 +1,6 @@
-"""The transaction hash must equal the JS SDK's byte for byte (``hash()`` of firebase-js-sdk's
-core/snap/LeafNode.ts and ChildrenNode.ts, ``priorityHashText`` in core/snap/snap.ts)."""
+"""The transaction hash must equal the JS SDK's byte for byte (``LeafNode.hash``,
+``ChildrenNode.hash`` and ``priorityHashText`` in
+``node_modules/@firebase/database/dist/index.esm.js``)."""
 
 from __future__ import annotations
 

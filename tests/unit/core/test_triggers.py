@@ -3,9 +3,11 @@
 Writes go through the real core ``Database`` (set, multi-path update, delete, priority,
 transactions are sets) and its commit observers, with no server; the expectations are
 Firebase's documented trigger semantics. ``after`` is computed from each event the way the
-Node SDK's ``applyChange`` does (firebase-functions ``src/common/utilities/utils.ts``) and
-must equal what a read of the location returns; the Python SDK's own handler is run on real
-events in ``tests/server/test_triggers_sdk.py``, delivery in ``test_trigger_delivery.py``.
+Node SDK's ``applyChange`` does (firebase-functions for Node, not installed here; the
+Python SDK's ``prune_nones(deep_merge(...))`` in functions/venv's
+``firebase_functions/db_fn.py`` is the same merge) and must equal what a read of the
+location returns. The Python SDK's own handler runs on real events in
+``tests/server/test_triggers_sdk.py``; delivery is ``test_trigger_delivery.py``.
 """
 
 from __future__ import annotations

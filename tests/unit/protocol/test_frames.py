@@ -1,4 +1,4 @@
-"""Protocol v5 framing (``WebSocketConnection.ts``): messages over 16384 characters go as a
+"""Protocol v5 framing (the SDK's ``WebSocketConnection``): messages over 16384 characters go as a
 count frame then segments, ``"0"`` is a keepalive, and an oversized message is dropped
 without being kept, naming its request so it can still be answered."""
 
