@@ -30,15 +30,6 @@ CARD_FAILED = "Your card could not be checked; please check the details and try 
 _state = {"keep": []}
 
 
-def orders_path(uid=None):
-    """All orders (admins), or one learner's."""
-    return "/orders" if uid is None else "/orders/" + uid
-
-
-def order_path(uid, order_id):
-    return "/orders/" + uid + "/" + order_id
-
-
 def _keep(fn):
     proxy = create_proxy(fn)
     _state["keep"].append(proxy)

@@ -10,6 +10,7 @@ the order is refunded.
 """
 
 from app.binding.live import LiveList, LiveValue
+from app.model import paths
 from app.services import courses, payments
 from app.ui.dom import KeyedList, by_id, element, on, set_attr, set_text
 
@@ -140,7 +141,7 @@ class _Purchase:
     def _watch(self, order_id):
         if self.order is not None or self.user is None:
             return
-        self.order = LiveValue(payments.order_path(self.user["uid"], order_id), _Order(self))
+        self.order = LiveValue(paths.order(self.user["uid"], order_id), _Order(self))
         self.order.start()
 
     def order_changed(self, order):
@@ -155,6 +156,7 @@ class _Purchase:
         self._stop_order()
         if self.enrolled:
             return
+        message = str(message)  # a sentence, or a service's ServiceError (its sentence)
         text = (message[0].upper() + message[1:]) if message else DECLINED.strip()
         set_text(self.error, text + TRY_AGAIN)
         self.attempt = payments.new_attempt()

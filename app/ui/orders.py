@@ -10,6 +10,7 @@ Rows are keyed "<uid>/<orderId>" and sorted newest first; each update touches on
 from pyscript import window
 
 from app.binding.live import LiveList
+from app.model import paths
 from app.services import payments
 from app.services.clock import epoch_ms
 from app.ui.dom import KeyedList, by_id, element, on, set_attr, set_text
@@ -195,7 +196,7 @@ class OrdersView:
         set_text(by_id("orders-title"), "All orders" if admin else "Your orders")
         self._state("pending")
         view = _Everyone(self) if admin else _Mine(self, user["uid"])
-        self.model = LiveList(payments.orders_path(None if admin else user["uid"]), view)
+        self.model = LiveList(paths.orders("" if admin else user["uid"]), view)
         self.model.start()
 
     def signed_out(self):
@@ -220,7 +221,7 @@ class OrdersView:
 
     def error(self, message):
         self._state("error")
-        set_text(by_id("orders-error"), "Your orders could not load: " + message)
+        set_text(by_id("orders-error"), "Your orders could not load: " + str(message))
 
     def refund(self, key):
         """Admins: refund_order; the row says Refunded once the webhook has revoked access."""
@@ -239,6 +240,6 @@ class OrdersView:
             self.table.refunding.pop(key, None)
             button.disabled = False
             set_text(button, "Refund")
-            set_text(error, "The refund failed: " + message)
+            set_text(error, "The refund failed: " + str(message))
 
         payments.refund(uid, order_id, lambda: None, failed)
