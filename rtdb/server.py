@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from .transports import longpoll, rest, websocket
 from .transports._state import STATE, ServerState
@@ -21,7 +20,7 @@ CORS = {
 
 
 @web.middleware
-async def cors(request: web.Request, handler: Any) -> web.StreamResponse:
+async def cors(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.method == "OPTIONS":
         return web.Response(status=200, headers=CORS)
     response = await handler(request)
