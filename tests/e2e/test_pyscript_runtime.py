@@ -15,10 +15,11 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PY_READY_TIMEOUT, User, open_signed_in
+from tests.e2e.conftest import User, open_signed_in
 from tests.e2e.test_lesson_forum import LIVE, ask, lesson_url, question
 from tools.site import vendor_paths
 from tools.stack import Stack
+from tools.testing.browser import expect_start_failed
 from tools.testing.stacks import local_stack
 
 pytestmark = pytest.mark.e2e
@@ -74,6 +75,4 @@ def test_a_missing_app_archive_says_so(page: Page, pyscript_stack) -> None:
     """If PyScript cannot start the app, the status bar says why instead of "loading"."""
     page.route("**/app/app.*.tar.gz", lambda route: route.fulfill(status=404, body="gone"))
     page.goto(f"{pyscript_stack.hosting_url}/index.html")
-    status = page.locator("#py-status")
-    expect(status).to_have_attribute("data-state", "error", timeout=PY_READY_TIMEOUT)
-    expect(status).to_contain_text("404")
+    expect_start_failed(page, "404")

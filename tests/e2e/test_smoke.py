@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tools.seed import DEMO_USERS
-from tools.testing.browser import PY_READY_TIMEOUT, fill_sign_in, guard, wait_python_ready
+from tools.testing.browser import expect_start_failed, fill_sign_in, guard, wait_python_ready
 
 pytestmark = pytest.mark.e2e
 LEARNER = ("learner@nimbus.test", DEMO_USERS["learner@nimbus.test"][0])
@@ -92,9 +92,7 @@ def test_a_broken_app_bundle_says_so(page: Page, local_stack) -> None:
     """If the app cannot start, the status bar says why instead of staying on "loading"."""
     page.route("**/app/bundle.*.bin", lambda route: route.fulfill(status=404, body="gone"))
     page.goto(f"{local_stack.hosting_url}/index.html")
-    status = page.locator("#py-status")
-    expect(status).to_have_attribute("data-state", "error", timeout=PY_READY_TIMEOUT)
-    expect(status).to_contain_text("HTTP 404")
+    expect_start_failed(page, "HTTP 404")
 
 
 def test_a_python_error_at_start_reaches_the_status_bar(page: Page, local_stack) -> None:
@@ -115,6 +113,4 @@ def test_a_python_error_at_start_reaches_the_status_bar(page: Page, local_stack)
 
     page.route("**/app/bundle.*.bin", broken)
     page.goto(f"{local_stack.hosting_url}/index.html")
-    status = page.locator("#py-status")
-    expect(status).to_have_attribute("data-state", "error", timeout=PY_READY_TIMEOUT)
-    expect(status).to_contain_text("ImportError")
+    expect_start_failed(page, "ImportError")

@@ -15,3 +15,14 @@ from tools.testing.rtdb_process import RtdbServer
 def js(rtdb_server: RtdbServer, ns: str) -> Iterator[JsFactory]:
     """Real JS SDK clients on the test's own namespace."""
     yield from js_fixture(rtdb_server, ns)
+
+
+@pytest.fixture
+def servers() -> Iterator[list[RtdbServer]]:
+    """Servers a test started itself: killed at the end, whatever happened."""
+    started: list[RtdbServer] = []
+    yield started
+    for server in started:
+        if server.process.poll() is None:
+            server.process.kill()
+            server.process.wait()

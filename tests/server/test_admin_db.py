@@ -10,7 +10,7 @@ import pytest
 from firebase_admin import db, exceptions
 
 from tools.testing.admin import admin_app as admin_app_on
-from tools.testing.admin import admin_apps
+from tools.testing.admin import admin_apps, refs
 from tools.testing.rawhttp import OWNER, request
 
 
@@ -24,11 +24,7 @@ def admin_app(rtdb_server):
 @pytest.fixture
 def ref(rtdb_server, ns, admin_app):
     """The root of this test's namespace, seen by the admin SDK."""
-
-    def at(path: str = "/") -> db.Reference:
-        return db.reference(path, app=admin_app, url=f"{rtdb_server.url}?ns={ns}")
-
-    return at
+    return refs(admin_app, rtdb_server.url, ns)
 
 
 def test_set_get_update_push_delete(ref):

@@ -16,7 +16,7 @@ from firebase_admin import db, exceptions
 
 from rtdb.transports.sse import KEEPALIVE_KEY
 from tools.testing.admin import admin_app as admin_app_on
-from tools.testing.admin import admin_apps
+from tools.testing.admin import admin_apps, refs
 from tools.testing.inproc import inproc_server
 from tools.testing.rawhttp import OWNER, request
 
@@ -38,10 +38,7 @@ def admin_app(server):
 
 @pytest.fixture
 def ref(server, ns, admin_app):
-    def at(path: str = "/") -> db.Reference:
-        return db.reference(path, app=admin_app, url=f"{server.url}?ns={ns}")
-
-    return at
+    return refs(admin_app, server.url, ns)
 
 
 class Recorder:

@@ -14,7 +14,6 @@ import subprocess
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -47,17 +46,6 @@ def server_log(server: RtdbServer) -> str:
 def start_with(data_dir: Path, *extra: str, port: int | None = None) -> RtdbServer:
     """``start_server`` with extra flags (e.g. a tiny ``--journal-max-mb``)."""
     return start_server(data_dir, port, *extra)
-
-
-@pytest.fixture
-def servers(tmp_path: Path) -> Iterator[list[RtdbServer]]:
-    """Servers a test started (all stopped at the end, whatever happened)."""
-    started: list[RtdbServer] = []
-    yield started
-    for server in started:
-        if server.process.poll() is None:
-            server.process.kill()
-            server.process.wait()
 
 
 def admin_db(server: RtdbServer, ns: str, monkeypatch: pytest.MonkeyPatch) -> Any:

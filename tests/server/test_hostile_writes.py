@@ -20,9 +20,9 @@ from typing import Any
 
 import aiohttp
 from hostile import BystanderProcess
-from test_limits_ws import RawWs
 
 from tools.testing.rawhttp import OWNER, request
+from tools.testing.rawws import RawWs
 from tools.testing.rtdb_process import rss_mb, start_server, stop_server
 
 STALL_MS = 500  # the longest another client's ping may wait (unfixed: 2-7 s and more)

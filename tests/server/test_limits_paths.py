@@ -20,19 +20,14 @@ import firebase_admin
 import pytest
 from firebase_admin import db as admin_db
 from firebase_admin import exceptions
-from test_limits_ws import RawWs
 
 from tools.testing.admin import admin_app as admin_app_on
-from tools.testing.jsclient import JsFactory, js_fixture
+from tools.testing.jsclient import JsFactory
 from tools.testing.rawhttp import OWNER, request
+from tools.testing.rawws import RawWs
 
 LONG = "has a key path longer than 768 bytes"
 PRIORITY_TYPES = "(a string, finite number, server value, or null)"
-
-
-@pytest.fixture
-def js(rtdb_server: Any, ns: str):
-    yield from js_fixture(rtdb_server, ns)
 
 
 @pytest.fixture(scope="module")

@@ -8,66 +8,12 @@ must fail alone: the same connection and a second client keep working afterwards
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 import aiohttp
 import pytest
 
-FRAME = 16384
-
-
-class RawWs:
-    """A minimal protocol-v5 client: requests numbered in order, answers matched by ``r``."""
-
-    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
-        self.ws = ws
-        self.r = 0
-        self.pushes: list[dict[str, Any]] = []
-        self.controls: list[dict[str, Any]] = []
-
-    @classmethod
-    async def connect(cls, session: aiohttp.ClientSession, base: str, ns: str) -> RawWs:
-        ws = await session.ws_connect(
-            f"{base.replace('http', 'ws')}/.ws?v=5&ns={ns}", max_msg_size=0
-        )
-        client = cls(ws)
-        hello = await client._message()
-        assert hello["t"] == "c" and hello["d"]["t"] == "h"
-        return client
-
-    async def _message(self) -> dict[str, Any]:
-        text = (await self.ws.receive(timeout=20)).data
-        if isinstance(text, str) and text.isdigit() and len(text) <= 6:
-            text = "".join([(await self.ws.receive(timeout=20)).data for _ in range(int(text))])
-        return json.loads(text)
-
-    async def send_text(self, text: str) -> None:
-        if len(text) <= FRAME:
-            await self.ws.send_str(text)
-            return
-        chunks = [text[i : i + FRAME] for i in range(0, len(text), FRAME)]
-        await self.ws.send_str(str(len(chunks)))
-        for chunk in chunks:
-            await self.ws.send_str(chunk)
-
-    async def call(self, action: str, body: dict[str, Any]) -> dict[str, Any]:
-        """Send one request and return its response body ``{"s": ..., "d": ...}``."""
-        self.r += 1
-        r = self.r
-        await self.send_text(json.dumps({"t": "d", "d": {"r": r, "a": action, "b": body}}))
-        return await self.answer(r)
-
-    async def answer(self, r: int) -> dict[str, Any]:
-        while True:
-            msg = await self._message()
-            if msg["t"] == "c":
-                self.controls.append(msg["d"])
-                continue
-            d = msg["d"]
-            if d.get("r") == r:
-                return d["b"]
-            self.pushes.append(d)
+from tools.testing.rawws import RawWs
 
 
 async def scenario(base: str, ns: str, bad: list[tuple[str, dict[str, Any]]]) -> list[dict]:

@@ -10,13 +10,11 @@ nested in a parent's data, and REST's ``PUT <path>/.priority.json``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from test_rules_semantics import ALICE, admin_get, denied, load_rules, seed
 
-from tools.testing.jsclient import JsFactory, js_fixture
 from tools.testing.rawhttp import OWNER, request
 from tools.testing.tokens import id_token
 
@@ -34,11 +32,6 @@ RULES = {
     # The same shape with only $other: false, to show what it does not catch.
     "loose": {"$id": {".read": True, ".write": True, "t": {}, "$other": {".validate": False}}},
 }
-
-
-@pytest.fixture
-def js(rtdb_server: Any, ns: str) -> Iterator[JsFactory]:
-    yield from js_fixture(rtdb_server, ns)
 
 
 @pytest.fixture

@@ -16,16 +16,14 @@ import base64
 import json
 import re
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import aiohttp
 import pytest
-from test_limits_ws import RawWs
 from test_rules_semantics import load_rules, seed
 
-from tools.testing.jsclient import JsFactory, js_fixture
 from tools.testing.rawhttp import OWNER, request
+from tools.testing.rawws import RawWs
 from tools.testing.tokens import id_token
 
 LISTEN_DENIED = (
@@ -49,11 +47,6 @@ WORLD = {
     "public": {"n": 0},
 }
 ALICE = {"sub": "alice"}
-
-
-@pytest.fixture
-def js(rtdb_server: Any, ns: str) -> Iterator[JsFactory]:
-    yield from js_fixture(rtdb_server, ns)
 
 
 @pytest.fixture
@@ -158,7 +151,7 @@ async def _push(ws: RawWs, pred: Any, timeout: float = 10) -> dict[str, Any]:
                 return d
         if time.monotonic() > deadline:
             raise TimeoutError(ws.pushes)
-        msg = await asyncio.wait_for(ws._message(), timeout)
+        msg = await asyncio.wait_for(ws.recv(), timeout)
         if msg["t"] == "d":
             ws.pushes.append(msg["d"])
 

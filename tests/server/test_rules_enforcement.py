@@ -10,28 +10,19 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-import time
-from collections.abc import Iterator
 from typing import Any
 
 import aiohttp
 import firebase_admin
 import pytest
-from firebase_admin import db as admin_db
 from firebase_admin import exceptions
 from test_rules_semantics import ALICE, admin_get, denied, load_rules, seed
 
-from tools.testing.admin import AS_ADMIN, admin_app
-from tools.testing.jsclient import JsFactory, js_fixture
+from tools.testing.admin import AS_ADMIN, admin_app, refs
+from tools.testing.jsclient import JsFactory
 from tools.testing.rawhttp import open_stream, request
 from tools.testing.tokens import id_token
-
-
-@pytest.fixture
-def js(rtdb_server: Any, ns: str) -> Iterator[JsFactory]:
-    """Real JS SDK clients on the test's own namespace."""
-    yield from js_fixture(rtdb_server, ns)
-
+from tools.testing.waiting import wait_until
 
 LISTEN_DENIED = (
     "permission_denied at /{}: Client doesn't have permission to access the desired data."
@@ -45,16 +36,6 @@ USERS = {
     },
     "pub": {".read": True},
 }
-
-
-def wait_until(predicate: Any, timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise TimeoutError("condition not met")
 
 
 # --- JS SDK over the WebSocket ----------------------------------------------------------------
@@ -284,8 +265,7 @@ def apps(rtdb_server):
     def factory(ns: str, override: Any = AS_ADMIN) -> Any:
         app = admin_app(f"{rtdb_server.url}?ns=unused", override, project_id="demo-x", name="rules")
         made.append(app)
-        url = f"{rtdb_server.url}?ns={ns}"
-        return lambda path: admin_db.reference(path, app=app, url=url)
+        return refs(app, rtdb_server.url, ns)
 
     yield factory
     for app in made:

@@ -4,24 +4,18 @@ per-field ``.validate`` and ``$other: false``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from test_rules_semantics import admin_get, denied, load_rules, seed
 
-from tools.testing.jsclient import JsFactory, js_fixture, sv_timestamp
+from tools.testing.jsclient import JsFactory, sv_timestamp
 
 RULES = Path(__file__).resolve().parents[2] / "bench" / "nimbus_like.rules.json"
 ANN = {"sub": "ann"}
 BEN = {"sub": "ben"}
 TEACHER = {"sub": "tess", "admin": True}
-
-
-@pytest.fixture
-def js(rtdb_server: Any, ns: str) -> Iterator[JsFactory]:
-    yield from js_fixture(rtdb_server, ns)
 
 
 @pytest.fixture

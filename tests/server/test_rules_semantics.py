@@ -7,20 +7,12 @@ Each test loads a small ruleset into its own namespace and then acts as a signed
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tools.testing.jsclient import JsError, JsFactory, js_fixture, sv_increment, sv_timestamp
+from tools.testing.jsclient import JsError, JsFactory, sv_increment, sv_timestamp
 from tools.testing.rawhttp import OWNER, request
-
-
-@pytest.fixture
-def js(rtdb_server: Any, ns: str) -> Iterator[JsFactory]:
-    """Real JS SDK clients on the test's own namespace."""
-    yield from js_fixture(rtdb_server, ns)
-
 
 ALICE = {"sub": "alice", "email": "alice@example.com"}
 BOB = {"sub": "bob"}

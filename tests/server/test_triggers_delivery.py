@@ -79,16 +79,6 @@ def sink() -> Iterator[Sink]:
     s.stop()
 
 
-@pytest.fixture
-def servers() -> Iterator[list[RtdbServer]]:
-    started: list[RtdbServer] = []
-    yield started
-    for server in started:
-        if server.process.poll() is None:
-            server.process.kill()
-            server.process.wait()
-
-
 def start(servers: list, data: Path, sink: Sink, *extra: str) -> RtdbServer:
     server = start_server(
         data,

@@ -5,11 +5,12 @@ client, as the server tests and benches use it. For a whole stack use
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import firebase_admin
+from firebase_admin import db
 
 # "No override" (an admin) differs from an override of None (signed out) in firebase-admin.
 AS_ADMIN: Any = object()
@@ -45,3 +46,14 @@ def admin_apps(
     finally:
         for app in apps:
             firebase_admin.delete_app(app)
+
+
+def refs(app: firebase_admin.App, server_url: str, ns: str) -> Callable[..., db.Reference]:
+    """``at(path="/")``: ``app``'s references in namespace ``ns`` of the server at
+    ``server_url``, so one app serves each test's own namespace."""
+    url = f"{server_url}?ns={ns}"
+
+    def at(path: str = "/") -> db.Reference:
+        return db.reference(path, app=app, url=url)
+
+    return at

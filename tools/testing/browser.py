@@ -72,6 +72,13 @@ def wait_python_ready(page: Page, timeout: float = PY_READY_TIMEOUT) -> None:
     expect(page.locator("#py-status")).to_have_attribute("data-state", "ready", timeout=timeout)
 
 
+def expect_start_failed(page: Page, says: str) -> None:
+    """The status bar reports a failed start, with ``says`` in its words (not "loading")."""
+    status = page.locator("#py-status")
+    expect(status).to_have_attribute("data-state", "error", timeout=PY_READY_TIMEOUT)
+    expect(status).to_contain_text(says)
+
+
 def open_signed_in(page: Page, url: str, email: str) -> None:
     """Open url, wait for Python, sign in as email, wait until the profile is known."""
     page.goto(url)

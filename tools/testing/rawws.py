@@ -1,6 +1,11 @@
-"""A protocol-v5 WebSocket opened and framed by hand: for what no client library will send
-(oversized or malformed frames, a reader that never reads) and for benches that need
-thousands of frames without a client library's per-message cost."""
+"""Protocol v5 spoken raw, for what the SDK never sends (bad input, out-of-order requests)
+and what it hides (message order, splitting, the handshake).
+
+``RawWs`` is an aiohttp client that speaks whole messages, split like the SDK's
+``WebSocketConnection.ts``. ``raw_ws``/``ws_frame`` go one level lower: a socket opened and
+framed by hand, for oversized or malformed frames, a reader that never reads, and benches
+that need thousands of frames without a client library's per-message cost.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,80 @@ import json
 import os
 import socket
 import struct
+from typing import Any
+
+import aiohttp
+
+MAX_FRAME = 16384  # the SDK's and the server's frame size; longer messages are split
+
+
+class RawWs:
+    """A minimal protocol-v5 client: requests numbered in order, answers matched by ``r``.
+
+    ``call`` keeps what arrives before its answer: pushes in ``pushes``, control messages
+    in ``controls``; ``recv`` returns the next whole message as it is.
+    """
+
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        self.ws = ws
+        self.r = 0
+        self.hello: dict[str, Any] = {}
+        self.pushes: list[dict[str, Any]] = []
+        self.controls: list[dict[str, Any]] = []
+
+    @classmethod
+    async def connect(cls, session: aiohttp.ClientSession, base: str, ns: str) -> RawWs:
+        """Open ``/.ws?v=5&ns=...`` on ``base`` (http://host:port) and read the handshake."""
+        ws = await session.ws_connect(
+            f"{base.replace('http', 'ws')}/.ws?v=5&ns={ns}", max_msg_size=0
+        )
+        client = cls(ws)
+        client.hello = await client.recv()
+        assert client.hello["t"] == "c" and client.hello["d"]["t"] == "h", client.hello
+        return client
+
+    async def recv(self, timeout: float = 20) -> dict[str, Any]:
+        """The next whole message (a split one joined)."""
+        msg = await self.ws.receive(timeout)
+        assert msg.type == aiohttp.WSMsgType.TEXT, msg
+        text = msg.data
+        if len(text) <= 6 and text.isdigit():
+            parts = []
+            for _ in range(int(text)):
+                part = await self.ws.receive(timeout)
+                parts.append(part.data)
+            text = "".join(parts)
+        return json.loads(text)
+
+    async def send(self, message: dict[str, Any] | str) -> None:
+        """Send one message, split into a count frame and its parts when it is long."""
+        text = message if isinstance(message, str) else json.dumps(message)
+        if len(text) <= MAX_FRAME:
+            await self.ws.send_str(text)
+            return
+        chunks = [text[i : i + MAX_FRAME] for i in range(0, len(text), MAX_FRAME)]
+        await self.ws.send_str(str(len(chunks)))
+        for chunk in chunks:
+            await self.ws.send_str(chunk)
+
+    async def call(self, action: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Send one request and return its response body ``{"s": ..., "d": ...}``."""
+        self.r += 1
+        r = self.r
+        await self.send({"t": "d", "d": {"r": r, "a": action, "b": body}})
+        return await self.answer(r)
+
+    async def answer(self, r: int) -> dict[str, Any]:
+        """The response to request ``r``; pushes and controls before it are kept."""
+        while True:
+            msg = await self.recv()
+            if msg["t"] == "c":
+                self.controls.append(msg["d"])
+                continue
+            d = msg["d"]
+            if d.get("r") == r:
+                return d["b"]
+            self.pushes.append(d)
 
 
 def ws_frame(text: str | bytes, opcode: int = 1, declared: int | None = None) -> bytes:
