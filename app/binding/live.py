@@ -1,7 +1,8 @@
 """Live models. A model owns one subscription and forwards events to a view.
 
 Views are plain objects; a keyed view implements upsert(key, value, prev_key) and
-remove(key), a value view implements show(value); both may implement error(message).
+remove(key), a value view implements show(value); both may implement error(err), err an
+app.services.errors.ServiceError (a refused read has kind PERMISSION).
 Models start on sign-in and stop on sign-out, because the rules only admit signed-in
 readers. Nothing here re-renders: each event reaches the view as one keyed change.
 """
@@ -27,10 +28,10 @@ class _Model:
         self.stop()
         self.start()
 
-    def _error(self, message):
+    def _error(self, err):
         self._sub = None  # the SDK cancels a listener it reports an error on
         if hasattr(self.view, "error"):
-            self.view.error(message)
+            self.view.error(err)
 
 
 class LiveValue(_Model):

@@ -8,22 +8,10 @@ courses/$cid/instructorUid, which the views compare with "uid".
 from pyscript.ffi import create_proxy, to_js
 from pyscript.js_modules import firebase_auth as fa
 
-from app.services import firebase, names
+from app.services import errors, firebase, names
 from app.services.jsutil import is_nullish
 
 _state = {}
-
-MESSAGES = {
-    "auth/invalid-credential": "Wrong email or password.",
-    "auth/wrong-password": "Wrong email or password.",
-    "auth/user-not-found": "No account with that email.",
-    "auth/invalid-email": "That is not a valid email address.",
-    "auth/email-already-in-use": "That email already has an account: sign in instead.",
-    "auth/weak-password": "Choose a password of at least 6 characters.",
-    "auth/missing-password": "Enter a password.",
-    "auth/too-many-requests": "Too many attempts: wait a moment and try again.",
-    "auth/network-request-failed": "Cannot reach the sign-in service.",
-}
 
 
 def _keep(fn):
@@ -41,11 +29,10 @@ def start():
     _auth()
 
 
-def message(err):
-    """A sentence for the UI from an Auth error."""
+def error(err):
+    """The ServiceError for an Auth error (its code "auth/<code>")."""
     code = None if is_nullish(err) else getattr(err, "code", None)
-    code = str(code) if code else str(err)
-    return MESSAGES.get(code, "Sign-in failed (" + code + ").")
+    return errors.from_auth(str(code) if code else str(err))
 
 
 def _user_info(user, claims):
@@ -88,9 +75,9 @@ def on_user(callback):
 
 
 def sign_in(email, password, on_error):
-    """Email/password sign-in; on_error(message) on failure, on_user callbacks on success."""
+    """Email/password sign-in; on_error(ServiceError) on failure, on_user callbacks on success."""
     fa.signInWithEmailAndPassword(_auth(), email, password).catch(
-        _keep(lambda *a: on_error(message(a[0] if a else None)))
+        _keep(lambda *a: on_error(error(a[0] if a else None)))
     )
 
 
@@ -102,7 +89,7 @@ def sign_up(email, password, display_name, on_done, on_error):
     """
     problem = names.problem(display_name)
     if problem:
-        on_error(problem)
+        on_error(errors.ServiceError(errors.VALIDATION, problem))
         return
 
     def created(*args):
@@ -112,7 +99,7 @@ def sign_up(email, password, display_name, on_done, on_error):
         )
 
     fa.createUserWithEmailAndPassword(_auth(), email, password).then(
-        _keep(created), _keep(lambda *a: on_error(message(a[0] if a else None)))
+        _keep(created), _keep(lambda *a: on_error(error(a[0] if a else None)))
     )
 
 

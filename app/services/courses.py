@@ -6,7 +6,7 @@ Paths come from app/model/paths.py (the views use its builders for plain values)
 from pyscript import window
 
 from app.model import paths
-from app.services import database, names
+from app.services import database, errors, names
 
 
 def catalog_query():
@@ -34,13 +34,13 @@ def name_key(name):
 
 
 def name_free(uid, name, on_free, on_error):
-    """on_free() if nobody but uid holds name (any letter case), else on_error(why)."""
+    """on_free() if nobody but uid holds name (any letter case), else on_error(ServiceError)."""
 
     def got(holder):
         if holder is None or holder == uid:
             on_free()
         else:
-            on_error(names.TAKEN)
+            on_error(errors.ServiceError(errors.CONFLICT, names.TAKEN))
 
     database.read_once(paths.display_name(name_key(name)), got, on_error)
 
@@ -68,14 +68,14 @@ def save_profile(uid, display_name, old_name, on_done, on_error):
     """
     problem = names.problem(display_name)
     if problem:
-        on_error(problem)
+        on_error(errors.ServiceError(errors.VALIDATION, problem))
         return
     key = name_key(display_name)
     values = {paths.profile(uid): {"displayName": display_name}, paths.display_name(key): uid}
     if old_name and name_key(old_name) != key:
         values[paths.display_name(name_key(old_name))] = None
 
-    def refused(message):
-        name_free(uid, display_name, lambda: on_error(message), on_error)
+    def refused(err):  # taken meanwhile (say so), or refused for another reason
+        name_free(uid, display_name, lambda: on_error(err), on_error)
 
     database.update(values, on_done, refused)

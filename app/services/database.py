@@ -1,23 +1,20 @@
 """Realtime Database service: subscriptions that deliver plain Python values, and writes.
 
-Writes report back through on_done() / on_error(message); a denied write never loses
-anything on the caller's side because callers keep their drafts until on_done.
+Writes report back through on_done() / on_error(err), err an errors.ServiceError (its kind
+from the SDK's code, its message the UI's sentence); a denied write never loses anything
+on the caller's side because callers keep their drafts until on_done.
 """
 
 from pyscript.ffi import create_proxy, to_js
 from pyscript.js_modules import firebase_database as fdb
 
-from app.services import firebase
+from app.services import errors, firebase
 from app.services.jsutil import is_nullish, to_py
 
 _state = {}
 
 # The SDK's serverTimestamp() and increment(n) are exactly these plain objects.
 SERVER_TIME = {".sv": "timestamp"}
-
-WRITE_DENIED = "the database refused it (not allowed, or the input is invalid)."
-READ_DENIED = "You are not allowed to read this."
-DISCONNECTED = "the connection to the database was lost; try again."
 
 
 def increment(delta):
@@ -42,24 +39,19 @@ def _query(path, order_by_child=None, equal_to=None):
     return ref
 
 
-def error_message(err, reading=False):
-    """A sentence for the UI from a JS Error (or anything else)."""
+def error(err, reading=False):
+    """The ServiceError for a JS Error from the SDK (or anything else it rejects with)."""
     if is_nullish(err):
-        return "unknown error"
+        return errors.ServiceError(errors.FAILED, "unknown error")
     code = getattr(err, "code", None)
     message = getattr(err, "message", None)
-    text = str(code or "") + " " + str(message or err)
-    if "ermission" in text or "PERMISSION" in text:
-        return READ_DENIED if reading else WRITE_DENIED
-    if "isconnect" in text:
-        return DISCONNECTED
-    return text.strip()
+    return errors.from_database(str(code or ""), str(message or err), reading)
 
 
 def _error_proxy(on_error, keep):
     def failed(*args):
         if on_error is not None:
-            on_error(error_message(args[0] if args else None, reading=True))
+            on_error(error(args[0] if args else None, reading=True))
 
     proxy = create_proxy(failed)
     keep.append(proxy)
@@ -149,7 +141,7 @@ def _settle(promise, on_done, on_error):
     def failed(*args):
         keep.clear()
         if on_error is not None:
-            on_error(error_message(args[0] if args else None))
+            on_error(error(args[0] if args else None))
 
     keep.append(create_proxy(ok))
     keep.append(create_proxy(failed))
@@ -179,7 +171,7 @@ def read_once(path, on_value, on_error=None):
     def failed(*args):
         keep.clear()
         if on_error is not None:
-            on_error(error_message(args[0] if args else None))
+            on_error(error(args[0] if args else None))
 
     keep.append(create_proxy(got))
     keep.append(create_proxy(failed))

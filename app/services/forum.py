@@ -11,7 +11,7 @@ update, as the rules require; a refusal because the window is full says how long
 from pyscript import window
 
 from app.model import limits, paths
-from app.services import clock, database
+from app.services import clock, database, errors
 from app.services.jsutil import to_py
 
 
@@ -55,13 +55,14 @@ def wait_seconds(window_state, now):
 
 
 def _too_fast(seconds):
-    return (
+    sentence = (
         "you have posted "
         + str(limits.POSTS_PER_WINDOW)
         + " times in the last minute; wait "
         + str(seconds)
         + " s, then post again."
     )
+    return errors.ServiceError(errors.RATE_LIMIT, sentence)
 
 
 def now_ms():
@@ -85,12 +86,12 @@ def _create(uid, path, value, on_done, on_error):
             tick = {paths.child(limit, "count"): state["count"] + 1,
                     paths.child(limit, "post"): path}  # fmt: skip
 
-        def refused(message):
-            def recheck(fresh):
+        def refused(err):
+            def recheck(fresh):  # refused because the window filled meanwhile?
                 wait = wait_seconds(fresh, now_ms())
-                on_error(_too_fast(wait) if wait else message)
+                on_error(_too_fast(wait) if wait else err)
 
-            database.read_once(limit, recheck, lambda m: on_error(message))
+            database.read_once(limit, recheck, lambda e: on_error(err))
 
         tick[path] = value
         database.update(tick, on_done, refused)

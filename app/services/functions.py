@@ -3,32 +3,18 @@
 Only what a browser must not do runs as a function (payments, search indexing,
 notifications); everything else is a rules-checked database write. A callable's refusal
 reaches the UI as a sentence: our functions raise HttpsError with words meant for the
-user, and transport failures get words here.
+user, and transport failures get words (app/services/errors.py, with the refusal's kind).
 """
 
 from pyscript.ffi import create_proxy, to_js
 from pyscript.js_modules import firebase_functions as ffn
 
-from app.services import firebase
+from app.services import errors, firebase
 from app.services.jsutil import is_nullish, to_py
 
 REGION = "us-central1"  # where functions/ deploys (tests/cloudfunctions/test_deploy_manifest.py)
 
-# Codes a function raises on purpose (HttpsError): its message is written for the user.
-_OWN_WORDS = (
-    "invalid-argument",
-    "failed-precondition",
-    "out-of-range",
-    "permission-denied",
-    "not-found",
-    "already-exists",
-    "unauthenticated",
-    "resource-exhausted",
-    "aborted",
-)
-UNREACHABLE = "the service could not be reached; check your connection and try again."
-FAILED = "something went wrong on our side; please try again."
-SIGN_IN = "please sign in first."
+FAILED = errors.FUNCTION_FAILED
 
 _state = {"pending": []}
 
@@ -43,31 +29,16 @@ def _functions():
     return _state["functions"]
 
 
-def _without_status(message):
-    """The SDK appends the HTTP status ("Sign in first. [401]"); users need only the words."""
-    cut = message.rfind(" [")
-    if cut > 0 and message.endswith("]") and message[cut + 2 : -1].isdigit():
-        return message[:cut]
-    return message
-
-
-def error_message(err):
-    """A sentence for the UI from the SDK's FunctionsError (code "functions/<code>")."""
+def error(err):
+    """The ServiceError for the SDK's FunctionsError (code "functions/<code>")."""
     if is_nullish(err):
-        return FAILED
-    code = str(getattr(err, "code", "") or "").replace("functions/", "")
-    message = _without_status(str(getattr(err, "message", "") or "").strip())
-    if code in _OWN_WORDS and message and message.lower() != code.replace("-", " "):
-        return message
-    if code == "unauthenticated":
-        return SIGN_IN
-    if code in ("unavailable", "deadline-exceeded"):
-        return UNREACHABLE
-    return FAILED
+        return errors.ServiceError(errors.FAILED, FAILED)
+    code = str(getattr(err, "code", "") or "")
+    return errors.from_functions(code, str(getattr(err, "message", "") or ""))
 
 
 def call(name, data, on_result, on_error=None):
-    """Run callable `name` with `data`; on_result(value) or on_error(sentence)."""
+    """Run callable `name` with `data`; on_result(value) or on_error(ServiceError)."""
     keep = []
 
     def done(*args):
@@ -77,7 +48,7 @@ def call(name, data, on_result, on_error=None):
     def failed(*args):
         keep.clear()
         if on_error is not None:
-            on_error(error_message(args[0] if args else None))
+            on_error(error(args[0] if args else None))
 
     keep.append(create_proxy(done))
     keep.append(create_proxy(failed))

@@ -75,9 +75,10 @@ class AccountView:
         if self.mode == "signup":
             self._set_mode("signin")
 
-    def _failed(self, message):
+    def _failed(self, problem):
+        """A refusal (a ServiceError) or the form's own problem (a sentence): say it."""
         self.box.setAttribute("data-state", "error")
-        set_text(self.error, message)
+        set_text(self.error, str(problem))
 
     def _named(self, user, name):
         user["name"] = name
@@ -87,9 +88,9 @@ class AccountView:
         if self.mode == "name":
             self._set_mode("signin")
 
-    def _ask_name(self, message):
+    def _ask_name(self, err):
         """The profile could not take its name: say why, and ask for another (draft kept)."""
-        set_text(self.error, "Choose your display name: " + message)
+        set_text(self.error, "Choose your display name: " + err.message)
         self.box.setAttribute("data-profile", "needs-name")
         self._set_mode("name")
 
@@ -103,7 +104,7 @@ class AccountView:
             set_text(self.error, problem)
             return
         courses.save_profile(user["uid"], name, None, lambda: self._named(user, name),
-                             lambda m: set_text(self.error, m))  # fmt: skip
+                             lambda err: set_text(self.error, err.message))  # fmt: skip
 
     def _profile(self, user, fallback):
         by_id("signup-name").value = fallback  # the field a name request starts from

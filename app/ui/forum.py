@@ -2,7 +2,7 @@
 
 from app.binding.live import LiveList
 from app.model import limits
-from app.services import forum
+from app.services import errors, forum
 from app.ui import session, status
 from app.ui.dom import by_id, on, set_attr, set_text
 from app.ui.forms import FormState, check_text
@@ -143,14 +143,14 @@ class ForumView:
         self.player.unmark(key)
         self.counts_changed()
 
-    def error(self, message):
+    def error(self, err):
         """The read was refused (not enrolled) or failed: say which, keep the page usable."""
         self._clear_skeletons()
-        if "not allowed" in message:
+        if err.kind == errors.PERMISSION:
             self._state("locked")
         else:
             self._state("error")
-            set_text(by_id("forum-error"), "The discussion could not load: " + message)
+            set_text(by_id("forum-error"), "The discussion could not load: " + err.message)
 
     def loaded(self):
         """The first snapshot is in (maybe empty): drop the skeletons."""
@@ -194,4 +194,4 @@ class ForumView:
 
         forum.ask(self.course_id, self.lesson_id, user, self.author_role(), title, body, second,
                   done,
-                  lambda m: self.form.fail("Question not posted: " + m))  # fmt: skip
+                  lambda err: self.form.fail("Question not posted: " + err.message))  # fmt: skip

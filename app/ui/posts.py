@@ -84,9 +84,9 @@ class VoteBox:
         def done():
             self.busy = False
 
-        def failed(message):
+        def failed(err):
             self.busy = False
-            self.report("Vote not counted: " + message)
+            self.report("Vote not counted: " + err.message)
 
         forum.vote(self.ctx.course_id, self.qid, self.post_id, user["uid"], self.mine, new,
                    done, failed)  # fmt: skip
@@ -148,7 +148,7 @@ class PostTools:
             return
         self.form.begin()
         forum.edit(self.ctx.course_id, self.path, fields, self.close_editor,
-                   lambda m: self.form.fail("Not saved: " + m))  # fmt: skip
+                   lambda err: self.form.fail("Not saved: " + err.message))  # fmt: skip
 
     def delete(self, *args):
         if self.delete_button.getAttribute("data-confirm") != "1":
@@ -159,7 +159,7 @@ class PostTools:
         set_text(self.delete_button, "Delete")
         accepted = self.is_accepted is not None and self.is_accepted()
         forum.delete(self.ctx.course_id, self.qid, self.post_id, accepted, None,
-                     lambda m: self.report("Not deleted: " + m))  # fmt: skip
+                     lambda err: self.report("Not deleted: " + err.message))  # fmt: skip
 
 
 def _make_comment(key, value):
@@ -219,7 +219,7 @@ class Comments:
         def send(user, body, done):
             forum.comment(self.ctx.course_id, self.qid, self.post_id, user,
                           self.ctx.author_role(), body, done,
-                          lambda m: self.form.fail("Comment not posted: " + m))  # fmt: skip
+                          lambda e: self.form.fail("Comment not posted: " + e.message))  # fmt: skip
 
         post_text(args[0], find(self.form_el, ".comment-input"), "A comment",
                   limits.COMMENT_MAX, self.form, send)  # fmt: skip

@@ -86,7 +86,7 @@ def _flip_flag(card, path, post, flag, verb, unverb):
     value = post.get(flag) is True
     said = unverb if value else verb
     forum.set_flag(card.ctx.course_id, path, flag, not value, None,
-                   lambda m: card.report("Not " + said + ": " + m))  # fmt: skip
+                   lambda err: card.report("Not " + said + ": " + err.message))  # fmt: skip
 
 
 def _set_body(target, body):
@@ -142,7 +142,7 @@ class AnswerItem:
     def accept(self, *args):
         accepted = self.card.value.get("acceptedAnswerId") == self.aid
         forum.accept(self.card.ctx.course_id, self.card.qid, None if accepted else self.aid,
-                     None, lambda m: self.card.report("Not accepted: " + m))  # fmt: skip
+                     None, lambda e: self.card.report("Not accepted: " + e.message))  # fmt: skip
 
     def endorse(self, *args):
         path = paths.answer_in_forum(self.card.qid, self.aid)
@@ -317,8 +317,11 @@ class QuestionCard:
 
     def submit_answer(self, *args):
         def send(user, body, done):
+            def failed(err):
+                self.answer_state.fail("Answer not posted: " + err.message)
+
             forum.answer(self.ctx.course_id, self.qid, user, self.ctx.author_role(), body, done,
-                         lambda m: self.answer_state.fail("Answer not posted: " + m))  # fmt: skip
+                         failed)  # fmt: skip
 
         post_text(args[0], find(self.answer_form, ".answer-body"), "Your answer",
                   limits.BODY_MAX, self.answer_state, send)  # fmt: skip

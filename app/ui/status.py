@@ -50,6 +50,6 @@ class StatusView:
         set_text(self.message, "(none)" if value is None else value)
         self.message.setAttribute("data-state", "live")
 
-    def error(self, code):
-        set_text(self.message, "error: " + code)
+    def error(self, err):
+        set_text(self.message, "error: " + err.message)
         self.message.setAttribute("data-state", "error")
