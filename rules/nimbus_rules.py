@@ -81,7 +81,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from app.model import limits, paths
+from app.model import limits, names, paths
 
 ADMIN = "auth.token.admin === true"
 SIGNED_IN = "auth != null"
@@ -89,35 +89,9 @@ PUSH_ID = "/^[-0-9A-Za-z_]{20}$/"  # the JS SDK's push(): 20 chars of its 64-cha
 SLUG = "/^[a-z0-9][a-z0-9-]{0,63}$/"  # course and lesson ids, as static/data/courses.json
 NO_PRIORITY = "newData.getPriority() === null"
 
-# Display names: code point ranges a name may use (letters, digits, punctuation, the plain
-# space). Everything else (controls, format, bidi and zero-width characters, other spaces,
-# private use, unassigned planes) is refused. app/services/names.py holds the same table.
-NAME_RANGES = (
-    (0x20, 0x7E),  # printable ASCII
-    (0xA1, 0xAC),  # Latin-1 punctuation (not NBSP U+00A0, not soft hyphen U+00AD)
-    (0xAE, 0x2FF),  # Latin-1 letters, Latin Extended-A/B, IPA, spacing modifiers
-    (0x300, 0x36F),  # combining diacritical marks
-    (0x370, 0x52F),  # Greek, Cyrillic
-    (0x531, 0x58A),  # Armenian
-    (0x5D0, 0x5F4),  # Hebrew letters
-    (0x606, 0x61B),  # Arabic punctuation (not the format characters U+0600-0605, U+061C)
-    (0x61D, 0x6DC),  # Arabic letters
-    (0x6DE, 0x6FF),
-    (0x900, 0xDFF),  # Indic scripts
-    (0xE01, 0xE5B),  # Thai
-    (0x10A0, 0x10FF),  # Georgian
-    (0x1E00, 0x1FFF),  # Latin Extended Additional, Greek Extended
-    (0x2010, 0x2027),  # dashes, quotes, ellipsis (not U+2028-202E: separators, bidi)
-    (0x2030, 0x205E),  # per mille, primes (not U+205F-206F: spaces, invisible operators)
-    (0x3001, 0x30FF),  # CJK punctuation, Hiragana, Katakana (not the ideographic space)
-    (0x3400, 0x4DBF),  # CJK
-    (0x4E00, 0x9FFF),
-    (0xAC00, 0xD7A3),  # Hangul syllables
-)
-KEY_ESCAPES = (
-    ("%", "%25"), (".", "%2E"), ("#", "%23"), ("$", "%24"), ("[", "%5B"), ("]", "%5D"),
-    ("/", "%2F"),
-)  # fmt: skip
+# Display names: the characters a name may use and its displayNames key, from app/model.
+NAME_RANGES = names.RANGES
+KEY_ESCAPES = names.KEY_ESCAPES
 
 
 def path_expr(build: Callable[..., str], *exprs: str) -> str:
