@@ -9,12 +9,8 @@ import pytest
 
 from rtdb.transports.sse import KEEPALIVE_KEY
 from tools.testing.inproc import inproc_server
-from tools.testing.rawhttp import OWNER, open_stream, request
+from tools.testing.rawhttp import OWNER, open_stream, put_rules, request
 from tools.testing.tokens import id_token
-
-
-def set_rules(base: str, ns: str, rules: dict) -> None:
-    assert request(base, "PUT", f"/.settings/rules.json?ns={ns}", rules, OWNER).status == 200
 
 
 def test_stream_headers_and_events(rtdb_server, ns):
@@ -57,18 +53,18 @@ def test_query_stream_sends_the_filtered_window(rtdb_server, ns):
 
 
 def test_denied_stream_is_a_401_not_a_stream(rtdb_server, ns):
-    set_rules(rtdb_server.url, ns, {"rules": {".read": False}})
+    put_rules(rtdb_server.url, ns, {"rules": {".read": False}})
     stream = open_stream(rtdb_server.url, f"/x.json?ns={ns}")
     assert stream.status == 401
     assert json.loads(stream.body) == {"error": "Permission denied"}
 
 
 def test_rules_upload_cancels_a_stream(rtdb_server, ns):
-    set_rules(rtdb_server.url, ns, {"rules": {"doc": {".read": "auth != null"}}})
+    put_rules(rtdb_server.url, ns, {"rules": {"doc": {".read": "auth != null"}}})
     stream = open_stream(rtdb_server.url, f"/doc.json?ns={ns}&auth={id_token('u1')}")
     try:
         assert stream.next().name == "put"
-        set_rules(rtdb_server.url, ns, {"rules": {"doc": {".read": False}}})
+        put_rules(rtdb_server.url, ns, {"rules": {"doc": {".read": False}}})
         ev = stream.next()
         assert ev.name == "cancel" and ev.json == "Permission denied"
         assert stream.next() is None  # the server ended the stream
@@ -83,7 +79,7 @@ def test_data_dependent_rules_cancel_without_leaking(rtdb_server, ns):
             "doc": {".read": "data.child('public').val() == true"},
         }
     }
-    set_rules(rtdb_server.url, ns, rules)
+    put_rules(rtdb_server.url, ns, rules)
     seed = {"members": {"r1": {"u1": True}}, "rooms": {"r1": {"t": 1}}, "doc": {"public": True}}
     request(rtdb_server.url, "PUT", f"/.json?ns={ns}", seed, OWNER)
     token = id_token("u1")

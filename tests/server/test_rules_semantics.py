@@ -6,13 +6,12 @@ Each test loads a small ruleset into its own namespace and then acts as a signed
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
 from tools.testing.jsclient import JsError, JsFactory, sv_increment, sv_timestamp
-from tools.testing.rawhttp import OWNER, request
+from tools.testing.rawhttp import owner_get, owner_put, put_rules, request
 
 ALICE = {"sub": "alice", "email": "alice@example.com"}
 BOB = {"sub": "bob"}
@@ -20,19 +19,16 @@ UNSPECIFIED_INDEX = "Using an unspecified index"
 
 
 def load_rules(server: Any, ns: str, rules: dict[str, Any] | str) -> None:
-    text = rules if isinstance(rules, str) else json.dumps({"rules": rules})
-    reply = request(
-        server.url, "PUT", f"/.settings/rules.json?ns={ns}", raw=text.encode(), headers=OWNER
-    )
-    assert reply.status == 200, reply.body
+    """Upload a rules tree (or a whole document's text)."""
+    put_rules(server.url, ns, rules if isinstance(rules, str) else {"rules": rules})
 
 
 def seed(server: Any, ns: str, path: str, value: Any) -> None:
-    assert request(server.url, "PUT", f"/{path}.json?ns={ns}", value, OWNER).status == 200
+    owner_put(server.url, ns, path, value)
 
 
 def admin_get(server: Any, ns: str, path: str) -> Any:
-    return request(server.url, "GET", f"/{path}.json?ns={ns}", headers=OWNER).json
+    return owner_get(server.url, ns, path)
 
 
 def denied(call: Any, *args: Any) -> JsError:

@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import threading
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tools.testing.jsclient import JsError, JsFactory, js_fixture
+from tools.testing.rawhttp import owner_get, put_rules
 from tools.testing.rtdb_process import RtdbServer, start_server, stop_server
-
-
-def put_rules(server: RtdbServer, ns: str, rules: dict) -> None:
-    req = urllib.request.Request(
-        f"{server.url}/.settings/rules.json?ns={ns}",
-        data=json.dumps(rules).encode(),
-        method="PUT",
-        headers={"Authorization": "Bearer owner"},
-    )
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        assert resp.status == 200
-
-
-def rest_get(server: RtdbServer, ns: str, path: str) -> Any:
-    req = urllib.request.Request(
-        f"{server.url}{path}.json?ns={ns}", headers={"Authorization": "Bearer owner"}
-    )
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        return json.loads(resp.read())
-
 
 # -- transactions ---------------------------------------------------------------------
 
@@ -135,7 +114,7 @@ def test_on_disconnect_on_destroyed_socket_and_go_offline(js: JsFactory) -> None
 def test_on_disconnect_is_judged_by_rules_when_queued(
     js: JsFactory, rtdb_server: RtdbServer
 ) -> None:
-    put_rules(rtdb_server, js.ns, {"rules": {"open": {".read": True, ".write": True}}})
+    put_rules(rtdb_server.url, js.ns, {"rules": {"open": {".read": True, ".write": True}}})
     c = js()
     with pytest.raises(JsError) as err:
         c.on_disconnect("set", "/closed", 1)
@@ -161,7 +140,7 @@ RULES = {
 
 
 def test_mock_tokens_and_owner_under_rules(js: JsFactory, rtdb_server: RtdbServer) -> None:
-    put_rules(rtdb_server, js.ns, RULES)
+    put_rules(rtdb_server.url, js.ns, RULES)
     alice = js({"sub": "alice"})
     anon = js()
     owner = js("owner")
@@ -186,7 +165,7 @@ def test_listen_is_revoked_when_rules_change(js: JsFactory, rtdb_server: RtdbSer
     lid = c.on("value", "/doc")
     c.set("/doc", 1)
     c.wait_value(lid, 1)
-    put_rules(rtdb_server, js.ns, {"rules": {".read": False, ".write": False}})
+    put_rules(rtdb_server.url, js.ns, {"rules": {".read": False, ".write": False}})
     ev = c.wait_for(lambda evs: evs and evs[-1]["type"] == "cancel" and evs[-1], lid)
     assert ev["code"] == "PERMISSION_DENIED"
 
@@ -221,6 +200,6 @@ def test_info_connected_across_a_server_restart(tmp_path: Path) -> None:
             c.wait_value(lid, True, timeout=30)  # the SDK's backoff decides when
             assert c.val("/kept") == 42
             c.set("/after", 1)
-            assert rest_get(server, "restart", "/after") == 1
+            assert owner_get(server.url, "restart", "after") == 1
     finally:
         stop_server(server)

@@ -57,6 +57,23 @@ def request(
         conn.close()
 
 
+def put_rules(base: str, ns: str, document: dict[str, Any] | str) -> None:
+    """Upload a rules document (``{"rules": ...}``, or its text as given) as the owner."""
+    raw = (document if isinstance(document, str) else json.dumps(document)).encode()
+    reply = request(base, "PUT", f"/.settings/rules.json?ns={ns}", raw=raw, headers=OWNER)
+    assert reply.status == 200, reply.body
+
+
+def owner_put(base: str, ns: str, path: str, value: Any) -> None:
+    """Set ``path`` (no leading ``/``) as the owner, past the rules."""
+    assert request(base, "PUT", f"/{path}.json?ns={ns}", value, OWNER).status == 200
+
+
+def owner_get(base: str, ns: str, path: str) -> Any:
+    """The value at ``path`` (no leading ``/``) as the owner reads it."""
+    return request(base, "GET", f"/{path}.json?ns={ns}", headers=OWNER).json
+
+
 @dataclass
 class Event:
     name: str
