@@ -7,6 +7,7 @@ each of its three users runs it: CPython (rules, tools), the functions' venv, Mi
 
 from __future__ import annotations
 
+import ast
 import inspect
 import io
 import json
@@ -195,3 +196,32 @@ def test_every_built_path_is_one_the_rules_know() -> None:
             else:
                 assert segment in node, f"paths.{name}() = {path}: the rules have no {segment!r}"
                 node = node[segment]
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    """ids of the docstring constants (what explains a path may spell it)."""
+    out = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        first = body[0] if isinstance(body, list) and body else None
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+            out.add(id(first.value))
+    return out
+
+
+def test_no_path_is_spelt_by_hand_outside_app_model() -> None:
+    """rules/, app/ and functions/ build database paths with app/model/paths.py only."""
+    rules = json.loads(_RULES_JSON.read_text().split("\n", 1)[1])["rules"]
+    tops = sorted({k for k in rules if not k.startswith(".")} | FUNCTIONS_ONLY)
+    spelt = re.compile(r"(?<![\w.-])(?:" + "|".join(tops) + r")/")
+    bad = []
+    for path in _scanned():
+        if path.suffix != ".py":
+            continue
+        tree = ast.parse(path.read_text())
+        skip = _docstrings(tree)
+        for node in ast.walk(tree):
+            text = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(text, str) and id(node) not in skip and spelt.search(text):
+                bad.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}")
+    assert bad == [], "build these with app/model/paths.py:\n" + "\n".join(bad)
