@@ -22,6 +22,7 @@ from test_triggers_delivery import NS, call, register, registration
 from trigger_sink import Sink
 
 from tools.testing.rtdb_process import ROOT, RtdbServer, start_server, stop_server
+from tools.testing.tokens import id_token
 
 FUNCTIONS_PY = ROOT / "functions" / "venv" / "bin" / "python"
 PATTERN = "forum/{cid}/questions/{qid}"
@@ -54,10 +55,8 @@ json.dump(out, sys.stdout)
 
 
 def user_token(uid: str) -> str:
-    """An unsigned ID token, as the Auth emulator's are (the server decodes, never verifies)."""
-    claims = {"user_id": uid, "sub": uid, "firebase": {"sign_in_provider": "password"}}
-    part = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
-    return f"e30.{part}.c2ln"
+    """A password user's unsigned ID token (the server decodes, never verifies)."""
+    return id_token(uid, firebase={"sign_in_provider": "password"})
 
 
 @pytest.fixture
