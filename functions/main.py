@@ -9,8 +9,12 @@ Everything else the app does is a direct write that the database rules check. Ha
 idempotent: Firebase delivers background events at least once.
 """
 
+from typing import Any
+
 import _app
 from firebase_functions import https_fn
+from payments import checkout, refunds, webhook
+from payments._stripe import STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET
 
 _app.init()
 
@@ -19,3 +23,21 @@ _app.init()
 def health(req: https_fn.Request) -> https_fn.Response:
     """A smoke check after deploys: the codebase imported and the runtime answers."""
     return https_fn.Response("nimbus functions: ok", content_type="text/plain")
+
+
+@https_fn.on_call(secrets=[STRIPE_SECRET_KEY])
+def create_payment_intent(req: https_fn.CallableRequest) -> dict[str, Any]:
+    """Checkout: an order for a course priced from the catalog, paid with a Stripe token."""
+    return checkout.create_payment_intent(req)
+
+
+@https_fn.on_request(secrets=[STRIPE_WEBHOOK_SECRET])
+def stripe_webhook(req: https_fn.Request) -> https_fn.Response:
+    """Stripe's signed events: the only path that grants a paid course."""
+    return webhook.stripe_webhook(req)
+
+
+@https_fn.on_call(secrets=[STRIPE_SECRET_KEY])
+def refund_order(req: https_fn.CallableRequest) -> dict[str, Any]:
+    """Admins refund a paid order through Stripe; the course is revoked."""
+    return refunds.refund_order(req)

@@ -10,9 +10,12 @@ from __future__ import annotations
 from tests.cloudfunctions.conftest import make_codebase
 from tools import functions
 
-# name -> (trigger, regions, secrets). Later issues add payments, search, notifications.
+# name -> (trigger, regions, secrets). Later issues add search, notifications.
 EXPECTED = {
     "health": ("https", ["us-central1"], []),
+    "create_payment_intent": ("callable", ["us-central1"], ["STRIPE_SECRET_KEY"]),
+    "stripe_webhook": ("https", ["us-central1"], ["STRIPE_WEBHOOK_SECRET"]),
+    "refund_order": ("callable", ["us-central1"], ["STRIPE_SECRET_KEY"]),
 }
 
 
