@@ -26,6 +26,7 @@ from app.services.jsutil import is_nullish
 UNAVAILABLE = "The secure card form could not be loaded; check your connection and try again."
 NOT_CONFIGURED = "Payments are not available on this site right now."
 CARD_FAILED = "Your card could not be checked; please check the details and try again."
+AUTH_FAILED = "Your bank could not confirm the payment (3-D Secure authentication failed)."
 
 _state = {"keep": []}
 
@@ -124,6 +125,11 @@ def pay(course_id, attempt, card, on_order, on_error):
         error = None if is_nullish(result) else getattr(result, "error", None)
         if not is_nullish(error):
             on_error(_message(error, CARD_FAILED))
+            return
+        intent = None if is_nullish(result) else getattr(result, "paymentIntent", None)
+        status = None if is_nullish(intent) else getattr(intent, "status", None)
+        if status == "requires_payment_method":  # the challenge failed: the intent needs a card
+            on_error(_message(getattr(intent, "last_payment_error", None), AUTH_FAILED))
 
     def created(result):
         result = result or {}

@@ -22,6 +22,7 @@ COURSE = "realtime-forums"  # not in any demo user's enrolments; $49 in the cata
 LIVE = 15_000  # ms: Stripe.js load + token + callable + localstripe's ~1 s webhook delay
 GOOD_CARD = "4242424242424242"
 DECLINED_CARD = "4000000000000002"  # declined when attached (Stripe and localstripe alike)
+THREE_D_SECURE_CARD = "4000002500003155"  # the bank asks for 3-D Secure
 
 
 def course_url(stack, course: str = COURSE) -> str:
@@ -170,13 +171,40 @@ def test_declined_card_says_why_grants_nothing_and_can_try_again(
     assert failed["status"] == "failed" and "declined" in failed["failureReason"], failed
     assert page.locator('#card-field input[placeholder="cvc"]').input_value() == "123"  # kept
 
-    # Another card, another attempt: a new order, and this one is paid.
+    # Another card, another attempt: a new order, and this one is paid. A double click on
+    # Pay is one payment (the button is disabled at once; the attempt is one order anyway).
     page.locator('#card-field input[placeholder="number"]').fill(GOOD_CARD)
-    page.click("#pay")
+    page.dblclick("#pay")
     expect(box).to_have_attribute("data-state", "enrolled", timeout=LIVE)
     statuses = sorted(o["status"] for o in orders_of(admin_db, uid).values())
     assert statuses == ["failed", "paid"], statuses
     assert admin_db.child(f"enrollments/{uid}").get() == {COURSE: True}
+
+
+def test_card_that_needs_3d_secure_pays_after_the_challenge(people, local_stack, admin_db) -> None:
+    """The intent comes back requires_action; Stripe.js runs the challenge (localstripe's
+    stand-in shows its own confirm box) and the webhook then grants the course."""
+    email, uid = new_learner(local_stack)
+    page = people("learner").page
+    open_signed_in(page, course_url(local_stack), email)
+    buy(page, THREE_D_SECURE_CARD)
+    box = page.locator("#enrolment")
+    expect(box).to_have_attribute("data-state", "confirming")
+    page.get_by_role("button", name="Complete authentication").click(timeout=LIVE)
+    expect(box).to_have_attribute("data-state", "enrolled", timeout=LIVE)
+    assert admin_db.child(f"enrollments/{uid}").get() == {COURSE: True}
+
+
+def test_failed_3d_secure_says_why_and_grants_nothing(people, local_stack, admin_db) -> None:
+    email, uid = new_learner(local_stack)
+    page = people("learner").page
+    open_signed_in(page, course_url(local_stack), email)
+    buy(page, THREE_D_SECURE_CARD)
+    page.get_by_role("button", name="Fail authentication").click(timeout=LIVE)
+    expect(page.locator("#checkout-error")).to_contain_text("authentication", timeout=LIVE)
+    expect(page.locator("#enrolment")).to_have_attribute("data-state", "checkout")
+    expect(page.locator("#pay")).to_be_enabled()
+    assert admin_db.child(f"enrollments/{uid}").get() is None
 
 
 def test_admin_refund_revokes_the_learners_access_live(people, local_stack, admin_db) -> None:
