@@ -11,7 +11,7 @@ from pyscript import window
 
 from app.binding.live import LiveList
 from app.model import paths
-from app.services import payments
+from app.services import database, payments
 from app.services.clock import epoch_ms
 from app.ui.dom import KeyedList, by_id, element, on, set_attr, set_text
 
@@ -69,7 +69,7 @@ FIELDS = {
     "receipt-amount": lambda o: money(_receipt(o).get("amount"), _receipt(o).get("currency")),
     "receipt-date": lambda o: when(_receipt(o).get("paidAt")),
     "refunded-date": lambda o: when(o.get("refundedAt")),
-    "buyer": lambda o: o.get("_uid", ""),
+    "buyer": lambda o: o.get("_buyer", ""),
 }
 
 
@@ -77,7 +77,7 @@ def _make_row(key, order):
     return element(
         "tr", "order",
         '<td><span data-field="course"></span>'
-        '<span class="meta admin-only"> · buyer <code data-field="buyer"></code></span>'
+        '<span class="meta admin-only"> · bought by <span data-field="buyer"></span></span>'
         '<p class="form-error" data-field="reason"></p>'
         '<details class="receipt"><summary>Receipt</summary><dl>'
         '<dt>Order</dt><dd><code data-field="receipt-id"></code></dd>'
@@ -157,20 +157,29 @@ class _Everyone:
     def __init__(self, page):
         self.page = page
         self.known = {}
+        self.names = {}  # uid -> display name (profiles are readable by signed-in users)
 
     def upsert(self, uid, orders, prev_key=None):
         orders = orders or {}
-        for order_id in self.known.get(uid, ()):
+        for order_id in self.known.get(uid, {}):
             if order_id not in orders:
                 self.page.table.remove(uid + "/" + order_id)
         for order_id in orders:
             order = dict(orders[order_id] or {})
-            order["_uid"] = uid
+            order["_buyer"] = self.names.get(uid) or ""
             self.page.table.upsert(uid + "/" + order_id, order)
-        self.known[uid] = set(orders)
+        self.known[uid] = orders
+        if uid not in self.names:
+            self.names[uid] = None  # asked once
+            database.read_once(paths.profile_name(uid), lambda name: self._named(uid, name))
+
+    def _named(self, uid, name):
+        self.names[uid] = name or ""
+        if uid in self.known:
+            self.upsert(uid, self.known[uid])
 
     def remove(self, uid):
-        for order_id in self.known.pop(uid, ()):
+        for order_id in self.known.pop(uid, {}):
             self.page.table.remove(uid + "/" + order_id)
 
     def loaded(self):
