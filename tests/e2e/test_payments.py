@@ -272,3 +272,24 @@ def test_signed_out_visitor_is_asked_to_sign_in_to_buy(people, local_stack) -> N
     expect(page.locator("#orders .when-signed-out")).to_have_text(
         "Sign in to see your orders and their receipts."
     )
+
+
+def test_card_form_that_cannot_load_says_why_and_buy_tries_again(
+    people, local_stack, admin_db
+) -> None:
+    """Stripe.js unreachable (a network cut): the offer says so; Buy later loads it afresh."""
+    email, uid = new_learner(local_stack)
+    page = people("learner").page
+    open_signed_in(page, course_url(local_stack), email)
+    cut = "**/js.stripe.com/v3/"
+    page.route(cut, lambda route: route.abort())
+    page.click("#buy")
+    expect(page.locator("#offer-error")).to_have_text(
+        "The secure card form could not be loaded; check your connection and try again.",
+        timeout=LIVE,
+    )
+    expect(page.locator("#enrolment")).to_have_attribute("data-state", "not-enrolled")
+    page.unroute(cut)
+    buy(page)
+    expect(page.locator("#enrolment")).to_have_attribute("data-state", "enrolled", timeout=LIVE)
+    assert admin_db.child(f"enrollments/{uid}").get() == {COURSE: True}
