@@ -9,6 +9,7 @@ tests read the database back through firebase-admin only to check what was grant
 
 from __future__ import annotations
 
+import urllib.request
 import uuid
 
 import pytest
@@ -214,6 +215,11 @@ def test_failed_3d_secure_says_why_and_grants_nothing(people, local_stack, admin
 
 def test_admin_refund_revokes_the_learners_access_live(people, local_stack, admin_db) -> None:
     email, uid = new_learner(local_stack)
+    admin = people("admin").page  # the admin's Orders page is open before the purchase
+    open_signed_in(admin, f"{local_stack.hosting_url}/orders.html", "admin@nimbus.test")
+    expect(admin.locator("#orders-title")).to_have_text("All orders")
+    expect(admin.locator("#orders")).to_have_attribute("data-state", "live", timeout=LIVE)
+
     page = people("learner").page
     open_signed_in(page, course_url(local_stack), email)
     buy(page)
@@ -221,9 +227,7 @@ def test_admin_refund_revokes_the_learners_access_live(people, local_stack, admi
     expect(box).to_have_attribute("data-state", "enrolled", timeout=LIVE)
     (order_id,) = orders_of(admin_db, uid)
 
-    admin = people("admin").page
-    open_signed_in(admin, f"{local_stack.hosting_url}/orders.html", "admin@nimbus.test")
-    expect(admin.locator("#orders-title")).to_have_text("All orders")
+    # The new order arrived in the admin's page live.
     row = admin.locator(f'#order-rows > tr[data-key="{uid}/{order_id}"]')
     expect(row.locator('[data-field="status"]')).to_have_text("Paid", timeout=LIVE)
     expect(row.locator('[data-field="buyer"]')).to_have_text(buyer_name(email))
@@ -256,6 +260,9 @@ def test_new_learners_orders_page_is_empty_and_has_no_refunds(people, local_stac
 
 
 def test_signed_out_visitor_is_asked_to_sign_in_to_buy(people, local_stack) -> None:
+    with urllib.request.urlopen(f"{local_stack.hosting_url}/orders.html", timeout=10) as resp:
+        html = resp.read().decode()
+    assert html.count("<tr data-skeleton>") == 3  # pending rows show before any Python runs
     page = people("visitor").page
     page.goto(course_url(local_stack))
     box = page.locator("#enrolment")
