@@ -3,7 +3,8 @@ enrolment, and buying the course.
 
 #enrolment's data-state: pending (skeleton) · signed-out ("Sign in to buy") ·
 not-enrolled (the offer: price, what you get, Buy) · checkout (Stripe's card field, Pay) ·
-confirming (spinner while Stripe and the webhook finish) · enrolled. The enrolment itself
+confirming (spinner while Stripe and the webhook finish) · enrolled · error (the enrolment
+cannot be read: why, and no offer). The enrolment itself
 arrives only from the database (`enrollments/$uid/$cid`, written by the webhook
 function), so the page unlocks when the payment is really done, and locks again live if
 the order is refunded.
@@ -100,6 +101,12 @@ class _Purchase:
             self._close()  # first answer, or the enrolment was taken back (a refund)
             self._state("not-enrolled")
 
+    def unknown(self, message):
+        """The enrolment cannot be read: say why instead of offering or granting anything."""
+        self._close()
+        set_text(by_id("enrolment-pending"), message)
+        self._state("error")
+
     # ---- buying
     def sign_in(self, *args):
         email = by_id("signin-email")
@@ -186,6 +193,9 @@ class _Enrolment:
 
     def show(self, enrollments):
         self.purchase.enrollment_changed((enrollments or {}).get(self.course_id) is True)
+
+    def error(self, message):
+        self.purchase.unknown("Your enrolment could not be checked: " + str(message))
 
 
 class CourseView:
