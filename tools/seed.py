@@ -35,7 +35,12 @@ def database_tree(uids: dict[str, str]) -> dict[str, dict]:
         if course.get("instructor") in by_name:
             entry["instructorUid"] = by_name[course["instructor"]]
         courses[cid] = entry
-        lessons[cid] = course.get("lessons", {})
+        # Transcripts become the (signed, private) captions; the public lessons/ node
+        # and the lesson lists that read it stay small and give no paid text away.
+        lessons[cid] = {
+            lid: {k: v for k, v in lesson.items() if k != "transcript"}
+            for lid, lesson in course.get("lessons", {}).items()
+        }
     return {
         "courses": courses,
         "lessons": lessons,
