@@ -175,3 +175,30 @@ def payment_event(event_id: str) -> str:
 def payments() -> str:
     """All functions-private payment bookkeeping (no browser reads or writes)."""
     return "payments"
+
+
+# ---- search (issue 13): the index of a course's posts, written by functions only and read
+# by the course's members; its layout is app/model/search.py's docstring
+def search(cid: str = "") -> str:
+    """Every course's index, or one course's."""
+    return "search/" + cid if cid else "search"
+
+
+def search_term(cid: str, term: str) -> str:
+    """{postKey: weight}: the posts holding a (stemmed) term."""
+    return search(cid) + "/terms/" + term
+
+
+def search_prefix(cid: str, prefix: str) -> str:
+    """{postKey: weight}: the posts with a word that starts with prefix (the word typed)."""
+    return search(cid) + "/prefix/" + prefix
+
+
+def search_docs(cid: str, qid: str = "") -> str:
+    """What each post put in the index, by thread: {qid: {postId: {t, p}}}, or one thread's."""
+    return search(cid) + "/docs" + ("/" + qid if qid else "")
+
+
+def search_doc(cid: str, qid: str, post_id: str) -> str:
+    """One post's index entries (post_id == qid: the question), kept to remove stale ones."""
+    return search_docs(cid, qid) + "/" + post_id
