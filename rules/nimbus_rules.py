@@ -21,6 +21,11 @@ from app/model/limits.py.
 - ``payments/…``: the payment functions' bookkeeping (intent → order, Stripe events seen);
   no rule opens it, so no browser reads or writes it.
 - ``rateLimits/$uid``: ``{windowStart, count, post}``, the author's posting window.
+- ``search/$cid``: the course's search index (``terms/$term``, ``prefix/$p``: postings
+  ``{postKey: weight}``; ``docs/$qid/$postId``: what each post put there), kept by the
+  search functions from the forum; no browser writes it, only the course's members read it
+  (what it holds is what they may read in the forum). Hidden posts are left out. The
+  layout and its reasons: app/model/search.py.
 - ``forum/$cid/questions/$qid``: a question beside lesson ``lessonId``.
 - ``forum/$cid/answers/$qid/$aid``: answers to one question.
 - ``forum/$cid/comments/$qid/$postId/$cmid``: comments on question ``$qid`` itself
@@ -507,6 +512,8 @@ def rules() -> dict[str, Any]:
             "$uid": {".read": f"{SIGNED_IN} && auth.uid === $uid"},
         },
         "rateLimits": {"$uid": rate_limit()},
+        # The search functions (firebase-admin) write the index; members read it whole.
+        "search": {"$cid": {".read": MEMBER}},
         "smoke": {".read": SIGNED_IN, ".write": f"{SIGNED_IN} && {ADMIN}"},
         "forum": {
             "$cid": {

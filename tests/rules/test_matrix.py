@@ -532,6 +532,45 @@ SETUP: dict[str, Setup] = {
 }
 
 
+# The search index as the search functions write it (firebase-admin; issue 13).
+_INDEX = {
+    f"search/c1/terms/lambda/{Q1}": 1.5,
+    f"search/c1/prefix/lam/{Q1}": 1.5,
+    f"search/c1/docs/{Q1}/{Q1}": {"t": {"lambda": 1.5}, "p": {"lam": 1.5}},
+    f"search/c2/terms/rules/{NEW}": 1.0,
+}
+
+
+def _indexed(owner: db.Reference, actor: Actor) -> None:
+    owner.update(_INDEX)
+
+
+SEARCH_OPS: dict[str, Op] = {
+    "read c1's search index": lambda a: a.ref("search/c1").get(),
+    "read a term's postings in c1's index": lambda a: a.ref("search/c1/terms/lambda").get(),
+    "read c2's search index": lambda a: a.ref("search/c2").get(),
+    "read c1's search index after learner's enrollment is removed": lambda a: a.ref(
+        "search/c1"
+    ).get(),
+    "read every course's search index at once": lambda a: a.ref("search").get(),
+    "add a posting to c1's index": lambda a: a.ref(f"search/c1/terms/lambda/{NEW}").set(9),
+    "raise q1's weight in c1's index": lambda a: a.ref(f"search/c1/terms/lambda/{Q1}").set(99),
+    "delete a posting from c1's index": lambda a: a.ref(f"search/c1/terms/lambda/{Q1}").delete(),
+    "rewrite q1's doc in c1's index": lambda a: a.ref(f"search/c1/docs/{Q1}/{Q1}").set(
+        {"t": {"free": 9}}
+    ),
+    "delete c1's search index": lambda a: a.ref("search/c1").delete(),
+    "ask a question and index it in the same update": lambda a: a.create(
+        NEW_Q, a.question(), **{f"search/c1/terms/how/{NEW}": 9}
+    ),
+}
+OPS.update(SEARCH_OPS)
+SETUP.update(dict.fromkeys(SEARCH_OPS, _indexed))
+SETUP["read c1's search index after learner's enrollment is removed"] = _owner_sets(
+    {**_INDEX, "enrollments/learner/c1": None}
+)
+
+
 def parse_matrix() -> list[tuple[str, str, bool]]:
     """(operation, user column, allowed) for every cell of matrix.md."""
     rows = [
