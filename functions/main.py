@@ -12,9 +12,11 @@ idempotent: Firebase delivers background events at least once.
 from typing import Any
 
 import _app
-from firebase_functions import https_fn
+from _model import paths
+from firebase_functions import db_fn, https_fn
 from payments import checkout, refunds, webhook
 from payments._stripe import STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET
+from search import indexing
 
 _app.init()
 
@@ -41,3 +43,16 @@ def stripe_webhook(req: https_fn.Request) -> https_fn.Response:
 def refund_order(req: https_fn.CallableRequest) -> dict[str, Any]:
     """Admins refund a paid order through Stripe; the course is revoked."""
     return refunds.refund_order(req)
+
+
+@db_fn.on_value_written(reference=paths.question("{cid}", "{qid}"))
+def index_question(event: db_fn.Event[db_fn.Change[Any]]) -> None:
+    """Search: a question written (or hidden, or deleted) re-indexes its thread."""
+    indexing.question_written(event.params["cid"], event.params["qid"])
+
+
+@db_fn.on_value_written(reference=paths.answer("{cid}", "{qid}", "{aid}"))
+def index_answer(event: db_fn.Event[db_fn.Change[Any]]) -> None:
+    """Search: an answer written (or hidden, or deleted) re-indexes it."""
+    p = event.params
+    indexing.answer_written(p["cid"], p["qid"], p["aid"])

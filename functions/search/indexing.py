@@ -1,0 +1,52 @@
+"""The search index's triggers' bodies: a question or an answer was written, so its thread's
+entries in ``search/$cid`` are brought in line with the forum (layout: _model/search.py).
+
+Each handler reads the posts as the database holds them now, not as the event carried them,
+and compares them with what the index holds for them (``search/$cid/docs``): so a late or
+redelivered event recomputes the same entries, finds nothing to change and writes nothing,
+and events arriving out of order still end at the database's current state. The changes
+(new postings, stale ones deleted, the docs) go in one multi-path update, atomic like every
+update, so the docs always describe the postings.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from _model import paths, search
+from firebase_admin import db
+
+log = logging.getLogger(__name__)
+
+
+def _get(path: str) -> Any:
+    return db.reference(path).get()
+
+
+def reindex_thread(cid: str, qid: str, only: str = "") -> int:
+    """Re-index the thread ``qid`` of course ``cid`` (``only``: just that answer); the
+    number of paths written (0: the index already said so)."""
+    question = _get(paths.question(cid, qid))
+    if only:
+        answers = {only: _get(paths.answer(cid, qid, only))}
+        docs = {only: _get(paths.search_doc(cid, qid, only))}
+    else:
+        answers = _get(paths.answers(cid, qid))
+        docs = _get(paths.search_docs(cid, qid))
+    update = search.thread_update(paths, cid, qid, question, answers, docs, only)
+    if update:
+        db.reference().update(update)
+        log.info("search: %s/%s %s: %d index paths", cid, qid, only or "thread", len(update))
+    return len(update)
+
+
+def question_written(cid: str, qid: str) -> int:
+    """A question was created, edited, hidden, unhidden or deleted: it and its answers (a
+    hidden or deleted question's answers leave the index with it, and come back with it)."""
+    return reindex_thread(cid, qid)
+
+
+def answer_written(cid: str, qid: str, aid: str) -> int:
+    """An answer was created, edited, hidden, unhidden or deleted."""
+    return reindex_thread(cid, qid, aid)
