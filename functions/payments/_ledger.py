@@ -53,7 +53,7 @@ def apply_fact(uid: str, order_id: str, fact: _orders.Fact) -> dict[str, Any] | 
         return None
     update = {
         **_orders.bookkeeping_update(uid, order_id, fact, outcome["changed"], seen["first"]),
-        **_orders.entitlement_update(uid, order),
+        **_entitlement(uid, order),
     }
     for _ in range(SETTLE_ROUNDS):
         db.reference("/").update(update)
@@ -61,10 +61,18 @@ def apply_fact(uid: str, order_id: str, fact: _orders.Fact) -> dict[str, Any] | 
         if latest.get("status") == order.get("status"):
             break
         order = latest
-        update = _orders.entitlement_update(uid, order)
+        update = _entitlement(uid, order)
         if not update:
             break
     return order
+
+
+def _entitlement(uid: str, order: dict[str, Any]) -> dict[str, Any]:
+    """The order's enrollment write; a refund first reads the learner's other orders (one
+    of them may still pay for the course)."""
+    if order.get("status") != "refunded":
+        return _orders.entitlement_update(uid, order)
+    return _orders.entitlement_update(uid, order, db.reference(paths.orders(uid)).get() or {})
 
 
 def order_of_intent(intent_id: str) -> tuple[str, str] | None:

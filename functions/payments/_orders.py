@@ -14,7 +14,8 @@ ends it. The entitlement is a function of the status alone (``paid`` and nothing
 exactly one entitlement per paid order holds under duplicates, replays and reordering.
 
 Facts name their PaymentIntent: an order is paid by the one intent it was created with, so a
-fact about another intent changes nothing.
+fact about another intent changes nothing; and a success event pays it only for the order's
+own amount and currency (what the catalog said at checkout), never for what an event says.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ class Fact:
     intent_id: str | None  # None: a card refused before any intent existed
     at: str  # ISO-8601 UTC, when the function applies it
     reason: str | None = None  # status "failed": the provider's words
+    amount: int | None = None  # status "paid" from an event: what the intent received
+    currency: str | None = None  # ... and in which currency
 
 
 def advance(order_id: str, order: dict[str, Any] | None, fact: Fact) -> dict[str, Any] | None:
@@ -56,6 +59,8 @@ def advance(order_id: str, order: dict[str, Any] | None, fact: Fact) -> dict[str
     if order.get("intentId") not in (None, fact.intent_id):
         return None
     if RANK[fact.status] <= RANK.get(order.get("status", "pending"), 0):
+        return None
+    if fact.status == "paid" and not pays_in_full(order, fact):
         return None
     new = dict(order, status=fact.status, updatedAt=fact.at)
     if fact.intent_id:
@@ -68,6 +73,14 @@ def advance(order_id: str, order: dict[str, Any] | None, fact: Fact) -> dict[str
     elif fact.status == "refunded":
         new["refundedAt"] = fact.at  # the receipt, if it was paid, stays
     return new
+
+
+def pays_in_full(order: dict[str, Any], fact: Fact) -> bool:
+    """Whether a paid fact paid this order's amount in its currency (facts of our own calls
+    state none; every success event states both)."""
+    if fact.amount is None and fact.currency is None:
+        return True
+    return fact.amount == order.get("amount") and fact.currency == order.get("currency")
 
 
 def receipt(order: dict[str, Any], order_id: str, paid_at: str) -> dict[str, Any]:
@@ -87,15 +100,22 @@ def entitled(order: dict[str, Any] | None) -> bool:
     return bool(order) and order.get("status") == "paid"
 
 
-def entitlement_update(uid: str, order: dict[str, Any]) -> dict[str, Any]:
+def entitlement_update(
+    uid: str, order: dict[str, Any], others: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The enrollment write that matches the order's status: granted while paid, removed
-    once refunded; pending, processing and failed orders leave it alone (the learner may
-    hold the course through another paid order, and create_payment_intent refuses a course
-    the learner already has)."""
+    once refunded unless another of the learner's orders (``others``: their orders by id)
+    still pays for the course (two checkouts opened at once can both be paid; refunding
+    one keeps the course the other bought). Pending, processing and failed orders leave it
+    alone (the learner may hold the course through another paid order)."""
     path = paths.enrollment(uid, order["courseId"])
     if order.get("status") == "paid":
         return {path: True}
     if order.get("status") == "refunded":
+        course = order["courseId"]
+        held = [o for o in (others or {}).values() if isinstance(o, dict) and entitled(o)]
+        if any(o.get("courseId") == course for o in held):
+            return {}
         return {path: None}
     return {}
 
@@ -136,11 +156,16 @@ def fact_from_event(event: dict[str, Any], at: str) -> Fact | None:
             return None
     else:
         intent = obj.get("id")
-    reason = None
+    reason, amount, currency = None, None, None
+    if status == "paid":
+        amount, currency = obj.get("amount_received", obj.get("amount")), obj.get("currency")
+        if isinstance(amount, bool) or not isinstance(amount, int) or not currency:
+            return None  # Stripe always states them; an event without them proves nothing
+        currency = str(currency).lower()
     if status == "failed":
         error = obj.get("last_payment_error") or {}
         reason = error.get("message") if isinstance(error, dict) else None
-    return Fact(str(event["id"]), status, str(intent), at, reason)
+    return Fact(str(event["id"]), status, str(intent), at, reason, amount, currency)
 
 
 def order_address(event: dict[str, Any]) -> tuple[str, str] | None:

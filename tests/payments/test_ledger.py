@@ -74,3 +74,18 @@ def test_concurrent_deliveries_end_as_the_facts_say(ledger_app, sent) -> None:
     seen = db.reference("payments/events").get() or {}
     counts = {k: v["deliveries"] for k, v in seen.items() if k.startswith(uid)}
     assert sum(counts.values()) == len(batch)  # every delivery counted once
+
+
+def test_refunding_one_of_two_paid_orders_keeps_the_course(ledger_app) -> None:
+    """Two checkouts opened at once (two tabs) can both be paid; refunding one of them
+    must not take away the course the other still pays for (and refunding both does)."""
+    uid, at = f"u{uuid.uuid4().hex[:12]}", "2026-12-01T10:00:01.000Z"
+    first, second = "o" + uuid.uuid4().hex[:20], "o" + uuid.uuid4().hex[:20]
+    db.reference(f"orders/{uid}/{first}").set(pending("pi_a"))
+    db.reference(f"orders/{uid}/{second}").set(pending("pi_b"))
+    _ledger.apply_fact(uid, first, _orders.Fact(f"{uid}-pa", "paid", "pi_a", at))
+    _ledger.apply_fact(uid, second, _orders.Fact(f"{uid}-pb", "paid", "pi_b", at))
+    _ledger.apply_fact(uid, first, _orders.Fact(f"{uid}-ra", "refunded", "pi_a", at))
+    assert db.reference(f"enrollments/{uid}/{COURSE}").get() is True
+    _ledger.apply_fact(uid, second, _orders.Fact(f"{uid}-rb", "refunded", "pi_b", at))
+    assert db.reference(f"enrollments/{uid}/{COURSE}").get() is None

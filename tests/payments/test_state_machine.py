@@ -149,3 +149,34 @@ def test_stripe_events_become_facts_as_documented() -> None:
     assert _orders.fact_from_event(partial, at) is None  # a partial refund keeps the course
     assert _orders.order_address(full) is None  # charges carry no metadata: looked up by intent
     assert _orders.fact_from_event({"id": "e", "type": "customer.created", "data": {}}, at) is None
+
+
+def succeeded(amount: int, currency: str, received: int | None = None) -> dict[str, Any]:
+    """Stripe's documented payment_intent.succeeded event for INTENT."""
+    intent = {"id": INTENT, "object": "payment_intent", "amount": amount, "currency": currency}
+    if received is not None:
+        intent["amount_received"] = received
+    intent["metadata"] = {"uid": UID, "orderId": ORDER_ID}
+    return {"id": "evt_s", "type": "payment_intent.succeeded", "data": {"object": intent}}
+
+
+def test_a_success_for_another_amount_or_currency_pays_nothing() -> None:
+    at = "2026-12-01T10:00:03.000Z"
+    for event in (succeeded(50, "usd"), succeeded(2900, "eur"), succeeded(2900, "usd", 100)):
+        fact = _orders.fact_from_event(event, at)
+        assert fact is not None and fact.status == "paid"
+        assert _orders.advance(ORDER_ID, pending_order(), fact) is None, event
+    fact = _orders.fact_from_event(succeeded(2900, "USD", 2900), at)
+    assert _orders.advance(ORDER_ID, pending_order(), fact)["status"] == "paid"
+    no_amount = succeeded(2900, "usd")
+    del no_amount["data"]["object"]["amount"]
+    assert _orders.fact_from_event(no_amount, at) is None  # proves nothing
+
+
+def test_refunding_one_of_two_paid_orders_keeps_the_course_the_other_pays_for() -> None:
+    paid = {**pending_order(), "status": "paid"}
+    refunded = {**pending_order(), "status": "refunded"}
+    others = {"o1": refunded, "o2": paid}
+    assert _orders.entitlement_update(UID, refunded, others) == {}
+    elsewhere = {"o1": refunded, "o2": {**paid, "courseId": "other-course"}}
+    assert _orders.entitlement_update(UID, refunded, elsewhere) == {ENROLLMENT: None}

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from conftest import (
     COURSE,
+    DECLINED,
     NEEDS_3DS,
     as_stripe_sends,
     authenticate_3ds,
@@ -186,3 +188,51 @@ def test_events_nimbus_does_not_act_on_are_acknowledged(pay_stack, admin_db) -> 
     before = snapshot(admin_db)
     assert post_webhook(pay_stack, payload, sign(payload))[0] == 200
     assert snapshot(admin_db) == before
+
+
+def forged_success(intent: dict, **changes) -> dict:
+    """A payment_intent.succeeded event as Stripe would sign it, for an intent object."""
+    obj = {"object": "payment_intent", "status": "succeeded", **intent, **changes}
+    obj.setdefault("amount_received", obj["amount"])
+    return {
+        "id": f"evt_{uuid.uuid4().hex[:16]}",
+        "object": "event",
+        "created": int(time.time()),
+        "type": "payment_intent.succeeded",
+        "data": {"object": obj},
+    }
+
+
+def test_a_signed_success_for_an_intent_nimbus_never_made_pays_nothing(
+    pay_stack, new_learner, admin_db
+) -> None:
+    """An order refused at the card (failed, no intent yet) is not paid by a signed event
+    of some other intent whose metadata names it, for a cent."""
+    who = new_learner()
+    assert not buy(pay_stack, who, number=DECLINED)["ok"]
+    (order_id,) = admin_db.child(f"orders/{who.uid}").get()
+    intent = {"id": f"pi_{uuid.uuid4().hex[:20]}", "amount": 1, "currency": "usd"}
+    intent["metadata"] = {"uid": who.uid, "orderId": order_id, "courseId": COURSE}
+    before = snapshot(admin_db)
+    assert post_webhook(pay_stack, *as_stripe_sends(forged_success(intent)))[0] == 200
+    assert order_of(admin_db, who, order_id)["status"] == "failed"
+    assert admin_db.child(f"enrollments/{who.uid}").get() is None
+    assert snapshot(admin_db)["orders"] == before["orders"]
+
+
+def test_a_success_whose_metadata_names_another_learners_order_pays_only_its_own(
+    pay_stack, new_learner, admin_db
+) -> None:
+    """The victim's order is found by its intent, never by what an event's metadata says:
+    the attacker's real success, re-addressed to the victim's declined order, pays nothing
+    of the victim's."""
+    attacker, victim = new_learner(), new_learner()
+    assert not buy(pay_stack, victim, number=DECLINED)["ok"]
+    (victim_order,) = admin_db.child(f"orders/{victim.uid}").get()
+    paid = paid_order(pay_stack, admin_db, attacker)
+    event = success_event(pay_stack, paid["intentId"])
+    event["id"] = f"evt_{uuid.uuid4().hex[:16]}"
+    event["data"]["object"]["metadata"] = {"uid": victim.uid, "orderId": victim_order}
+    assert post_webhook(pay_stack, *as_stripe_sends(event))[0] == 200
+    assert order_of(admin_db, victim, victim_order)["status"] == "failed"
+    assert admin_db.child(f"enrollments/{victim.uid}").get() is None
