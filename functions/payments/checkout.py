@@ -34,6 +34,7 @@ ATTEMPT = re.compile(r"[A-Za-z0-9_-]{1,40}")
 TOKEN = re.compile(r"tok_[A-Za-z0-9_]{1,99}")
 CURRENCY = "usd"
 CENTS = 100  # courses/$cid/price is in whole dollars
+MINIMUM_CENTS = 50  # Stripe's smallest charge in usd
 RESUME_SECONDS = 15.0  # how long a repeated call waits for the first one's intent
 CARD_UNREADABLE = "The card details could not be used. Check them and try again."
 UNANSWERED = "The payment service did not answer. Try again in a moment."
@@ -66,7 +67,10 @@ def _amount(course: dict[str, Any]) -> int:
     price = course.get("price")
     if isinstance(price, bool) or not isinstance(price, (int, float)) or price <= 0:
         raise _refuse(Code.FAILED_PRECONDITION, "This course is not for sale.")
-    return round(price * CENTS)
+    amount = round(price * CENTS)
+    if amount < MINIMUM_CENTS:  # Stripe refuses the intent: the order would hang pending
+        raise _refuse(Code.FAILED_PRECONDITION, "This course is not for sale.")
+    return amount
 
 
 def create_payment_intent(req: https_fn.CallableRequest) -> dict[str, Any]:
@@ -122,8 +126,10 @@ def _answer(order_id: str, order: dict[str, Any], intent: Any) -> dict[str, Any]
 
 
 def _declined(uid: str, order_id: str, intent_id: str | None, err: stripe.StripeError) -> None:
-    """Record the provider's refusal on the order and tell the learner, in its words."""
-    reason = err.user_message or CARD_UNREADABLE
+    """Record the provider's refusal on the order and tell the learner, in its words: a
+    card error's message is written for the card holder; any other (an unknown or spent
+    token: "No such token: 'tok_…'") is written for developers, so the learner reads ours."""
+    reason = (isinstance(err, stripe.CardError) and err.user_message) or CARD_UNREADABLE
     fact_id = f"declined:{intent_id or order_id}"
     _ledger.apply_fact(
         uid, order_id, _orders.Fact(fact_id, "failed", intent_id, _ledger.now(), reason)

@@ -187,3 +187,29 @@ def test_a_3d_secure_card_waits_for_the_browser_then_the_webhook(
     assert authenticate_3ds(pay_stack, result["clientSecret"])["status"] == "succeeded"
     wait_for_status(admin_db, who, result["orderId"], "paid")
     assert admin_db.child(f"enrollments/{who.uid}/{COURSE}").get() is True
+
+
+def test_a_token_stripe_does_not_know_is_refused_in_the_learners_words(
+    pay_stack, new_learner, admin_db
+) -> None:
+    """Stripe's answer to a made-up or spent token is for developers ("No such token:
+    'tok_…'"); the learner reads a sentence of ours, and the order keeps that sentence."""
+    who = new_learner()
+    data = {"courseId": COURSE, "attempt": uuid.uuid4().hex[:20], "token": "tok_madeup123"}
+    reply = call(pay_stack, "create_payment_intent", data, who)
+    sentence = "The card details could not be used. Check them and try again."
+    assert refusal(reply) == ("functions/failed-precondition", sentence)
+    (order,) = admin_db.child(f"orders/{who.uid}").get().values()
+    assert (order["status"], order["failureReason"]) == ("failed", sentence)
+
+
+def test_a_price_below_stripes_smallest_charge_is_not_for_sale(
+    pay_stack, new_learner, admin_db
+) -> None:
+    """A catalog price Stripe cannot charge (under 50 cents) is refused in words before any
+    order, instead of an internal error and an order left pending for ever."""
+    who, course = new_learner(), f"cheap-{uuid.uuid4().hex[:8]}"
+    admin_db.child(f"courses/{course}").set({"title": "Cheap", "price": 0.004})
+    reply = buy(pay_stack, who, course=course)
+    assert refusal(reply) == ("functions/failed-precondition", "This course is not for sale.")
+    assert admin_db.child(f"orders/{who.uid}").get() is None
