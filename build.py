@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Nimbus's single entry point: setup · build · serve · db · functions · test · bench · rules.
+"""Nimbus's single entry point: setup · build · serve · db · functions · search · test · bench ·
+rules.
 
 Standard library only until it has made the project's own .venv (from requirements.lock)
 and node_modules (from package-lock.json); then it re-executes itself under .venv/bin/python.
@@ -169,6 +170,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_media(args: argparse.Namespace) -> int:
+    from tools.encoding import demo_sources, encode_lessons
+    from tools.project import load_courses
+
+    t0 = time.monotonic()
+    result = encode_lessons(demo_sources(load_courses()))
+    say(
+        f"lesson media in .nimbus/media/encoded: {len(result.files)} files, {result.made} encoded,"
+        f" {result.cached} cached, {time.monotonic() - t0:.1f} s"
+    )
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from tools.project import DEMO_PASSWORD, EmulatorPorts
     from tools.seed import DEMO_USERS
@@ -283,6 +297,32 @@ def cmd_functions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    """Backfill the search index of the database at --port (the local stack's by default):
+    every forum post indexed as the search triggers index it (tools/search_index.py)."""
+    from firebase_admin import db, exceptions
+
+    from tools.project import EmulatorPorts
+    from tools.search_index import backfill
+    from tools.seed import admin_app
+    from tools.stack import Stack
+
+    stack = Stack(
+        ports=EmulatorPorts(database=args.port), dist=ROOT / "dist", data_dir=STATE / "data",
+        state_dir=STATE,
+    )  # fmt: skip
+    try:
+        written = backfill(db.reference("/", app=admin_app(stack)))
+    except (exceptions.FirebaseError, OSError) as err:
+        say(f"the database at {stack.database_host} did not answer ({err}):"
+            " is `python3 build.py serve` running?")  # fmt: skip
+        return 1
+    for cid, count in written.items():
+        say(f"search index of {cid}: {count} paths written")
+    say(f"backfilled {len(written)} course(s)")
+    return 0
+
+
 def cmd_test(args: argparse.Namespace) -> int:
     cmd = [str(VENV_PY), "-m", "pytest", *args.pytest_args]
     say("$ " + " ".join(cmd))
@@ -351,6 +391,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("action", choices=["list", "run"])
     p.add_argument("name", nargs="?", help="the scheduled function to run now (with `run`)")
     p.add_argument("--port", type=int, default=5001, help="the Functions emulator's port")
+    sub.add_parser("media", help="encode lesson media: renditions, posters, captions (cached)")
+    p = sub.add_parser("search", help="backfill the search index from the forum (local stack)")
+    p.add_argument("action", choices=["backfill"])
+    p.add_argument("--port", type=int, default=9000, help="the database's port")
     sub.add_parser("test", help="install test needs, run pytest (extra args pass through)")
     sub.add_parser("bench", help="run bench/*.py; each prints a table")
     sub.add_parser(
@@ -365,11 +409,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 COMMANDS = {
     "build": cmd_build,
+    "media": cmd_media,
     "serve": cmd_serve,
     "db": cmd_db,
     "test": cmd_test,
     "bench": cmd_bench,
     "functions": cmd_functions,
+    "search": cmd_search,
     "rules": cmd_rules,
 }
 

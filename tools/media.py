@@ -8,8 +8,11 @@ Clips are cached in .nimbus/media by their parameters, so only the first build p
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -17,33 +20,45 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".nimbus" / "media"
 SECONDS = 20
 SIZE = "320x180"
+SOURCE_SIZE = "640x360"
 
 
-def _ffmpeg() -> str:
+def ffmpeg() -> str:
+    """The ffmpeg binary inside the imageio-ffmpeg wheel."""
     import imageio_ffmpeg  # in requirements.lock; ships a static ffmpeg binary
 
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def _args(hue: int) -> list[str]:
+def _args(hue: int, size: str = SIZE, rate: int = 12, bitrate: str = "60k") -> list[str]:
     return [
         "-hide_banner", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", f"testsrc2=size={SIZE}:rate=12:duration={SECONDS}",
+        "-f", "lavfi", "-i", f"testsrc2=size={size}:rate={rate}:duration={SECONDS}",
         "-vf", f"hue=h={hue}",
-        "-c:v", "libvpx", "-b:v", "60k", "-deadline", "realtime", "-cpu-used", "8",
+        "-c:v", "libvpx", "-b:v", bitrate, "-deadline", "realtime", "-cpu-used", "8",
         "-an", "-f", "webm",
     ]  # fmt: skip
 
 
 def clip(hue: int) -> Path:
     """The cached clip for this hue, generated on first use."""
-    args = _args(hue)
+    return _cached(_args(hue))
+
+
+def source_clip(hue: int, progress: Callable[[str], None] | None = None) -> Path:
+    """A lesson's source for tools/encoding.py: 640x360, as large as the largest rendition."""
+    return _cached(_args(hue, size=SOURCE_SIZE, bitrate="800k"), progress)
+
+
+def _cached(args: list[str], progress: Callable[[str], None] | None = None) -> Path:
     key = hashlib.sha256(" ".join(args).encode()).hexdigest()[:16]
     path = CACHE / f"{key}.webm"
     if not path.exists():
+        if progress:
+            progress(f"media: generating source clip {path.name}")
         CACHE.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        subprocess.run([_ffmpeg(), *args, str(tmp)], check=True, timeout=120)
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        subprocess.run([ffmpeg(), *args, str(tmp)], check=True, timeout=120)
         tmp.replace(path)
     return path
 
