@@ -181,6 +181,21 @@ OPS: dict[str, Op] = {
     "mark a Stripe event as already seen": lambda a: a.ref("payments/events/evt_next").set(
         {"uid": a.uid, "orderId": PENDING, "status": "failed", "changed": False, "at": "now"}
     ),
+    "query the orders list for learner's orders": lambda a: (
+        a.ref("orders").order_by_key().equal_to("learner").get()
+    ),
+    "replace own enrollments, adding c2": lambda a: a.ref(f"enrollments/{a.uid}").set(
+        {"c1": True, "c2": True}
+    ),
+    "enroll self in c2 through the enrollments node": lambda a: a.ref("enrollments").update(
+        {f"{a.uid}/c2": True}
+    ),
+    "pay own pending order and enroll in c2 in one write at the root": lambda a: a.ref("/").update(
+        {
+            f"orders/{a.uid}/{PENDING}": _order("c2", "paid"),
+            f"enrollments/{a.uid}": {"c2": True},
+        }
+    ),
     "read own rate-limit window": lambda a: a.ref(f"rateLimits/{a.uid}").get(),
     "read learner's rate-limit window": lambda a: a.ref("rateLimits/learner").get(),
     "read the c1 forum": lambda a: a.ref("forum/c1").get(),
@@ -471,6 +486,8 @@ PAYMENT_ROWS = [
     "read which order a payment intent pays",
     "claim a payment intent for one's own order",
     "mark a Stripe event as already seen",
+    "query the orders list for learner's orders",
+    "pay own pending order and enroll in c2 in one write at the root",
 ]
 SETUP: dict[str, Setup] = {
     **dict.fromkeys(PAYMENT_ROWS, _payments),
