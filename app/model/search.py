@@ -86,21 +86,20 @@ for _target, _chars in _FOLD_GROUPS:
 
 APOSTROPHES = "'\u2019\u2018\u02bc"  # joined: "don't", "Learner's" are one word
 
-STOPWORDS = set(
-    (
-        "a about above after again against all am an and any are as at be because been "
-        "before being below between both but by can cannot could did do does doing down "
-        "during each few for from further had has have having he her here hers herself him "
-        "himself his how i if in into is it its itself just let lets me more most my myself "
-        "no nor not of off on once only or other ought our ours ourselves out over own same "
-        "she should so some such than that thats the their theirs them themselves then there "
-        "theres these they this those through to too under until up very was we were what "
-        "whats when where which while who whom why with would you your yours yourself "
-        "yourselves im ive id ill youre youve youd youll hes shes were weve wed theyre theyve "
-        "isnt arent wasnt werent hasnt havent hadnt doesnt dont didnt wont wouldnt shant "
-        "shouldnt cant couldnt mustnt also get got ok okay please thanks thank hi hello"
-    ).split()
+_STOPWORDS_TEXT = (
+    "a about above after again against all am an and any are as at be because been "
+    "before being below between both but by can cannot could did do does doing down "
+    "during each few for from further had has have having he her here hers herself him "
+    "himself his how i if in into is it its itself just let lets me more most my myself "
+    "no nor not of off on once only or other ought our ours ourselves out over own same "
+    "she should so some such than that thats the their theirs them themselves then there "
+    "theres these they this those through to too under until up very was we were what "
+    "whats when where which while who whom why with would you your yours yourself "
+    "yourselves im ive id ill youre youve youd youll hes shes were weve wed theyre theyve "
+    "isnt arent wasnt werent hasnt havent hadnt doesnt dont didnt wont wouldnt shant "
+    "shouldnt cant couldnt mustnt also get got ok okay please thanks thank hi hello"
 )
+STOPWORDS = set(_STOPWORDS_TEXT.split())
 
 
 def _word_char(code: int) -> bool:
@@ -111,9 +110,8 @@ def _word_char(code: int) -> bool:
         return False  # ASCII and Latin-1 punctuation, symbols, x and / signs
     if 0x2000 <= code <= 0x2BFF or 0x3000 <= code <= 0x303F or 0xE000 <= code <= 0xF8FF:
         return False  # punctuation, arrows, maths, boxes; CJK punctuation; private use
-    if 0xFE30 <= code <= 0xFE4F or 0xFF00 <= code <= 0xFF20 or 0xFFF0 <= code:
-        return False
-    return True
+    # half-width and full-width forms' punctuation; specials and the astral planes (emoji)
+    return not (0xFE30 <= code <= 0xFE4F or 0xFF00 <= code <= 0xFF20 or code >= 0xFFF0)
 
 
 def _fold_char(char: str) -> str:
@@ -155,9 +153,7 @@ def words(text: str) -> list:
 
 def keeps(word: str) -> bool:
     """Whether ``word`` (normalised) is a search term: not a stopword nor a lone letter."""
-    if word in STOPWORDS:
-        return False
-    return len(word) > 1 or "0" <= word <= "9"
+    return word not in STOPWORDS and (len(word) > 1 or word.isdigit())
 
 
 def terms(text: str) -> list:
@@ -196,10 +192,7 @@ def _measure(s: str) -> int:
 
 
 def _has_vowel(s: str) -> bool:
-    for i in range(len(s)):
-        if not _cons(s, i):
-            return True
-    return False
+    return any(not _cons(s, i) for i in range(len(s)))
 
 
 def _double_cons(s: str) -> bool:
