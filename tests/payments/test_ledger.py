@@ -89,3 +89,17 @@ def test_refunding_one_of_two_paid_orders_keeps_the_course(ledger_app) -> None:
     assert db.reference(f"enrollments/{uid}/{COURSE}").get() is True
     _ledger.apply_fact(uid, second, _orders.Fact(f"{uid}-rb", "refunded", "pi_b", at))
     assert db.reference(f"enrollments/{uid}/{COURSE}").get() is None
+
+
+def test_a_late_copy_of_an_old_refund_leaves_the_course_bought_again(ledger_app) -> None:
+    """Refunded, then bought again: Stripe's own charge.refunded for the first order (or a
+    retried copy of it, days later) must not take away the course the second one paid."""
+    uid, at = f"u{uuid.uuid4().hex[:12]}", "2026-12-01T10:00:01.000Z"
+    first, second = "o" + uuid.uuid4().hex[:20], "o" + uuid.uuid4().hex[:20]
+    db.reference(f"orders/{uid}/{first}").set(pending("pi_a"))
+    _ledger.apply_fact(uid, first, _orders.Fact(f"{uid}-pa", "paid", "pi_a", at))
+    _ledger.apply_fact(uid, first, _orders.Fact(f"{uid}-refund", "refunded", "pi_a", at))
+    db.reference(f"orders/{uid}/{second}").set(pending("pi_b"))
+    _ledger.apply_fact(uid, second, _orders.Fact(f"{uid}-pb", "paid", "pi_b", at))
+    _ledger.apply_fact(uid, first, _orders.Fact(f"{uid}-evt_refund", "refunded", "pi_a", at))
+    assert db.reference(f"enrollments/{uid}/{COURSE}").get() is True
