@@ -14,7 +14,7 @@ from typing import Any
 import _app
 from _model import paths
 from firebase_functions import db_fn, https_fn
-from payments import checkout, refunds, webhook
+from payments import checkout, media, refunds, webhook
 from payments._stripe import STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET
 from search import indexing
 
@@ -43,6 +43,12 @@ def stripe_webhook(req: https_fn.Request) -> https_fn.Response:
 def refund_order(req: https_fn.CallableRequest) -> dict[str, Any]:
     """Admins refund a paid order through Stripe; the course is revoked."""
     return refunds.refund_order(req)
+
+
+@https_fn.on_call()
+def media_url(req: https_fn.CallableRequest) -> dict[str, Any]:
+    """Request Protected File: a 15-minute signed URL for lesson media, entitled callers only."""
+    return media.media_url(req)
 
 
 @db_fn.on_value_written(reference=paths.question("{cid}", "{qid}"))

@@ -16,6 +16,7 @@ EXPECTED = {
     "create_payment_intent": ("callable", ["us-central1"], ["STRIPE_SECRET_KEY"]),
     "stripe_webhook": ("https", ["us-central1"], ["STRIPE_WEBHOOK_SECRET"]),
     "refund_order": ("callable", ["us-central1"], ["STRIPE_SECRET_KEY"]),
+    "media_url": ("callable", ["us-central1"], []),
     "index_question": ("google.firebase.database.ref.v1.written", ["us-central1"], []),
     "index_answer": ("google.firebase.database.ref.v1.written", ["us-central1"], []),
 }

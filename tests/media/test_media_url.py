@@ -1,0 +1,185 @@
+"""media_url in firebase-tools' Functions emulator: entitled callers get a 15-minute V4
+signed URL that the media store serves; everyone else gets a refusal in words, no URL.
+
+The stack is the real one (Auth and Functions emulators, Nimbus's database with its rules,
+functions/ as deployed); the store runs beside it with the key the function signs with,
+given to the emulator as the local stack will (MEDIA_* in its environment). Calls go
+through the Firebase JS SDK's httpsCallable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+
+from tools.media_store import keys, process, upload
+from tools.stack import Stack, free_ports
+from tools.testing.ports import free_port
+from tools.testing.stacks import FUNCTIONS_VENV, call_function
+
+PASSWORD = "media-test-password"
+PROJECT = "demo-nimbus"
+BUCKET = "demo-nimbus-media"
+COURSE = "serverless-101"
+PREVIEW, PAID = "l01", "l02"
+
+
+@dataclass
+class Media:
+    stack: Stack
+    store: process.MediaStore
+    bodies: dict[str, bytes]  # object name -> bytes
+    users: dict[str, str]  # role -> email
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Media]:
+    if not (FUNCTIONS_VENV / "bin" / "python3.11").exists():
+        pytest.fail("functions/venv is missing: run `python3 build.py setup`")
+    base: Path = tmp_path_factory.mktemp("media-stack")
+    key = base / "media-signer.json"
+    keys.ensure_service_account(key, PROJECT)
+    store = process.start(base / "store", free_port(), [key], [BUCKET], log=base / "store.log")
+    bodies = {}
+    files = {}
+    for lid in (PREVIEW, PAID):
+        for part in ("180p.webm", "360p.webm", "captions.en.vtt"):
+            name = f"lessons/{COURSE}/{lid}/{part}"
+            bodies[name] = os.urandom(20_000)
+            files[name] = base / f"{lid}-{part}"
+            files[name].write_bytes(bodies[name])
+    upload.upload(upload.local_client(store.url, store.upload_token, PROJECT), BUCKET, files,
+                  progress=lambda _: None)  # fmt: skip
+    dist = base / "dist"
+    dist.mkdir()
+    (dist / "index.html").write_text("<!doctype html><title>media tests</title>")
+    stack = Stack(ports=free_ports(), dist=dist, data_dir=base / "data", state_dir=base)
+    names = ("MEDIA_API_ENDPOINT", "MEDIA_SIGNER_KEY", "MEDIA_BUCKET")
+    saved = {k: os.environ.get(k) for k in names}
+    os.environ.update(MEDIA_API_ENDPOINT=store.url, MEDIA_SIGNER_KEY=str(key), MEDIA_BUCKET=BUCKET)
+    try:
+        stack.start(timeout=120, seed_data=False)
+        users = _seed(stack)
+        yield Media(stack, store, bodies, users)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        stack.stop()
+        store.stop()
+
+
+def _seed(stack: Stack) -> dict[str, str]:
+    from firebase_admin import auth, db
+
+    from tools.seed import admin_app
+
+    app = admin_app(stack)
+    users = {}
+    uids = {}
+    for role in ("learner", "stranger", "instructor", "admin"):
+        email = f"{role}-{uuid.uuid4().hex[:8]}@nimbus.test"
+        user = auth.create_user(email=email, password=PASSWORD, app=app)
+        if role == "admin":
+            auth.set_custom_user_claims(user.uid, {"admin": True}, app=app)
+        users[role], uids[role] = email, user.uid
+    db.reference("/", app=app).update({
+        f"courses/{COURSE}": {"title": "Serverless Foundations", "price": 29,
+                              "instructorUid": uids["instructor"]},
+        f"lessons/{COURSE}/{PREVIEW}": {"order": 1, "title": "Preview", "preview": True},
+        f"lessons/{COURSE}/{PAID}": {"order": 2, "title": "Paid"},
+        f"enrollments/{uids['learner']}/{COURSE}": True,
+    })  # fmt: skip
+    return users
+
+
+def refusal(reply: dict) -> tuple[str, str]:
+    """(code, sentence) of a refused call; the JS SDK appends the HTTP status as " [403]"."""
+    assert not reply["ok"], reply
+    assert "result" not in reply
+    return reply["code"], reply["message"].rsplit(" [", 1)[0]
+
+
+def ask(media: Media, role: str | None, lesson: str = PAID, rendition: str = "360p") -> dict:
+    data = {"courseId": COURSE, "lessonId": lesson, "rendition": rendition}
+    if role is None:
+        return call_function(media.stack, "media_url", data)
+    return call_function(media.stack, "media_url", data, email=media.users[role], password=PASSWORD)
+
+
+@pytest.mark.parametrize("role", ["learner", "instructor", "admin"])
+def test_entitled_callers_get_a_url_the_store_serves(media: Media, role: str) -> None:
+    reply = ask(media, role)
+    assert reply["ok"], reply
+    url = reply["result"]["url"]
+    assert url.startswith(f"{media.store.url}/{BUCKET}/lessons/{COURSE}/{PAID}/360p.webm?")
+    query = parse_qs(urlsplit(url).query)
+    assert query["X-Goog-Expires"] == ["900"]
+    assert query["X-Goog-Algorithm"] == ["GOOG4-RSA-SHA256"]
+    expires = dt.datetime.fromisoformat(reply["result"]["expiresAt"].replace("Z", "+00:00"))
+    left = (expires - dt.datetime.now(dt.UTC)).total_seconds()
+    assert 840 < left <= 900
+    got = requests.get(url, timeout=10)
+    assert got.status_code == 200
+    assert got.content == media.bodies[f"lessons/{COURSE}/{PAID}/360p.webm"]
+
+
+def test_the_url_seeks_with_range(media: Media) -> None:
+    url = ask(media, "learner", rendition="180p")["result"]["url"]
+    got = requests.get(url, headers={"Range": "bytes=1000-1999"}, timeout=10)
+    assert got.status_code == 206
+    assert got.content == media.bodies[f"lessons/{COURSE}/{PAID}/180p.webm"][1000:2000]
+
+
+def test_captions_are_signed_too(media: Media) -> None:
+    url = ask(media, "learner", rendition="captions")["result"]["url"]
+    assert (
+        requests.get(url, timeout=10).content
+        == media.bodies[f"lessons/{COURSE}/{PAID}/captions.en.vtt"]
+    )
+
+
+def test_a_learner_who_has_not_bought_is_told_to_buy(media: Media) -> None:
+    assert refusal(ask(media, "stranger")) == (
+        "functions/permission-denied", "Buy the course to watch this lesson.",
+    )  # fmt: skip
+
+
+def test_signed_out_is_told_to_sign_in(media: Media) -> None:
+    assert refusal(ask(media, None)) == (
+        "functions/unauthenticated", "Sign in to watch this lesson.",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("role", [None, "stranger"])
+def test_free_previews_play_for_anyone(media: Media, role: str | None) -> None:
+    reply = ask(media, role, lesson=PREVIEW)
+    assert reply["ok"], reply
+    got = requests.get(reply["result"]["url"], timeout=10)
+    assert got.content == media.bodies[f"lessons/{COURSE}/{PREVIEW}/360p.webm"]
+
+
+def test_a_preview_url_does_not_open_a_paid_lesson(media: Media) -> None:
+    url = ask(media, "stranger", lesson=PREVIEW)["result"]["url"]
+    got = requests.get(url.replace(f"/{PREVIEW}/", f"/{PAID}/"), timeout=10)
+    assert got.status_code == 403
+    assert "<Code>SignatureDoesNotMatch</Code>" in got.text
+
+
+def test_unknown_lesson_and_rendition_are_refused_in_words(media: Media) -> None:
+    assert refusal(ask(media, "learner", lesson="l99")) == (
+        "functions/not-found", "That lesson does not exist.",
+    )  # fmt: skip
+    assert refusal(ask(media, "learner", rendition="4k")) == (
+        "functions/invalid-argument", "Choose a video quality: 180p or 360p.",
+    )  # fmt: skip
