@@ -20,7 +20,7 @@ payment method and confirms it; an intent that needs 3-D Secure comes back
 from pyscript import document, window
 from pyscript.ffi import create_proxy, to_js
 
-from app.services import firebase, functions
+from app.services import errors, firebase, functions
 from app.services.jsutil import is_nullish
 
 UNAVAILABLE = "The secure card form could not be loaded; check your connection and try again."
@@ -116,9 +116,14 @@ def pay(course_id, attempt, card, on_order, on_error):
     """Tokenize the card, ask `create_payment_intent` for the order, run 3-D Secure if asked.
 
     on_order(order_id) as soon as the order exists (watch it: the webhook decides);
-    on_error(sentence) for any refusal: the card's, the function's or the bank's.
+    on_error(refusal): the card's or the bank's as Stripe's sentence (a str), anything else
+    (the function's refusals, an unreachable service) as a ServiceError, so the page
+    gives card advice only where the card is the reason.
     """
     stripe = _state["stripe"]
+
+    def unreachable(*args):
+        on_error(errors.ServiceError(errors.NETWORK, UNAVAILABLE))
 
     def authenticated(*args):
         result = args[0] if args else None
@@ -135,12 +140,12 @@ def pay(course_id, attempt, card, on_order, on_error):
         result = result or {}
         order_id = result.get("orderId")
         if not order_id:
-            on_error(functions.FAILED)
+            on_error(errors.ServiceError(errors.FAILED, functions.FAILED))
             return
         on_order(order_id)
         if result.get("status") == "requires_action" and result.get("clientSecret"):
             stripe.confirmCardPayment(result["clientSecret"]).then(
-                _keep(authenticated), _keep(lambda *a: on_error(UNAVAILABLE))
+                _keep(authenticated), _keep(unreachable)
             )
 
     def tokenized(*args):
@@ -153,7 +158,7 @@ def pay(course_id, attempt, card, on_order, on_error):
         data = {"courseId": course_id, "attempt": attempt, "token": str(token.id)}
         functions.call("create_payment_intent", data, created, on_error)
 
-    stripe.createToken(card.element).then(_keep(tokenized), _keep(lambda *a: on_error(UNAVAILABLE)))
+    stripe.createToken(card.element).then(_keep(tokenized), _keep(unreachable))
 
 
 def refund(uid, order_id, on_done, on_error):

@@ -12,7 +12,7 @@ the order is refunded.
 
 from app.binding.live import LiveList, LiveValue
 from app.model import paths
-from app.services import courses, payments
+from app.services import courses, errors, payments
 from app.ui.dom import KeyedList, by_id, element, on, set_attr, set_text
 
 LESSON_FIELDS = {"title": lambda lesson: lesson.get("title", "")}
@@ -163,9 +163,10 @@ class _Purchase:
         self._stop_order()
         if self.enrolled:
             return
+        advice = TRY_AGAIN if _about_the_card(message) else ""
         message = str(message)  # a sentence, or a service's ServiceError (its sentence)
         text = (message[0].upper() + message[1:]) if message else DECLINED.strip()
-        set_text(self.error, text + TRY_AGAIN)
+        set_text(self.error, text + advice)
         self.attempt = payments.new_attempt()
         self._state("checkout")
 
@@ -184,6 +185,16 @@ class _Purchase:
             self.card.destroy()
             self.card = None
         self.box.removeAttribute("data-card")
+
+
+def _about_the_card(refusal):
+    """Whether checking the card is the advice: Stripe's and the order's refusals (plain
+    sentences) are the card's or the bank's; of a service's errors only the function's
+    failed precondition is (it refused the card). "That course does not exist" or "the
+    service could not be reached" are not helped by checking the card."""
+    if not isinstance(refusal, errors.ServiceError):
+        return True
+    return refusal.code == "failed-precondition"
 
 
 class _Enrolment:

@@ -36,7 +36,7 @@ CURRENCY = "usd"
 CENTS = 100  # courses/$cid/price is in whole dollars
 MINIMUM_CENTS = 50  # Stripe's smallest charge in usd
 RESUME_SECONDS = 15.0  # how long a repeated call waits for the first one's intent
-CARD_UNREADABLE = "The card details could not be used. Check them and try again."
+CARD_UNREADABLE = "The card details could not be used."  # the page adds what to check
 UNANSWERED = "The payment service did not answer. Try again in a moment."
 
 

@@ -300,3 +300,28 @@ def test_card_form_that_cannot_load_says_why_and_buy_tries_again(
     buy(page)
     expect(page.locator("#enrolment")).to_have_attribute("data-state", "enrolled", timeout=LIVE)
     assert admin_db.child(f"enrollments/{uid}").get() == {COURSE: True}
+
+
+def test_a_refusal_that_is_not_the_cards_gives_no_card_advice(
+    people, local_stack, admin_db
+) -> None:
+    """The course was withdrawn while the learner had checkout open: the function's
+    refusal reads in its own words, without "check the card details" (the card was not
+    the reason), nothing is ordered, and the card form stays filled in."""
+    email, uid = new_learner(local_stack)
+    page = people("learner").page
+    open_signed_in(page, course_url(local_stack), email)
+    open_checkout(page)
+    enter_card(page, GOOD_CARD)
+    course = admin_db.child(f"courses/{COURSE}").get()
+    admin_db.child(f"courses/{COURSE}").delete()
+    try:
+        page.click("#pay")
+        expect(page.locator("#checkout-error")).to_have_text(
+            "That course does not exist.", timeout=LIVE
+        )
+    finally:
+        admin_db.child(f"courses/{COURSE}").set(course)
+    expect(page.locator("#enrolment")).to_have_attribute("data-state", "checkout")
+    assert page.locator('#card-field input[placeholder="cvc"]').input_value() == "123"
+    assert orders_of(admin_db, uid) == {}

@@ -197,7 +197,7 @@ def test_a_token_stripe_does_not_know_is_refused_in_the_learners_words(
     who = new_learner()
     data = {"courseId": COURSE, "attempt": uuid.uuid4().hex[:20], "token": "tok_madeup123"}
     reply = call(pay_stack, "create_payment_intent", data, who)
-    sentence = "The card details could not be used. Check them and try again."
+    sentence = "The card details could not be used."
     assert refusal(reply) == ("functions/failed-precondition", sentence)
     (order,) = admin_db.child(f"orders/{who.uid}").get().values()
     assert (order["status"], order["failureReason"]) == ("failed", sentence)
