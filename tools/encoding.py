@@ -62,8 +62,9 @@ class Encoded:
 
 
 def object_name(course_id: str, lesson_id: str, part: str) -> str:
-    """Where a lesson's media lives in the bucket: `lessons/<cid>/<lid>/<part>`."""
-    return f"lessons/{course_id}/{lesson_id}/{part}"
+    """Where a lesson's media lives in its bucket (media only): `<cid>/<lid>/<part>`.
+    functions/payments/media.py names objects the same way (tests/media hold them to it)."""
+    return f"{course_id}/{lesson_id}/{part}"
 
 
 def parts() -> list[str]:

@@ -34,7 +34,7 @@ PARTS = {
     "360p": "360p.webm",
     "poster": "poster.jpg",
     "captions": "captions.en.vtt",
-}  # what tools/encoding.py uploads for every lesson, as lessons/<cid>/<lid>/<part>
+}  # what tools/encoding.py uploads for every lesson, as <cid>/<lid>/<part>
 LIFETIME = datetime.timedelta(seconds=900)  # 24-Hour Video's 15 minutes
 BUY = "Buy the course to watch this lesson."
 SIGN_IN = "Sign in to watch this lesson."
@@ -111,7 +111,7 @@ def media_url(req: https_fn.CallableRequest) -> dict[str, Any]:
     if not _entitled(req, course_id, lesson):
         raise _refuse(Code.PERMISSION_DENIED, BUY)
     client, creds, has_key = _signer()
-    blob = client.bucket(bucket_name()).blob(f"lessons/{course_id}/{lesson_id}/{PARTS[part]}")
+    blob = client.bucket(bucket_name()).blob(f"{course_id}/{lesson_id}/{PARTS[part]}")
     url = blob.generate_signed_url(
         version="v4",
         expiration=LIFETIME,

@@ -56,11 +56,11 @@ def meta(path: Path) -> dict:
 
 def test_every_part_is_made_once_with_progress(encoded) -> None:
     _, _, result, lines = encoded
-    names = {f"lessons/c1/l01/{part}" for part in encoding.parts()}
+    names = {f"c1/l01/{part}" for part in encoding.parts()}
     assert set(result.files) == names
     assert (result.made, result.cached) == (4, 0)
     assert lines[0] == "media: encoding 4 of 4 lesson files (0 cached)"
-    assert [re.match(r"media: \[(\d)/4\] lessons/c1/l01/", line)[1] for line in lines[1:]] == [
+    assert [re.match(r"media: \[(\d)/4\] c1/l01/", line)[1] for line in lines[1:]] == [
         "1", "2", "3", "4",
     ]  # fmt: skip
 
@@ -68,7 +68,7 @@ def test_every_part_is_made_once_with_progress(encoded) -> None:
 @pytest.mark.parametrize("rendition", encoding.RENDITIONS, ids=lambda r: r.name)
 def test_renditions_have_their_size_and_the_sources_duration(encoded, rendition) -> None:
     _, _, result, _ = encoded
-    path = result.files[f"lessons/c1/l01/{rendition.name}.webm"]
+    path = result.files[f"c1/l01/{rendition.name}.webm"]
     assert path.read_bytes()[:4] == b"\x1a\x45\xdf\xa3"  # EBML: a WebM file
     info = meta(path)
     assert info["size"] == (rendition.width, rendition.height)
@@ -78,20 +78,20 @@ def test_renditions_have_their_size_and_the_sources_duration(encoded, rendition)
 
 def test_the_small_rendition_is_smaller(encoded) -> None:
     _, _, result, _ = encoded
-    small, large = (result.files[f"lessons/c1/l01/{r.name}.webm"] for r in encoding.RENDITIONS)
+    small, large = (result.files[f"c1/l01/{r.name}.webm"] for r in encoding.RENDITIONS)
     assert small.stat().st_size < large.stat().st_size
 
 
 def test_poster_is_a_jpeg_frame(encoded) -> None:
     _, _, result, _ = encoded
-    path = result.files["lessons/c1/l01/poster.jpg"]
+    path = result.files["c1/l01/poster.jpg"]
     assert path.read_bytes()[:3] == b"\xff\xd8\xff"
     assert meta(path)["size"] == (640, 360)
 
 
 def test_captions_are_valid_webvtt(encoded) -> None:
     _, _, result, _ = encoded
-    text = result.files["lessons/c1/l01/captions.en.vtt"].read_text()
+    text = result.files["c1/l01/captions.en.vtt"].read_text()
     blocks = text.rstrip("\n").split("\n\n")
     assert blocks[0] == "WEBVTT"
     timing = re.compile(r"^(\d\d):(\d\d):(\d\d)\.(\d{3}) --> (\d\d):(\d\d):(\d\d)\.(\d{3})$")
@@ -107,7 +107,7 @@ def test_captions_are_valid_webvtt(encoded) -> None:
     # ffmpeg's own WebVTT demuxer reads it back, cue for cue
     srt = subprocess.run(
         [media.ffmpeg(), "-hide_banner", "-loglevel", "error", "-i",
-         str(result.files["lessons/c1/l01/captions.en.vtt"]), "-f", "srt", "-"],
+         str(result.files["c1/l01/captions.en.vtt"]), "-f", "srt", "-"],
         check=True, capture_output=True, text=True, timeout=60,
     ).stdout  # fmt: skip
     assert "00:00:00,200 --> 00:00:01,500\nFunctions react to events." in srt
@@ -131,7 +131,7 @@ def test_a_changed_transcript_remakes_only_the_captions(encoded) -> None:
     changed = encoding.LessonSource("c1", "l01", lesson.clip, cues, duration=SECONDS)
     again = encoding.encode_lessons([changed], cache=cache, progress=lambda _: None)
     assert again.made == 1
-    name = "lessons/c1/l01/captions.en.vtt"
+    name = "c1/l01/captions.en.vtt"
     assert again.files[name] != first.files[name]
     assert "A different sentence." in again.files[name].read_text()
 
@@ -168,7 +168,7 @@ def test_encoded_media_uploads_and_reads_back_signed(encoded, store: Store) -> N
     upload.upload(client, store.bucket.name, result.files, progress=lambda _: None)
     for name, kind in [("captions.en.vtt", "text/vtt"), ("poster.jpg", "image/jpeg"),
                        ("180p.webm", "video/webm")]:  # fmt: skip
-        blob = store.bucket.blob(f"lessons/c1/l01/{name}")
+        blob = store.bucket.blob(f"c1/l01/{name}")
         url = blob.generate_signed_url(
             version="v4", expiration=900, credentials=store.credentials,
             api_access_endpoint=store.url,
@@ -176,4 +176,4 @@ def test_encoded_media_uploads_and_reads_back_signed(encoded, store: Store) -> N
         reply = requests.get(url, timeout=10)
         assert reply.status_code == 200
         assert reply.headers["Content-Type"] == kind
-        assert reply.content == result.files[f"lessons/c1/l01/{name}"].read_bytes()
+        assert reply.content == result.files[f"c1/l01/{name}"].read_bytes()

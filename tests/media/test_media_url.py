@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
+from tools import encoding
 from tools.media_store import keys, process, upload
 from tools.stack import Stack, free_ports
 from tools.testing.ports import free_port
@@ -52,7 +53,7 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Media]:
     files = {}
     for lid in (PREVIEW, PAID):
         for part in ("180p.webm", "360p.webm", "captions.en.vtt"):
-            name = f"lessons/{COURSE}/{lid}/{part}"
+            name = encoding.object_name(COURSE, lid, part)  # the build's names
             bodies[name] = os.urandom(20_000)
             files[name] = base / f"{lid}-{part}"
             files[name].write_bytes(bodies[name])
@@ -122,7 +123,7 @@ def test_entitled_callers_get_a_url_the_store_serves(media: Media, role: str) ->
     reply = ask(media, role)
     assert reply["ok"], reply
     url = reply["result"]["url"]
-    assert url.startswith(f"{media.store.url}/{BUCKET}/lessons/{COURSE}/{PAID}/360p.webm?")
+    assert url.startswith(f"{media.store.url}/{BUCKET}/{COURSE}/{PAID}/360p.webm?")
     query = parse_qs(urlsplit(url).query)
     assert query["X-Goog-Expires"] == ["900"]
     assert query["X-Goog-Algorithm"] == ["GOOG4-RSA-SHA256"]
@@ -131,22 +132,19 @@ def test_entitled_callers_get_a_url_the_store_serves(media: Media, role: str) ->
     assert 840 < left <= 900
     got = requests.get(url, timeout=10)
     assert got.status_code == 200
-    assert got.content == media.bodies[f"lessons/{COURSE}/{PAID}/360p.webm"]
+    assert got.content == media.bodies[f"{COURSE}/{PAID}/360p.webm"]
 
 
 def test_the_url_seeks_with_range(media: Media) -> None:
     url = ask(media, "learner", rendition="180p")["result"]["url"]
     got = requests.get(url, headers={"Range": "bytes=1000-1999"}, timeout=10)
     assert got.status_code == 206
-    assert got.content == media.bodies[f"lessons/{COURSE}/{PAID}/180p.webm"][1000:2000]
+    assert got.content == media.bodies[f"{COURSE}/{PAID}/180p.webm"][1000:2000]
 
 
 def test_captions_are_signed_too(media: Media) -> None:
     url = ask(media, "learner", rendition="captions")["result"]["url"]
-    assert (
-        requests.get(url, timeout=10).content
-        == media.bodies[f"lessons/{COURSE}/{PAID}/captions.en.vtt"]
-    )
+    assert requests.get(url, timeout=10).content == media.bodies[f"{COURSE}/{PAID}/captions.en.vtt"]
 
 
 def test_a_learner_who_has_not_bought_is_told_to_buy(media: Media) -> None:
@@ -166,7 +164,7 @@ def test_free_previews_play_for_anyone(media: Media, role: str | None) -> None:
     reply = ask(media, role, lesson=PREVIEW)
     assert reply["ok"], reply
     got = requests.get(reply["result"]["url"], timeout=10)
-    assert got.content == media.bodies[f"lessons/{COURSE}/{PREVIEW}/360p.webm"]
+    assert got.content == media.bodies[f"{COURSE}/{PREVIEW}/360p.webm"]
 
 
 def test_a_preview_url_does_not_open_a_paid_lesson(media: Media) -> None:
