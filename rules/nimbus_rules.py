@@ -24,8 +24,9 @@ from app/model/limits.py.
 - ``search/$cid``: the course's search index (``terms/$term``, ``prefix/$p``: postings
   ``{postKey: weight}``; ``docs/$qid/$postId``: what each post put there), kept by the
   search functions from the forum; no browser writes it, only the course's members read it
-  (what it holds is what they may read in the forum). Hidden posts are left out. The
-  layout and its reasons: app/model/search.py.
+  (what it holds is what they may read in the forum). Hidden posts are indexed apart, in
+  ``searchHidden/$cid`` (the course's staff read it) and ``searchOwnHidden/$cid/$uid``
+  (that author reads it while a member). The layout and its reasons: app/model/search.py.
 - ``forum/$cid/questions/$qid``: a question beside lesson ``lessonId``.
 - ``forum/$cid/answers/$qid/$aid``: answers to one question.
 - ``forum/$cid/comments/$qid/$postId/$cmid``: comments on question ``$qid`` itself
@@ -512,8 +513,11 @@ def rules() -> dict[str, Any]:
             "$uid": {".read": f"{SIGNED_IN} && auth.uid === $uid"},
         },
         "rateLimits": {"$uid": rate_limit()},
-        # The search functions (firebase-admin) write the index; members read it whole.
+        # The search functions (firebase-admin) write the indexes; members read the public
+        # one, staff the hidden posts' one, each author their own hidden posts' one.
         "search": {"$cid": {".read": MEMBER}},
+        "searchHidden": {"$cid": {".read": f"{SIGNED_IN} && {STAFF}"}},
+        "searchOwnHidden": {"$cid": {"$uid": {".read": f"{MEMBER} && auth.uid === $uid"}}},
         "smoke": {".read": SIGNED_IN, ".write": f"{SIGNED_IN} && {ADMIN}"},
         "forum": {
             "$cid": {

@@ -32,10 +32,13 @@ TITLE_BOOST times the body), length-normalised against AVG_LEN; the idf part nee
 node's size, so rank() applies it at query time (a posting never needs rewriting when other
 posts come and go).
 
-Hidden posts (and answers of a hidden or deleted question) are not in the index at all: the
-index is one readable tree per course, and rules cannot filter a read, so anything in it is
-visible to every member. Staff and authors reach hidden posts through the forum, as now; a
-staff-only index beside this one is the way to make them searchable for staff.
+Hidden posts are found only by staff and by their author. Rules cannot filter a read, so
+they live in indexes of their own, with the same layout: ``searchHidden/$cid`` (read by the
+course's staff; its docs also name each post's author, ``u``) and
+``searchOwnHidden/$cid/$uid`` (read by that author while a member). A post in a hidden
+thread (the question hidden) counts as hidden; a deleted question's answers are in no
+index. Hiding, unhiding and deleting move a post's entries between the indexes in the same
+one update.
 """
 
 import math
@@ -376,73 +379,107 @@ def split_post_key(key: str) -> tuple:
     return (key, key) if at < 0 else (key[:at], key[at + 1 :])
 
 
-def question_doc(question) -> dict:
-    """What a question puts in the index (None: nothing, being absent or hidden)."""
-    if not isinstance(question, dict) or question.get("hidden") is True:
-        return None
+def _post_docs(question, post, fields) -> tuple:
+    """(public doc, hidden doc) of a post of the thread ``question``; at most one is set."""
+    if not isinstance(question, dict) or not isinstance(post, dict):
+        return None, None
+    doc = weigh(fields)
+    if not doc["t"]:
+        return None, None
+    if question.get("hidden") is True or post.get("hidden") is True:
+        doc["u"] = str(post.get("uid") or "")
+        return None, doc
+    return doc, None
+
+
+def question_docs(question) -> tuple:
+    """(public doc, hidden doc) of a question: the public one unless it is hidden, both None
+    when it is absent or holds no terms."""
+    if not isinstance(question, dict):
+        return None, None
     fields = [(str(question.get("title") or ""), TITLE_BOOST)]
     fields.append((str(question.get("body") or ""), BODY_BOOST))
-    doc = weigh(fields)
-    return doc if doc["t"] else None
+    return _post_docs(question, question, fields)
 
 
-def answer_doc(question, answer) -> dict:
-    """What an answer puts in the index: nothing when it, or its question, is absent or
-    hidden (a hidden thread's answers are not found either)."""
-    if question_doc(question) is None or not isinstance(answer, dict):
-        return None
-    if answer.get("hidden") is True:
-        return None
-    doc = weigh([(str(answer.get("body") or ""), BODY_BOOST)])
-    return doc if doc["t"] else None
+def answer_docs(question, answer) -> tuple:
+    """(public doc, hidden doc) of an answer: hidden when it or its question is; both None
+    when it, or its question, is absent (a deleted question's answers are not found)."""
+    if not isinstance(answer, dict):
+        return None, None
+    return _post_docs(question, answer, [(str(answer.get("body") or ""), BODY_BOOST)])
 
 
-def doc_update(paths, cid: str, qid: str, post_id: str, old, new) -> dict:
-    """The multi-path update taking one post's index entries from doc ``old`` to ``new``
-    (either may be None): changed postings set, stale ones deleted, the doc itself kept
-    beside them. Empty when nothing changes (a redelivered event). ``paths`` is the model's
-    paths module (passed in: the model's modules import nothing)."""
-    old = old or {}
-    new = new or {}
-    key = post_key(qid, post_id)
+def _entries(paths, cid: str, key: str, doc, hidden: bool) -> dict:
+    """{posting path: weight} of a doc, in the public index or (hidden) in the staff's and
+    its author's hidden indexes."""
     out = {}
-    for part, node in (("t", paths.search_term), ("p", paths.search_prefix)):
-        before = old.get(part) or {}
-        after = new.get(part) or {}
-        for name, weight in after.items():
-            if before.get(name) != weight:
+    if not doc:
+        return out
+    uid = doc.get("u") or ""
+    for part in ("t", "p"):
+        for name, weight in (doc.get(part) or {}).items():
+            if not hidden:
+                node = paths.search_term if part == "t" else paths.search_prefix
                 out[paths.child(node(cid, name), key)] = weight
-        for name in before:
-            if name not in after:
-                out[paths.child(node(cid, name), key)] = None
-    if out or (bool(old) != bool(new)):
-        out[paths.search_doc(cid, qid, post_id)] = new if new else None
+                continue
+            node = paths.search_hidden_term if part == "t" else paths.search_hidden_prefix
+            out[paths.child(node(cid, name), key)] = weight
+            if uid:
+                own = (
+                    paths.search_own_hidden_term if part == "t" else paths.search_own_hidden_prefix
+                )
+                out[paths.child(own(cid, uid, name), key)] = weight
     return out
 
 
-def thread_update(paths, cid: str, qid: str, question, answers, docs, only: str = "") -> dict:
-    """The update bringing a whole thread's index in line with the forum: ``question`` and
-    ``answers`` ({aid: answer}) as the database holds them, ``docs`` ({postId: doc}) as the
-    index does. ``only``: re-index just that answer (its trigger; the question's trigger
-    passes "" because hiding or deleting a question changes what its answers may show)."""
+def doc_update(paths, cid: str, qid: str, post_id: str, old, new, hidden: bool = False) -> dict:
+    """The multi-path update taking one post's entries in one index (the public one, or the
+    hidden ones) from doc ``old`` to ``new`` (either may be None): changed postings set,
+    stale ones deleted, the doc itself kept beside them. Empty when nothing changes (a
+    redelivered event). ``paths`` is the model's paths module (passed in: the browser and
+    the functions import the model under different package names)."""
+    key = post_key(qid, post_id)
+    before = _entries(paths, cid, key, old, hidden)
+    after = _entries(paths, cid, key, new, hidden)
+    out = {}
+    for path, weight in after.items():
+        if before.get(path) != weight:
+            out[path] = weight
+    for path in before:
+        if path not in after:
+            out[path] = None
+    if out or bool(old) != bool(new):
+        doc_path = paths.search_hidden_doc if hidden else paths.search_doc
+        out[doc_path(cid, qid, post_id)] = new if new else None
+    return out
+
+
+def thread_update(
+    paths, cid: str, qid: str, question, answers, docs, hidden_docs, only: str = ""
+) -> dict:
+    """The update bringing a whole thread's entries in line with the forum: ``question``
+    and ``answers`` ({aid: answer}) as the database holds them, ``docs`` and
+    ``hidden_docs`` ({postId: doc}) as the public and hidden indexes do. ``only``: just that
+    answer (its trigger; the question's trigger passes "" because hiding or deleting a
+    question changes where its answers belong)."""
     answers = answers if isinstance(answers, dict) else {}
     docs = docs if isinstance(docs, dict) else {}
+    hidden_docs = hidden_docs if isinstance(hidden_docs, dict) else {}
+    ids = [only] if only else [qid]
+    if not only:
+        for known in (answers, docs, hidden_docs):
+            for post_id in known:
+                if post_id not in ids:
+                    ids.append(post_id)
     out = {}
-    if only:
-        ids = [only]
-    else:
-        ids = [qid]
-        for aid in answers:
-            ids.append(aid)
-        for post_id in docs:
-            if post_id not in ids:
-                ids.append(post_id)
     for post_id in ids:
         if post_id == qid:
-            new = question_doc(question)
+            public, hidden = question_docs(question)
         else:
-            new = answer_doc(question, answers.get(post_id))
-        out.update(doc_update(paths, cid, qid, post_id, docs.get(post_id), new))
+            public, hidden = answer_docs(question, answers.get(post_id))
+        out.update(doc_update(paths, cid, qid, post_id, docs.get(post_id), public))
+        out.update(doc_update(paths, cid, qid, post_id, hidden_docs.get(post_id), hidden, True))
     return out
 
 

@@ -7,8 +7,10 @@ typed reads its prefix node (search/$cid/prefix/<first letters>). Nodes a Search
 read are kept for CACHE_MS, so typing on ("lambda d", "lambda de") reads only the newest
 word's node. Results come back best first as {key, qid, postId, score} (postId == qid: the
 question itself); a reply for a query older than the latest one is dropped, so the list
-never goes back to what was typed before. Reads are refused to non-members by the rules;
-the refusal reaches on_error as the database service's ServiceError.
+never goes back to what was typed before. Staff also read the hidden posts' index beside
+each node, authors their own hidden posts' (searchHidden, searchOwnHidden). Reads are
+refused to non-members by the rules; the refusal reaches on_error as the database
+service's ServiceError.
 """
 
 from app.model import paths
@@ -18,13 +20,29 @@ CACHE_MS = 30000  # how long a read node answers again without a new read
 MAX_RESULTS = 20
 
 
-def query_paths(course_id, text):
-    """The index nodes the query ``text`` reads: one per finished term, one for the word
-    being typed."""
+def query_paths(course_id, text, staff=False, uid=""):
+    """The index nodes the query ``text`` reads, one group per finished term and one for
+    the word being typed: the public index's node, and the hidden posts' node the reader
+    may read (``staff``: every hidden post's; ``uid``: that author's own)."""
     terms, partial = core.parse_query(text)
-    out = [paths.search_term(course_id, term) for term in terms]
+    wanted = [("t", term) for term in terms]
     if partial:
-        out.append(paths.search_prefix(course_id, core.prefix_of(partial)))
+        wanted.append(("p", core.prefix_of(partial)))
+    out = []
+    for part, name in wanted:
+        if part == "t":
+            group = [paths.search_term(course_id, name)]
+            if staff:
+                group.append(paths.search_hidden_term(course_id, name))
+            elif uid:
+                group.append(paths.search_own_hidden_term(course_id, uid, name))
+        else:
+            group = [paths.search_prefix(course_id, name)]
+            if staff:
+                group.append(paths.search_hidden_prefix(course_id, name))
+            elif uid:
+                group.append(paths.search_own_hidden_prefix(course_id, uid, name))
+        out.append(group)
     return out
 
 
@@ -51,10 +69,14 @@ def _now_ms():
 
 class Searcher:
     """One search box's queries on one course's index. ``read(path, on_value, on_error)``
-    and ``now()`` (epoch ms) default to the database service and the browser's clock."""
+    and ``now()`` (epoch ms) default to the database service and the browser's clock.
+    ``staff`` (the course's instructor or an admin) also finds hidden posts; ``uid`` (a
+    signed-in member) also finds their own hidden posts."""
 
-    def __init__(self, course_id, read=None, now=None):
+    def __init__(self, course_id, read=None, now=None, staff=False, uid=""):
         self.course_id = course_id
+        self.staff = staff
+        self.uid = uid
         self._read = read or _read_once
         self._now = now or _now_ms
         self._cache = {}  # path -> (read at, node)
@@ -70,13 +92,20 @@ class Searcher:
         started meanwhile; on_error(err) once if a read is refused."""
         self._latest += 1
         seq = self._latest
-        wanted = query_paths(self.course_id, text)
-        missing = [path for path in wanted if not self._fresh(path)]
+        groups = query_paths(self.course_id, text, self.staff, self.uid)
+        missing = [path for group in groups for path in group if not self._fresh(path)]
         state = {"left": len(missing), "failed": False}
 
         def deliver():
-            if seq == self._latest:
-                on_results(ranked([self._cache[path][1] for path in wanted]))
+            if seq != self._latest:
+                return
+            nodes = []
+            for group in groups:
+                merged = {}  # a post is in the public index or a hidden one, never both
+                for path in group:
+                    merged.update(self._cache[path][1])
+                nodes.append(merged)
+            on_results(ranked(nodes))
 
         if not missing:
             deliver()

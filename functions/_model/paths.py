@@ -203,3 +203,43 @@ def search_docs(cid: str, qid: str = "") -> str:
 def search_doc(cid: str, qid: str, post_id: str) -> str:
     """One post's index entries (post_id == qid: the question), kept to remove stale ones."""
     return search_docs(cid, qid) + "/" + post_id
+
+
+def search_hidden(cid: str = "") -> str:
+    """Hidden posts' index (the same layout as search(cid)): read by the course's staff."""
+    return "searchHidden/" + cid if cid else "searchHidden"
+
+
+def search_hidden_term(cid: str, term: str) -> str:
+    return search_hidden(cid) + "/terms/" + term
+
+
+def search_hidden_prefix(cid: str, prefix: str) -> str:
+    return search_hidden(cid) + "/prefix/" + prefix
+
+
+def search_hidden_docs(cid: str, qid: str = "") -> str:
+    return search_hidden(cid) + "/docs" + ("/" + qid if qid else "")
+
+
+def search_hidden_doc(cid: str, qid: str, post_id: str) -> str:
+    return search_hidden_docs(cid, qid) + "/" + post_id
+
+
+def search_own_hidden(cid: str = "", uid: str = "") -> str:
+    """One author's hidden posts' index in a course (read by that author): every course's,
+    one course's, or one author's."""
+    path = "searchOwnHidden"
+    if cid:
+        path = path + "/" + cid
+        if uid:
+            path = path + "/" + uid
+    return path
+
+
+def search_own_hidden_term(cid: str, uid: str, term: str) -> str:
+    return search_own_hidden(cid, uid) + "/terms/" + term
+
+
+def search_own_hidden_prefix(cid: str, uid: str, prefix: str) -> str:
+    return search_own_hidden(cid, uid) + "/prefix/" + prefix

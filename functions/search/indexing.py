@@ -1,8 +1,9 @@
 """The search index's triggers' bodies: a question or an answer was written, so its thread's
-entries in ``search/$cid`` are brought in line with the forum (layout: _model/search.py).
+entries in the search indexes (``search/$cid``, and for hidden posts ``searchHidden/$cid`` and
+``searchOwnHidden/$cid/$uid``) are brought in line with the forum (layout: _model/search.py).
 
 Each handler reads the posts as the database holds them now, not as the event carried them,
-and compares them with what the index holds for them (``search/$cid/docs``): so a late or
+and compares them with what the indexes hold for them (their ``docs``): so a late or
 redelivered event recomputes the same entries, finds nothing to change and writes nothing,
 and events arriving out of order still end at the database's current state. The changes
 (new postings, stale ones deleted, the docs) go in one multi-path update, atomic like every
@@ -31,10 +32,12 @@ def reindex_thread(cid: str, qid: str, only: str = "") -> int:
     if only:
         answers = {only: _get(paths.answer(cid, qid, only))}
         docs = {only: _get(paths.search_doc(cid, qid, only))}
+        hidden = {only: _get(paths.search_hidden_doc(cid, qid, only))}
     else:
         answers = _get(paths.answers(cid, qid))
         docs = _get(paths.search_docs(cid, qid))
-    update = search.thread_update(paths, cid, qid, question, answers, docs, only)
+        hidden = _get(paths.search_hidden_docs(cid, qid))
+    update = search.thread_update(paths, cid, qid, question, answers, docs, hidden, only)
     if update:
         db.reference().update(update)
         log.info("search: %s/%s %s: %d index paths", cid, qid, only or "thread", len(update))

@@ -555,6 +555,10 @@ _INDEX = {
     f"search/c1/prefix/lam/{Q1}": 1.5,
     f"search/c1/docs/{Q1}/{Q1}": {"t": {"lambda": 1.5}, "p": {"lam": 1.5}},
     f"search/c2/terms/rules/{NEW}": 1.0,
+    f"searchHidden/c1/terms/secret/{Q1}~{A1}": 1.0,
+    f"searchHidden/c1/docs/{Q1}/{A1}": {"t": {"secret": 1.0}, "u": "other"},
+    f"searchOwnHidden/c1/other/terms/secret/{Q1}~{A1}": 1.0,
+    f"searchHidden/c2/terms/rules/{NEW}": 1.0,
 }
 
 
@@ -580,12 +584,38 @@ SEARCH_OPS: dict[str, Op] = {
     "ask a question and index it in the same update": lambda a: a.create(
         NEW_Q, a.question(), **{f"search/c1/terms/how/{NEW}": 9}
     ),
+    "read c1's hidden posts' index": lambda a: a.ref("searchHidden/c1").get(),
+    "read c2's hidden posts' index": lambda a: a.ref("searchHidden/c2").get(),
+    "read every course's hidden posts' index at once": lambda a: a.ref("searchHidden").get(),
+    "read other learner's own hidden posts' index in c1": lambda a: a.ref(
+        "searchOwnHidden/c1/other"
+    ).get(),
+    "read one's own hidden posts' index in c1": lambda a: a.ref(
+        f"searchOwnHidden/c1/{a.uid}"
+    ).get(),
+    "read one's own hidden posts' index in c1 after learner's enrollment is removed": (
+        lambda a: a.ref(f"searchOwnHidden/c1/{a.uid}").get()
+    ),
+    "add a posting to c1's hidden posts' index": lambda a: a.ref(
+        f"searchHidden/c1/terms/secret/{NEW}"
+    ).set(9),
+    "add a posting to one's own hidden posts' index in c1": lambda a: a.ref(
+        f"searchOwnHidden/c1/{a.uid}/terms/secret/{NEW}"
+    ).set(9),
+    "move a1's hidden posting into c1's public index": lambda a: a.update(
+        {
+            f"searchHidden/c1/terms/secret/{Q1}~{A1}": None,
+            f"search/c1/terms/secret/{Q1}~{A1}": 1.0,
+        }
+    ),
 }
 OPS.update(SEARCH_OPS)
 SETUP.update(dict.fromkeys(SEARCH_OPS, _indexed))
-SETUP["read c1's search index after learner's enrollment is removed"] = _owner_sets(
-    {**_INDEX, "enrollments/learner/c1": None}
-)
+for _row in (
+    "read c1's search index after learner's enrollment is removed",
+    "read one's own hidden posts' index in c1 after learner's enrollment is removed",
+):
+    SETUP[_row] = _owner_sets({**_INDEX, "enrollments/learner/c1": None})
 
 
 def parse_matrix() -> list[tuple[str, str, bool]]:

@@ -1,7 +1,7 @@
 """The search triggers through the real Functions emulator: questions and answers created,
-edited, hidden, unhidden and deleted in the database, the index under search/$cid following
-each change; a redelivered event changing nothing; the backfill command indexing what the
-triggers never saw, exactly as they would have."""
+edited, hidden, unhidden and deleted in the database, the public index (search/$cid) and
+the hidden posts' indexes following each change; a redelivered event changing nothing;
+the backfill command indexing what the triggers never saw, exactly as they would have."""
 
 from __future__ import annotations
 
@@ -37,6 +37,14 @@ def answer(body: str, **extra: Any) -> dict[str, Any]:
 
 def term(root, word: str) -> dict[str, Any]:
     return root.child(paths.search_term(CID, search.stem(word))).get() or {}
+
+
+def hidden_term(root, word: str, uid: str = "") -> dict[str, Any]:
+    """The staff's hidden index for ``word``, or (uid) that author's own."""
+    term_ = search.stem(word)
+    if uid:
+        return root.child(paths.search_own_hidden_term(CID, uid, term_)).get() or {}
+    return root.child(paths.search_hidden_term(CID, term_)).get() or {}
 
 
 def prefix(root, typed: str) -> dict[str, Any]:
@@ -86,15 +94,22 @@ def test_a_question_and_its_answer_are_indexed_edited_hidden_and_deleted(root) -
     root.child(paths.answer(CID, qid, aid)).update({"hidden": True})
     until(lambda: akey not in term(root, "role"), "the hidden answer out of the index")
     assert qid in term(root, "bucket")
+    assert set(hidden_term(root, "role")) == {akey}  # staff find it
+    assert set(hidden_term(root, "role", "u2")) == {akey}  # and its author
+    assert hidden_term(root, "role", "u1") == {}  # the asker does not
     root.child(paths.answer(CID, qid, aid)).child("hidden").delete()
     until(lambda: akey in term(root, "role"), "the unhidden answer back")
+    assert hidden_term(root, "role") == {} and hidden_term(root, "role", "u2") == {}
 
     # hiding the question takes the thread out; unhiding brings both back
     root.child(paths.question(CID, qid)).update({"hidden": True})
     until(lambda: not settled(root, qid), "the hidden thread out of the index")
     assert qid not in term(root, "bucket") and akey not in term(root, "role")
+    assert set(hidden_term(root, "bucket")) == {qid, akey}
+    assert set(hidden_term(root, "bucket", "u1")) == {qid}
     root.child(paths.question(CID, qid)).child("hidden").delete()
     until(lambda: akey in term(root, "role") and qid in term(root, "bucket"), "the thread back")
+    until(lambda: not hidden_term(root, "bucket"), "the thread out of the hidden index")
 
     root.child(paths.answer(CID, qid, aid)).delete()
     until(lambda: akey not in term(root, "role"), "the deleted answer out")
@@ -102,6 +117,7 @@ def test_a_question_and_its_answer_are_indexed_edited_hidden_and_deleted(root) -
     until(lambda: qid not in term(root, "bucket"), "the deleted question out")
     assert settled(root, qid) == {}
     assert qid not in term(root, "deployment") and qid not in prefix(root, "buck")
+    assert root.child(paths.search_hidden_docs(CID, qid)).get() is None
 
 
 def _event(stack: Stack, ref: str, before: Any, after: Any, event_id: str) -> dict[str, Any]:

@@ -54,17 +54,21 @@ class Tree:
 
 def reindex(tree: Tree, question: Any, answers: dict[str, Any], only: str = "") -> dict:
     docs = tree.get(paths.search_docs(CID, QID))
-    update = search.thread_update(paths, CID, QID, question, answers, docs, only)
+    hidden = tree.get(paths.search_hidden_docs(CID, QID))
+    update = search.thread_update(paths, CID, QID, question, answers, docs, hidden, only)
     tree.update(update)
     return update
 
 
 WORDS = ["lambda", "deploy", "deploying", "timeout", "bucket", "the", "café", "S3", "rules"]
 text = st.lists(st.sampled_from(WORDS), max_size=8).map(" ".join)
-post = st.fixed_dictionaries({"body": text}, optional={"hidden": st.just(True)})
+uid = st.sampled_from(["lena", "otto"])
+post = st.fixed_dictionaries({"body": text, "uid": uid}, optional={"hidden": st.just(True)})
 question = st.one_of(
     st.none(),
-    st.fixed_dictionaries({"title": text, "body": text}, optional={"hidden": st.just(True)}),
+    st.fixed_dictionaries(
+        {"title": text, "body": text, "uid": uid}, optional={"hidden": st.just(True)}
+    ),
 )
 state = st.tuples(question, st.dictionaries(st.sampled_from(AIDS), post, max_size=3))
 
@@ -99,28 +103,54 @@ def test_an_edit_removes_stale_postings_and_keeps_the_rest() -> None:
     assert QID in tree.get(paths.search_term(CID, "deploi"))
 
 
-def test_hiding_or_deleting_a_question_takes_its_answers_out_too() -> None:
+def public(tree: Tree) -> dict[str, Any]:
+    return tree.under(paths.search(CID))
+
+
+def staff(tree: Tree) -> dict[str, Any]:
+    return tree.under(paths.search_hidden(CID))
+
+
+def own(tree: Tree, uid: str) -> dict[str, Any]:
+    return tree.under(paths.search_own_hidden(CID, uid))
+
+
+def test_hiding_a_question_moves_its_thread_to_the_hidden_indexes() -> None:
     tree = Tree()
-    q = {"title": "Lambda timeout", "body": "help"}
-    answers = {AIDS[0]: {"body": "raise the lambda timeout"}}
+    q = {"title": "Lambda timeout", "body": "help", "uid": "lena"}
+    answers = {AIDS[0]: {"body": "raise the lambda timeout", "uid": "otto"}}
+    akey = QID + "~" + AIDS[0]
     reindex(tree, q, answers)
-    assert set(tree.get(paths.search_term(CID, "lambda"))) == {QID, QID + "~" + AIDS[0]}
+    assert set(tree.get(paths.search_term(CID, "lambda"))) == {QID, akey}
+    assert staff(tree) == {}
     reindex(tree, {**q, "hidden": True}, answers)
-    assert tree.under(paths.search(CID)) == {}
+    assert public(tree) == {}
+    assert set(tree.get(paths.search_hidden_term(CID, "lambda"))) == {QID, akey}
+    assert set(tree.get(paths.search_own_hidden_term(CID, "lena", "lambda"))) == {QID}
+    assert set(tree.get(paths.search_own_hidden_term(CID, "otto", "lambda"))) == {akey}
+    assert tree.get(paths.search_hidden_doc(CID, QID, AIDS[0]))["u"] == "otto"
     reindex(tree, q, answers)
-    assert set(tree.get(paths.search_term(CID, "lambda"))) == {QID, QID + "~" + AIDS[0]}
+    assert staff(tree) == {} and own(tree, "lena") == {} and own(tree, "otto") == {}
+    assert set(tree.get(paths.search_term(CID, "lambda"))) == {QID, akey}
+    reindex(tree, {**q, "hidden": True}, answers)
     reindex(tree, None, answers)  # deleted question; its answers stay in the forum
-    assert tree.under(paths.search(CID)) == {}
+    assert tree.leaves == {}
 
 
-def test_a_hidden_answer_is_not_found_and_unhiding_brings_it_back() -> None:
+def test_a_hidden_answer_is_found_by_staff_and_its_author_only() -> None:
     tree = Tree()
-    q = {"title": "Buckets", "body": "which region"}
-    reindex(tree, q, {AIDS[0]: {"body": "timeout", "hidden": True}}, AIDS[0])
+    q = {"title": "Buckets", "body": "which region", "uid": "lena"}
+    hidden = {AIDS[0]: {"body": "timeout", "uid": "otto", "hidden": True}}
+    reindex(tree, q, hidden, AIDS[0])
     assert tree.get(paths.search_term(CID, "timeout")) is None
-    reindex(tree, q, {AIDS[0]: {"body": "timeout"}}, AIDS[0])
+    key = QID + "~" + AIDS[0]
+    assert set(tree.get(paths.search_hidden_term(CID, "timeout"))) == {key}
+    assert set(tree.get(paths.search_own_hidden_prefix(CID, "otto", "tim"))) == {key}
+    assert own(tree, "lena") == {}
+    reindex(tree, q, {AIDS[0]: {"body": "timeout", "uid": "otto"}}, AIDS[0])
+    assert staff(tree) == {} and own(tree, "otto") == {}
     assert tree.get(paths.search_term(CID, "timeout")) == {
-        QID + "~" + AIDS[0]: tree.get(paths.search_doc(CID, QID, AIDS[0]))["t"]["timeout"]
+        key: tree.get(paths.search_doc(CID, QID, AIDS[0]))["t"]["timeout"]
     }
 
 

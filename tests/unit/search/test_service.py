@@ -22,6 +22,7 @@ from tools.testing.rawhttp import put_rules
 CID = "c1"
 Q_LAMBDA, Q_BUCKET, Q_COLD = (("-Svc" + t + "0" * 20)[:20] for t in ("Lam", "Buc", "Cold"))
 A_BUCKET = ("-SvcAnsBuc" + "0" * 20)[:20]
+A_HIDDEN = ("-SvcAnsHid" + "0" * 20)[:20]
 
 
 def auth(uid: str) -> dict[str, Any]:
@@ -38,7 +39,8 @@ def world(rtdb_server) -> Iterator[dict[str, Any]]:
     ns = f"search-{uuid.uuid4().hex[:8]}"
     put_rules(rtdb_server.url, ns, nimbus_rules.render())
     url = f"{rtdb_server.url}?ns={ns}"
-    with admin_apps(url, AS_ADMIN, auth("learner"), auth("stranger")) as (owner, member, other):
+    users = (auth("learner"), auth("stranger"), auth("otto"), auth("teacher"))
+    with admin_apps(url, AS_ADMIN, *users) as (owner, member, other, otto, teacher):
 
         def root(app) -> db.Reference:
             return db.reference("/", app=app, url=url)
@@ -46,7 +48,7 @@ def world(rtdb_server) -> Iterator[dict[str, Any]]:
         root(owner).set(
             {
                 "courses": {CID: {"title": "Serverless", "instructorUid": "teacher"}},
-                "enrollments": {"learner": {CID: True}},
+                "enrollments": {"learner": {CID: True}, "otto": {CID: True}},
                 "forum": {
                     CID: {
                         "questions": {
@@ -60,14 +62,25 @@ def world(rtdb_server) -> Iterator[dict[str, Any]]:
                                     **_q("", "Give the Lambda role s3:GetObject."),
                                     "uid": "other",
                                 }
-                            }
+                            },
+                            Q_COLD: {
+                                A_HIDDEN: {
+                                    **_q("", "Kubernetes is overkill here."),
+                                    "hidden": True,
+                                }
+                            },
                         },
                     }
                 },
             }
         )
         assert backfill(root(owner))[CID] > 0
-        yield {"member": root(member), "other": root(other)}
+        yield {
+            "member": root(member),
+            "other": root(other),
+            "otto": root(otto),
+            "teacher": root(teacher),
+        }
 
 
 class Reader:
@@ -143,3 +156,22 @@ def test_a_non_member_is_refused_and_gets_no_results(world) -> None:
     got: list[Any] = []
     searcher.search("lambda depl", got.append, lambda err: got.append(("refused", err)))
     assert len(got) == 1 and got[0][0] == "refused", got
+
+
+def test_hidden_posts_are_found_by_staff_and_their_author_only(world) -> None:
+    key = Q_COLD + "~" + A_HIDDEN
+
+    def found(who: str, **scope: Any) -> list[str]:
+        searcher = service.Searcher(CID, read=Reader(world[who]), now=lambda: 0, **scope)
+        return [r["key"] for r in run(searcher, "kubern")]
+
+    assert found("member") == []  # the public index does not hold it
+    assert found("member", uid="learner") == [key]  # its author
+    assert found("otto", uid="otto") == []  # another member: only their own hidden posts
+    assert found("teacher", staff=True) == [key]  # the course's instructor
+    # a learner asking as staff, or for another author's, is refused by the rules
+    for who, scope in (("member", {"staff": True}), ("otto", {"uid": "learner"})):
+        got: list[Any] = []
+        searcher = service.Searcher(CID, read=Reader(world[who]), now=lambda: 0, **scope)
+        searcher.search("kubern", got.append, lambda err, got=got: got.append(("refused", err)))
+        assert len(got) == 1 and got[0][0] == "refused", (who, scope, got)
