@@ -33,6 +33,7 @@ class EmulatorPorts:
     hub: int = 4400
     logging: int = 4500
     stripe: int = 8420  # localstripe (its own default port): Stripe's API, Stripe.js stand-in
+    media: int = 9199  # the media store (Cloud Storage's stand-in; the Storage emulator's port)
 
 
 class StackAddress(Protocol):

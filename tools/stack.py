@@ -21,6 +21,11 @@ its webhooks. The stack registers `stripe_webhook`'s emulator URL with it (its
 `stripe` library at it (`STRIPE_API_BASE`) and gives the emulator the two secret params'
 local values the way firebase-tools reads them for emulated functions
 (`<functions source>/.secret.local`; without it the emulator asks Secret Manager).
+
+Media: the media store (`tools/media_store/`) stands in for Cloud Storage. The stack runs
+it with a local service-account key kept in `<state>/media/signer.json`, gives the
+Functions emulator MEDIA_* (so media_url signs for it), and once it listens uploads every
+demo lesson's encoded media (`tools/encoding.py`, cached; a restart uploads nothing).
 """
 
 from __future__ import annotations
@@ -34,9 +39,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tools.media_store.local import LocalMedia
 from tools.project import (
     PROJECT_LOCAL,
     ROOT,
@@ -78,6 +85,7 @@ def free_ports() -> EmulatorPorts:
         hub=free_port(),
         logging=free_port(),
         stripe=free_port(),
+        media=free_port(),
     )
 
 
@@ -118,6 +126,7 @@ class Stack:
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     ready_seconds: float = 0.0
     registered: dict[str, dict] = field(default_factory=dict)  # trigger name -> bundle
+    media_progress: Callable[[str], None] = print  # the media encoding's progress lines
 
     @property
     def hosting_url(self) -> str:
@@ -139,6 +148,16 @@ class Stack:
     def stripe_url(self) -> str:
         """localstripe: Stripe's API for the functions, Stripe.js's stand-in for the page."""
         return f"http://{self.ports.host}:{self.ports.stripe}"
+
+    @property
+    def media(self) -> LocalMedia:
+        """The media store: its URL, the functions' MEDIA_* env, its command and upload."""
+        origins = (self.hosting_url, f"http://localhost:{self.ports.hosting}")
+        return LocalMedia(self.state_dir, self.ports.media, self.project, self.ports.host, origins)
+
+    @property
+    def media_url(self) -> str:
+        return self.media.url
 
     @property
     def stripe_webhook_url(self) -> str:
@@ -192,8 +211,10 @@ class Stack:
         try:
             self.spawn_rtdb()
             self.spawn_localstripe()
+            self.spawn_media()
             self.spawn_emulators()
-            self.wait_ready(("rtdb", "stripe", "auth", "hosting", "functions"), timeout)
+            self.wait_ready(("rtdb", "stripe", "media", "auth", "hosting", "functions"), timeout)
+            self.media.fill(self.media_progress)
             self.register_stripe_webhook()
             self.upload_rules()
             self.register_triggers()
@@ -232,6 +253,10 @@ class Stack:
                 "--data", str(self.data_dir / "localstripe"),
             ],
         )  # fmt: skip
+
+    def spawn_media(self) -> None:
+        """The media store on the loopback address, its objects under the state folder."""
+        self._spawn("media", self.media.command())
 
     def register_stripe_webhook(self) -> None:
         """Tell localstripe where to send events, signed with the local webhook secret (it
@@ -292,6 +317,7 @@ class Stack:
         checks = {
             "rtdb": f"http://{self.database_host}/.json?ns={NAMESPACE}&shallow=true",
             "stripe": f"{self.stripe_url}/js.stripe.com/v3/",
+            "media": f"{self.media_url}/",  # an unsigned read: 403, but it answers
             "auth": f"http://{self.auth_host}/",
             "hosting": f"{self.hosting_url}/index.html",
             "functions": None,  # firebase-tools logs READY_LINE once every function loaded
@@ -330,12 +356,13 @@ class Stack:
         `<project>` instead of `<project>-default-rtdb`); FIREBASE_DATABASE_EMULATOR_HOST sends
         firebase-admin to rtdb, as firebase-tools does for its own database emulator.
         STRIPE_API_BASE sends the functions' `stripe` library to localstripe (deployed, it is
-        unset and the library uses api.stripe.com).
+        unset and the library uses api.stripe.com); MEDIA_* send media_url to the media store.
         """
         env = quiet_env()
         env["DATABASE_URL"] = self.database_url
         env["FIREBASE_DATABASE_EMULATOR_HOST"] = self.database_host
         env["STRIPE_API_BASE"] = self.stripe_url
+        env.update(self.media.env)  # media_url signs for the local store (MEDIA_*)
         return env
 
     def backends(self) -> list[dict]:

@@ -1,10 +1,10 @@
 """media_url in firebase-tools' Functions emulator: entitled callers get a 15-minute V4
 signed URL that the media store serves; everyone else gets a refusal in words, no URL.
 
-The stack is the real one (Auth and Functions emulators, Nimbus's database with its rules,
-functions/ as deployed); the store runs beside it with the key the function signs with,
-given to the emulator as the local stack will (MEDIA_* in its environment). Calls go
-through the Firebase JS SDK's httpsCallable.
+The stack is the one `serve` runs (Auth and Functions emulators, Nimbus's database with its
+rules, functions/ as deployed, and the media store it starts and fills, whose key and URL it
+gives the Functions emulator as MEDIA_*). Calls go through the Firebase JS SDK's
+httpsCallable.
 """
 
 from __future__ import annotations
@@ -21,14 +21,13 @@ import pytest
 import requests
 
 from tools import encoding
-from tools.media_store import keys, process, upload
+from tools.media_store import process, upload
 from tools.stack import Stack, free_ports
-from tools.testing.ports import free_port
 from tools.testing.stacks import FUNCTIONS_VENV, call_function
 
 PASSWORD = "media-test-password"
 PROJECT = "demo-nimbus"
-BUCKET = "demo-nimbus-media"
+BUCKET = "demo-nimbus-media"  # the stack's: tools.media_store.local.bucket_for(project)
 COURSE = "serverless-101"
 PREVIEW, PAID = "l01", "l02"
 
@@ -46,38 +45,27 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Media]:
     if not (FUNCTIONS_VENV / "bin" / "python3.11").exists():
         pytest.fail("functions/venv is missing: run `python3 build.py setup`")
     base: Path = tmp_path_factory.mktemp("media-stack")
-    key = base / "media-signer.json"
-    keys.ensure_service_account(key, PROJECT)
-    store = process.start(base / "store", free_port(), [key], [BUCKET], log=base / "store.log")
-    bodies = {}
-    files = {}
-    for lid in (PREVIEW, PAID):
-        for part in ("180p.webm", "360p.webm", "captions.en.vtt"):
-            name = encoding.object_name(COURSE, lid, part)  # the build's names
-            bodies[name] = os.urandom(20_000)
-            files[name] = base / f"{lid}-{part}"
-            files[name].write_bytes(bodies[name])
-    upload.upload(upload.local_client(store.url, store.upload_token, PROJECT), BUCKET, files,
-                  progress=lambda _: None)  # fmt: skip
     dist = base / "dist"
     dist.mkdir()
     (dist / "index.html").write_text("<!doctype html><title>media tests</title>")
-    stack = Stack(ports=free_ports(), dist=dist, data_dir=base / "data", state_dir=base)
-    names = ("MEDIA_API_ENDPOINT", "MEDIA_SIGNER_KEY", "MEDIA_BUCKET")
-    saved = {k: os.environ.get(k) for k in names}
-    os.environ.update(MEDIA_API_ENDPOINT=store.url, MEDIA_SIGNER_KEY=str(key), MEDIA_BUCKET=BUCKET)
+    stack = Stack(ports=free_ports(), dist=dist, data_dir=base / "data", state_dir=base,
+                  media_progress=lambda _: None)  # fmt: skip
     try:
-        stack.start(timeout=120, seed_data=False)
-        users = _seed(stack)
-        yield Media(stack, store, bodies, users)
+        stack.start(timeout=120, seed_data=False)  # the store too, filled with the demo media
+        token = process.upload_token(stack.media.folder / "store")
+        store = process.MediaStore(stack.media_url, token, stack.procs["media"])
+        bodies, files = {}, {}
+        for lid in (PREVIEW, PAID):  # known bytes over the demo clips, under the build's names
+            for part in ("180p.webm", "360p.webm", "captions.en.vtt"):
+                name = encoding.object_name(COURSE, lid, part)
+                bodies[name] = os.urandom(20_000)
+                files[name] = base / f"{lid}-{part}"
+                files[name].write_bytes(bodies[name])
+        client = upload.local_client(store.url, store.upload_token, PROJECT)
+        upload.upload(client, stack.media.bucket, files, progress=lambda _: None)
+        yield Media(stack, store, bodies, _seed(stack))
     finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
         stack.stop()
-        store.stop()
 
 
 def _seed(stack: Stack) -> dict[str, str]:

@@ -29,6 +29,53 @@ class MediaStore:
             self.process.wait()
 
 
+def upload_token(data: Path) -> str:
+    """The store's upload token, kept in `<data>/upload-token` (made on first use)."""
+    data.mkdir(parents=True, exist_ok=True)
+    path = data / "upload-token"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()
+
+
+def command(
+    data: Path,
+    port: int,
+    service_accounts: list[Path],
+    buckets: list[str],
+    host: str = "127.0.0.1",
+    cors_origins: list[str] | None = None,
+) -> list[str]:
+    """`python -m tools.media_store ...` for this store (its upload token made if missing)."""
+    upload_token(data)
+    args = [sys.executable, "-m", "tools.media_store", "--host", host, "--port", str(port),
+            "--data", str(data), "--upload-token-file", str(data / "upload-token")]  # fmt: skip
+    for path in service_accounts:
+        args += ["--service-account", str(path)]
+    for bucket in buckets:
+        args += ["--bucket", bucket]
+    for origin in cors_origins or []:
+        args += ["--cors-origin", origin]
+    return args
+
+
+def wait_listening(host: str, port: int, process: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"media store exited with {process.returncode}")
+        try:
+            socket.create_connection((host, port), timeout=0.2).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"media store did not listen on {host}:{port}") from None
+            time.sleep(0.05)
+
+
 def start(
     data: Path,
     port: int,
@@ -40,32 +87,8 @@ def start(
     timeout: float = 20,
 ) -> MediaStore:
     """The store on host:port, serving `data`; returns once it accepts connections."""
-    data.mkdir(parents=True, exist_ok=True)
-    token_file = data / "upload-token"
-    if not token_file.exists():
-        fd = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_urlsafe(32))
-    args = [sys.executable, "-m", "tools.media_store", "--host", host, "--port", str(port),
-            "--data", str(data), "--upload-token-file", str(token_file)]  # fmt: skip
-    for path in service_accounts:
-        args += ["--service-account", str(path)]
-    for bucket in buckets:
-        args += ["--bucket", bucket]
-    for origin in cors_origins or []:
-        args += ["--cors-origin", origin]
+    args = command(data, port, service_accounts, buckets, host, cors_origins)
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - the child owns it
     process = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + timeout
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"media store exited with {process.returncode} (log: {log})")
-        try:
-            socket.create_connection((host, port), timeout=0.2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"media store did not listen on {host}:{port}") from None
-            time.sleep(0.05)
-    return MediaStore(f"http://{host}:{port}", token_file.read_text().strip(), process)
+    wait_listening(host, port, process, timeout)
+    return MediaStore(f"http://{host}:{port}", upload_token(data), process)
