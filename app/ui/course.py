@@ -10,6 +10,9 @@ function), so the page unlocks when the payment is really done, and locks again 
 the order is refunded.
 """
 
+from pyscript import window
+from pyscript.ffi import create_proxy
+
 from app.binding.live import LiveList, LiveValue
 from app.model import paths
 from app.services import courses, errors, payments
@@ -19,6 +22,11 @@ LESSON_FIELDS = {"title": lambda lesson: lesson.get("title", "")}
 
 ENROLLED = "You're enrolled: open a lesson to watch it and join its discussion."
 CONFIRMING = "Confirming your payment…"
+STILL_CONFIRMING = (
+    "Still confirming your payment with the bank. You can leave this page: the course "
+    "unlocks as soon as the payment is confirmed, and the order is on your Orders page."
+)
+STILL_AFTER_MS = 10_000  # after the bank's yes, a webhook lands in 1-2 s; past this, say so
 PAID = "Payment received: unlocking your lessons…"
 DECLINED = "Your payment did not go through: "
 TRY_AGAIN = " Check the card details and try again."
@@ -64,6 +72,9 @@ class _Purchase:
         self.attempt = None
         self.card = None
         self.order = None
+        self.pays = 0  # which Pay a late timer belongs to
+        self.timed = 0  # the Pay whose "still confirming" timer is set
+        self._still = create_proxy(self._still_confirming)
         on(by_id("buy"), "click", self.open)
         on(by_id("checkout-form"), "submit", self.pay)
         on(by_id("checkout-cancel"), "click", self.cancel)
@@ -143,7 +154,13 @@ class _Purchase:
         set_text(self.error, "")
         set_text(by_id("confirming-text"), CONFIRMING)
         self._state("confirming")
+        self.pays += 1
         payments.pay(self.course_id, self.attempt, self.card, self._watch, self.refused)
+
+    def _still_confirming(self, pay):
+        """The webhook is late (or not registered): the learner need not keep the tab open."""
+        if pay == self.pays and self.box.getAttribute("data-state") == "confirming":
+            set_text(by_id("confirming-text"), STILL_CONFIRMING)
 
     def _watch(self, order_id):
         if self.order is not None or self.user is None:
@@ -155,6 +172,9 @@ class _Purchase:
         status = order.get("status")
         if status == "failed":
             self.refused(DECLINED + (order.get("failureReason") or "the bank refused it."))
+        elif status == "processing" and self.timed != self.pays:
+            self.timed = self.pays  # the bank took it; only the webhook is left to wait for
+            window.setTimeout(self._still, STILL_AFTER_MS, self.pays)
         elif status == "paid":
             set_text(by_id("confirming-text"), PAID)  # the enrolment follows in the same update
 

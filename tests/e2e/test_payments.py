@@ -9,6 +9,7 @@ tests read the database back through firebase-admin only to check what was grant
 
 from __future__ import annotations
 
+import json
 import urllib.request
 import uuid
 
@@ -16,7 +17,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import User, guard, open_signed_in
-from tools.project import DEMO_PASSWORD
+from tools.project import DEMO_PASSWORD, STRIPE_LOCAL_WEBHOOK_SECRET
+from tools.stack import STRIPE_EVENTS, STRIPE_WEBHOOK_ID
 
 pytestmark = pytest.mark.e2e
 COURSE = "realtime-forums"  # not in any demo user's enrolments; $49 in the catalog
@@ -325,3 +327,36 @@ def test_a_refusal_that_is_not_the_cards_gives_no_card_advice(
     expect(page.locator("#enrolment")).to_have_attribute("data-state", "checkout")
     assert page.locator('#card-field input[placeholder="cvc"]').input_value() == "123"
     assert orders_of(admin_db, uid) == {}
+
+
+def test_a_late_webhook_tells_the_learner_they_may_leave(people, local_stack, admin_db) -> None:
+    """The bank said yes but the signed event is late (here: localstripe sends it nowhere):
+    after a while the panel says the course unlocks by itself and where the order is, and
+    nothing is granted before the webhook."""
+
+    def register(url: str) -> None:
+        body = {"url": url, "secret": STRIPE_LOCAL_WEBHOOK_SECRET, "events": list(STRIPE_EVENTS)}
+        req = urllib.request.Request(
+            f"{local_stack.stripe_url}/_config/webhooks/{STRIPE_WEBHOOK_ID}",
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        urllib.request.urlopen(req, timeout=10).read()
+
+    email, uid = new_learner(local_stack)
+    page = people("learner").page
+    open_signed_in(page, course_url(local_stack), email)
+    register(f"{local_stack.stripe_url}/nowhere")  # localstripe's own origin: 404, no retry
+    try:
+        buy(page)
+        box = page.locator("#enrolment")
+        expect(box).to_have_attribute("data-state", "confirming")
+        expect(page.locator("#confirming-text")).to_contain_text("You can leave this page",
+                                                                 timeout=20_000)  # fmt: skip
+        expect(box).to_have_attribute("data-state", "confirming")
+        (order,) = orders_of(admin_db, uid).values()
+        assert order["status"] == "processing", order
+        assert admin_db.child(f"enrollments/{uid}").get() is None
+    finally:
+        local_stack.register_stripe_webhook()
