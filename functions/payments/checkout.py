@@ -86,6 +86,12 @@ def create_payment_intent(req: https_fn.CallableRequest) -> dict[str, Any]:
     if db.reference(paths.enrollment(uid, course_id)).get() is True:
         raise _refuse(Code.ALREADY_EXISTS, f"You are already enrolled in {title}.")
     order_id = order_id_for(uid, course_id, attempt)
+    if _confirming_elsewhere(uid, course_id, order_id):
+        raise _refuse(
+            Code.ALREADY_EXISTS,
+            f"A payment for {title} is already being confirmed; the course unlocks as soon as"
+            " it is. Your Orders page shows it.",
+        )
     at = _ledger.now()
     draft = {
         "courseId": course_id,
@@ -113,6 +119,22 @@ def create_payment_intent(req: https_fn.CallableRequest) -> dict[str, Any]:
         fact = _orders.Fact(f"unanswered:{order_id}", "failed", None, _ledger.now(), UNANSWERED)
         _ledger.apply_fact(uid, order_id, fact)
         raise _refuse(Code.UNAVAILABLE, UNANSWERED) from err
+
+
+def _confirming_elsewhere(uid: str, course_id: str, order_id: str) -> bool:
+    """Another attempt's payment went through and only its webhook is outstanding: a second
+    charge (another tab, a retry) would bill the learner twice for one course. Stripe
+    retries webhooks for days, so such an order does not stay "processing" for ever."""
+    orders = db.reference(paths.orders(uid)).get()
+    if not isinstance(orders, dict):
+        return False
+    return any(
+        key != order_id
+        and isinstance(order, dict)
+        and order.get("courseId") == course_id
+        and order.get("status") == "processing"
+        for key, order in orders.items()
+    )
 
 
 def _answer(order_id: str, order: dict[str, Any], intent: Any) -> dict[str, Any]:

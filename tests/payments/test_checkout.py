@@ -56,6 +56,26 @@ def test_a_course_already_owned_is_refused(pay_stack, new_learner, admin_db) -> 
     assert admin_db.child(f"orders/{who.uid}").get() is None
 
 
+def test_a_second_charge_while_one_is_being_confirmed_is_refused(
+    pay_stack, new_learner, admin_db
+) -> None:
+    """Another tab's payment went through and waits for its webhook: a new attempt would
+    bill twice, so it is refused in words and makes no order; a failed order does not block."""
+    who = new_learner()
+    waiting = {"courseId": COURSE, "status": "processing", "amount": 2900, "currency": "usd"}
+    admin_db.child(f"orders/{who.uid}/o-other-tab").set(waiting)
+    admin_db.child(f"orders/{who.uid}/o-declined").set({**waiting, "status": "failed"})
+    reply = buy(pay_stack, who)
+    assert refusal(reply) == (
+        "functions/already-exists",
+        "A payment for Serverless Foundations is already being confirmed; the course unlocks"
+        " as soon as it is. Your Orders page shows it.",
+    )
+    assert sorted(admin_db.child(f"orders/{who.uid}").get()) == ["o-declined", "o-other-tab"]
+    admin_db.child(f"orders/{who.uid}/o-other-tab/status").set("failed")
+    assert buy(pay_stack, who)["ok"]
+
+
 def test_malformed_requests_are_refused_in_words(pay_stack, new_learner) -> None:
     who = new_learner()
     token = card_token(pay_stack, "4242" * 4)
