@@ -184,11 +184,14 @@ def test_backfill_indexes_what_the_triggers_did_not_see(search_stack: Stack, roo
     indexed = root.child(paths.search(CID)).get()
     assert backfill(root)[CID] == 0  # in line already: nothing to write
 
-    # As if the triggers had never run: no index, and a stale doc of a thread long gone.
+    # As if the triggers had never run: no index, a stale doc of a thread long gone, a
+    # posting nothing accounts for, and one left in the hidden index.
     gone = push_id()
     root.child(paths.search(CID)).set(
         {"docs": {gone: {gone: {"t": {"cold": 1.0}}}}, "terms": {"cold": {gone: 1.0}}}
     )
+    root.child(paths.child(paths.search_term(CID, "stale"), qid)).set(1.0)
+    root.child(paths.child(paths.search_hidden_term(CID, "warm"), qid)).set(1.0)
     done = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), "search", "backfill",
          "--port", str(search_stack.ports.database)],
@@ -197,4 +200,5 @@ def test_backfill_indexes_what_the_triggers_did_not_see(search_stack: Stack, roo
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"search index of {CID}:" in done.stdout
     assert root.child(paths.search(CID)).get() == indexed
+    assert root.child(paths.search_hidden(CID)).get() is None
     assert backfill(root)[CID] == 0
