@@ -12,7 +12,7 @@ idempotent: Firebase delivers background events at least once.
 from typing import Any
 
 import _app
-from _model import paths
+from _model import paths, search
 from firebase_functions import db_fn, https_fn
 from payments import checkout, media, refunds, webhook
 from payments._stripe import STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET
@@ -54,11 +54,13 @@ def media_url(req: https_fn.CallableRequest) -> dict[str, Any]:
 @db_fn.on_value_written(reference=paths.question("{cid}", "{qid}"))
 def index_question(event: db_fn.Event[db_fn.Change[Any]]) -> None:
     """Search: a question written (or hidden, or deleted) re-indexes its thread."""
-    indexing.question_written(event.params["cid"], event.params["qid"])
+    if search.changes_entries(event.data.before, event.data.after):
+        indexing.question_written(event.params["cid"], event.params["qid"])
 
 
 @db_fn.on_value_written(reference=paths.answer("{cid}", "{qid}", "{aid}"))
 def index_answer(event: db_fn.Event[db_fn.Change[Any]]) -> None:
     """Search: an answer written (or hidden, or deleted) re-indexes it."""
-    p = event.params
-    indexing.answer_written(p["cid"], p["qid"], p["aid"])
+    if search.changes_entries(event.data.before, event.data.after):
+        p = event.params
+        indexing.answer_written(p["cid"], p["qid"], p["aid"])

@@ -483,6 +483,18 @@ def thread_update(
     return out
 
 
+INDEXED_FIELDS = ("title", "body", "hidden", "uid")  # what a post's entries depend on
+
+
+def changes_entries(before, after) -> bool:
+    """Whether a write from ``before`` to ``after`` (a post's values) can change its index
+    entries: not when only its score, flags like pinned or locked, or timestamps moved (a
+    vote rewrites the score, so this spares the index's reads on every vote)."""
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return before is not after
+    return any(before.get(name) != after.get(name) for name in INDEXED_FIELDS)
+
+
 # ---- queries
 
 

@@ -172,3 +172,19 @@ def test_rank_puts_posts_matching_every_word_and_rarer_words_first() -> None:
     assert search.rank([{}, None]) == []
     assert search.split_post_key(search.post_key(QID, AIDS[0])) == (QID, AIDS[0])
     assert search.split_post_key(search.post_key(QID, QID)) == (QID, QID)
+
+
+def test_only_writes_to_indexed_fields_need_the_index() -> None:
+    q = {"title": "Lambda", "body": "help", "uid": "lena", "score": 0, "createdAt": 1}
+    assert search.changes_entries(None, q) and search.changes_entries(q, None)
+    assert not search.changes_entries(None, None)
+    for moved in ({"score": 3}, {"pinned": True}, {"locked": True}, {"editedAt": 9}):
+        assert not search.changes_entries(q, {**q, **moved}), moved
+    for moved in ({"title": "S3"}, {"body": "x"}, {"hidden": True}, {"uid": "otto"}):
+        assert search.changes_entries(q, {**q, **moved}), moved
+    # and the docs are built from those fields alone: the others change no entry
+    others = {"score": 7, "pinned": True, "locked": True, "editedAt": 9, "lessonId": "x"}
+    for hidden in (False, True):
+        base = {**q, "hidden": hidden}
+        assert search.question_docs(base) == search.question_docs({**base, **others})
+        assert search.answer_docs(q, base) == search.answer_docs(q, {**base, **others})
