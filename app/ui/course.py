@@ -26,7 +26,7 @@ STILL_CONFIRMING = (
     "Still confirming your payment with the bank. You can leave this page: the course "
     "unlocks as soon as the payment is confirmed, and the order is on your Orders page."
 )
-STILL_AFTER_MS = 10_000  # after the bank's yes, a webhook lands in 1-2 s; past this, say so
+STILL_AFTER_MS = 12 * 1000  # after the bank's yes, a webhook lands in 1-2 s; past this, say so
 PAID = "Payment received: unlocking your lessons…"
 DECLINED = "Your payment did not go through: "
 TRY_AGAIN = " Check the card details and try again."
