@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 
 from app.model import limits
 from app.pages import PAGES, attribute
-from tools import media
 from tools.project import (
     DEMO_PASSWORD,
     PROJECT_LOCAL,
@@ -563,7 +562,6 @@ def page_contexts(courses: dict) -> dict[str, list[dict]]:
                     "course": course,
                     "lesson_id": lesson_id,
                     "lesson": lesson,
-                    "video": media.video_url(course_id, lesson_id),
                     "prev_id": prev[0],
                     "prev_title": prev[1].get("title", ""),
                     "next_id": nxt[0],
@@ -652,8 +650,8 @@ def build(
     }
     contexts = page_contexts(load_courses())
     pages = render_pages(env, common, contexts)
-    lessons = [(page["course_id"], page["lesson_id"]) for page in contexts["lesson"]]
-    result.copied.extend(media.lesson_clips(lessons, out))
+    if (out / "media").exists():  # earlier builds shipped lesson media publicly; no more
+        shutil.rmtree(out / "media")
     files = {rel: text.encode() for rel, text in pages.items()}
     files.update(booted.files)
     for rel, data in files.items():

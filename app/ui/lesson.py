@@ -15,18 +15,20 @@ class _Course:
 
 
 class _Enrollment:
-    def __init__(self, forum, course_id):
+    def __init__(self, forum, player, course_id):
         self.forum = forum
+        self.player = player
         self.course_id = course_id
 
     def show(self, enrollments):
         self.forum.enrollment_changed(bool((enrollments or {}).get(self.course_id)))
+        self.player.access_changed()  # bought just now: the lesson may play
 
 
 class LessonView:
     def __init__(self, course_id, lesson_id):
         self.course_id = course_id
-        self.player = PlayerView()
+        self.player = PlayerView(course_id, lesson_id)
         self.forum = ForumView(course_id, lesson_id, self.player)
         self.course = LiveValue(paths.course(course_id), _Course(self.forum))
         self.enrollment = None
@@ -35,12 +37,14 @@ class LessonView:
         self.forum.signed_in(user)  # first: the forum query is what the page waits for
         self.course.start()
         self.enrollment = LiveValue(
-            paths.enrollments(user["uid"]), _Enrollment(self.forum, self.course_id)
+            paths.enrollments(user["uid"]), _Enrollment(self.forum, self.player, self.course_id)
         )
         self.enrollment.start()
+        self.player.access_changed()
 
     def signed_out(self):
         self.forum.signed_out()
+        self.player.access_changed()
         self.course.stop()
         if self.enrollment is not None:
             self.enrollment.stop()

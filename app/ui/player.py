@@ -1,15 +1,31 @@
-"""The lesson's video with a scrubber that shows where questions were asked."""
+"""The lesson's video with a scrubber that shows where questions were asked.
 
-from pyscript import window
+Lesson media is private: the page ships no video URL. Once the forum has painted, the
+player asks the `media_url` function for a signed URL (15 minutes) of the rendition that
+fits the element, and one for the captions; a refusal ("Buy the course to watch this
+lesson.") shows in the player. A sign-in or an enrolment asks again. When a media request
+fails mid-lesson (the URL expired), the player asks for a fresh URL and carries on from
+the same second, playing if it was.
+"""
+
+from pyscript import document, window
 from pyscript.ffi import create_proxy
 
+from app.services import functions
 from app.ui import status
 from app.ui.dom import by_id, clock, element, on, set_text
 
+SMALL_WIDTH = 320  # device pixels up to which the 180p rendition is enough
+RENEW_TRIES = 3  # fresh URLs in a row without the media loading, before giving up
+UNLOADABLE = "The video could not be loaded. Reload the page to try again."
+
 
 class PlayerView:
-    def __init__(self):
+    def __init__(self, course_id, lesson_id):
+        self.course_id = course_id
+        self.lesson_id = lesson_id
         self.video = by_id("video")
+        self.message = by_id("player-message")
         self.scrubber = by_id("scrubber")
         self.fill = by_id("scrubber-fill")
         self.markers = by_id("markers")
@@ -20,7 +36,17 @@ class PlayerView:
         on(self.video, "loadedmetadata", self._metadata)
         on(self.video, "timeupdate", self._time)
         on(self.scrubber, "click", self._scrub)
+        on(self.video, "error", self._media_failed)
+        on(self.video, "play", lambda *a: self._set_playing(True))
+        on(self.video, "pause", lambda *a: self._set_playing(False))
         self._media_scheduled = False
+        self._asking = False
+        self._again = False  # access changed while a request was out: ask once more
+        self._refused = False
+        self._playing = False
+        self._tries = 0
+        self._resume = None  # (second, playing) to restore once a fresh URL is in
+        self._captions = None
 
     def start_media_after_paint(self):
         """Give the video its controls and load its metadata, once the forum has painted.
@@ -39,11 +65,82 @@ class PlayerView:
         window.requestAnimationFrame(after_frame)
 
     def _start_media(self):
+        self._ask()
+
+    def access_changed(self):
+        """Signed in or out, enrolled or not: a refused lesson may now play."""
+        if self._media_scheduled and (self._refused or self._asking):
+            self._ask()  # while a request is out: once more after it (it may predate this)
+
+    def rendition(self):
+        """180p for a small element, 360p otherwise (device pixels)."""
+        width = self.video.clientWidth * (window.devicePixelRatio or 1)
+        return "180p" if width <= SMALL_WIDTH else "360p"
+
+    def _ask(self):
+        if self._asking:
+            self._again = True
+            return
+        self._asking = True
+        data = {"courseId": self.course_id, "lessonId": self.lesson_id}
+        data["rendition"] = self.rendition()
+        functions.call("media_url", data, self._got_url, self._refusal)
+
+    def _got_url(self, result):
+        self._asking = False
+        self._again = False
+        self._refused = False
+        self._say("")
+        second, playing = self._resume or (0, False)
+        self._resume = None
         self.video.controls = True
         self.video.preload = "metadata"
-        if self.video.readyState >= 1:
-            self._metadata()
+        self.video.src = result["url"]
+        if second:
+            self.video.currentTime = second
+        if playing:
+            self.video.play()
         status.mark("media-ready")
+        if self._captions is None:
+            data = {"courseId": self.course_id, "lessonId": self.lesson_id}
+            data["rendition"] = "captions"
+            functions.call("media_url", data, self._got_captions)
+
+    def _got_captions(self, result):
+        track = document.createElement("track")
+        track.kind = "captions"
+        track.srclang = "en"
+        track.label = "English"
+        track.src = result["url"]
+        self.video.appendChild(track)
+        self._captions = track
+
+    def _refusal(self, err):
+        self._asking = False
+        self._refused = True
+        self.video.controls = False
+        self._say(str(err))
+        if self._again:
+            self._again = False
+            self._ask()
+
+    def _say(self, text):
+        set_text(self.message, text)
+        self.message.hidden = not text
+
+    def _set_playing(self, playing):
+        self._playing = playing
+
+    def _media_failed(self, *args):
+        """A media request refused mid-lesson (the signed URL expired): renew, keep the place."""
+        if not self.video.getAttribute("src") or self._asking:
+            return
+        if self._tries >= RENEW_TRIES:
+            self._say(UNLOADABLE)
+            return
+        self._tries += 1
+        self._resume = (self.video.currentTime, self._playing)
+        self._ask()
 
     def current_second(self):
         return int(self.video.currentTime)
@@ -53,6 +150,7 @@ class PlayerView:
         self._time()
 
     def _metadata(self, *args):
+        self._tries = 0
         duration = self.video.duration
         try:
             self.duration = float(duration)
@@ -60,37 +158,9 @@ class PlayerView:
             self.duration = 0
         if self.duration != self.duration or self.duration == float("inf"):
             self.duration = 0
-        if self.duration and not self._seekable():
-            self._load_whole()
-            return
         self.scrubber.setAttribute("data-ready", "1" if self.duration else "0")
         for qid in self.marks:
             self._draw(qid)
-
-    def _seekable(self):
-        ranges = self.video.seekable
-        return ranges.length > 0 and ranges.end(ranges.length - 1) >= self.duration - 0.5
-
-    def _load_whole(self):
-        """Servers without Range support (the Hosting emulator) leave a video unseekable;
-        a Blob of the whole clip is seekable everywhere. Real hosting never gets here."""
-        if getattr(self, "_blob", False):
-            return
-        self._blob = True
-        keep = []
-
-        def got_blob(*args):
-            position = self.video.currentTime
-            self.video.src = window.URL.createObjectURL(args[0])
-            self.video.currentTime = position
-            keep.clear()
-
-        def got_response(*args):
-            return args[0].blob()
-
-        keep.append(create_proxy(got_response))
-        keep.append(create_proxy(got_blob))
-        window.fetch(self.video.currentSrc).then(keep[0]).then(keep[1])
 
     def _time(self, *args):
         if self.duration:

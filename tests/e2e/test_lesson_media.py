@@ -1,0 +1,145 @@
+"""Lesson media end to end: no public media, signed URLs from media_url for the entitled,
+refusals in words for the rest, Range seeking, captions, and renewal of an expired URL.
+
+The stack is the one `serve` runs, with the media store it starts and fills with the demo
+lessons' encoded media; the page is the built lesson page in Debian's Chromium.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import urllib.error
+import urllib.request
+
+import pytest
+from google.cloud import storage
+from google.cloud.storage import _signing
+from google.oauth2 import service_account
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import User, open_signed_in
+from tools.encoding import object_name
+from tools.project import load_courses
+
+pytestmark = pytest.mark.e2e
+WAIT = 15_000
+
+
+def lesson_url(stack, course: str, lesson: str) -> str:
+    return f"{stack.hosting_url}/course/{course}/lesson/{lesson}.html"
+
+
+def media_responses(page: Page, stack) -> list[tuple[str, int]]:
+    seen: list[tuple[str, int]] = []
+    page.on(
+        "response",
+        lambda r: seen.append((r.url, r.status)) if r.url.startswith(stack.media_url) else None,
+    )
+    return seen
+
+
+def wait_playable(page: Page) -> None:
+    expect(page.locator("#scrubber")).to_have_attribute("data-ready", "1", timeout=WAIT)
+
+
+def test_no_lesson_media_is_public(local_stack) -> None:
+    assert not (local_stack.dist / "media").exists()
+    url = f"{local_stack.hosting_url}/media/serverless-101/l02.webm"
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(url, timeout=10).read()
+    assert err.value.code == 404
+    bucket = f"{local_stack.media_url}/{local_stack.media.bucket}"
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(f"{bucket}/{object_name('serverless-101', 'l02', '360p.webm')}")
+    assert err.value.code == 403
+
+
+def test_enrolled_learner_plays_seeks_by_range_with_captions(
+    users: dict[str, User], local_stack
+) -> None:
+    page = users["learner"].page
+    seen = media_responses(page, local_stack)
+    open_signed_in(page, lesson_url(local_stack, "serverless-101", "l02"), "learner@nimbus.test")
+    wait_playable(page)
+    src = page.eval_on_selector("#video", "v => v.currentSrc")
+    assert src.startswith(
+        f"{local_stack.media_url}/{local_stack.media.bucket}/serverless-101/l02/360p.webm?"
+    )
+    assert "X-Goog-Signature=" in src and "X-Goog-Expires=900" in src
+    state = page.evaluate(
+        """async () => {
+          const v = document.getElementById('video');
+          const seeked = new Promise(ok => v.addEventListener('seeked', ok, {once: true}));
+          v.currentTime = 15;
+          await seeked;
+          const track = v.querySelector('track');
+          track.track.mode = 'showing';
+          if (track.readyState !== 2) {
+            await new Promise(ok => track.addEventListener('load', ok, {once: true}));
+          }
+          return {time: v.currentTime, controls: v.controls, duration: v.duration,
+                  cues: Array.from(track.track.cues).map(c => c.text)};
+        }"""
+    )
+    assert state["time"] == pytest.approx(15, abs=0.5)
+    assert state["controls"] is True and state["duration"] == pytest.approx(20, abs=0.3)
+    transcript = load_courses()["serverless-101"]["lessons"]["l02"]["transcript"]
+    assert state["cues"] == [cue["text"] for cue in transcript]
+    assert any(status == 206 for url, status in seen if "360p.webm" in url), seen
+    expect(page.locator("#player-message")).to_be_hidden()
+    assert users["learner"].watch.page_errors == []
+
+
+def test_not_enrolled_is_told_to_buy(users: dict[str, User], local_stack) -> None:
+    page = users["learner"].page
+    open_signed_in(page, lesson_url(local_stack, "realtime-forums", "l02"), "learner@nimbus.test")
+    expect(page.locator("#player-message")).to_have_text(
+        "Buy the course to watch this lesson.", timeout=WAIT
+    )
+    assert page.eval_on_selector("#video", "v => v.getAttribute('src')") is None
+
+
+def test_signed_out_sign_in_for_paid_and_previews_play(users: dict[str, User], local_stack) -> None:
+    page = users["instructor"].page  # a fresh context, never signed in
+    page.goto(lesson_url(local_stack, "thick-front-ends", "l02"))
+    expect(page.locator("#player-message")).to_have_text(
+        "Sign in to watch this lesson.", timeout=WAIT
+    )
+    page.goto(lesson_url(local_stack, "thick-front-ends", "l01"))  # the course's free preview
+    wait_playable(page)
+    expect(page.locator("#player-message")).to_be_hidden()
+
+
+def test_an_expired_url_is_renewed_at_the_same_second(
+    users: dict[str, User], local_stack, monkeypatch
+) -> None:
+    page = users["learner"].page
+    seen = media_responses(page, local_stack)
+    open_signed_in(page, lesson_url(local_stack, "serverless-101", "l03"), "learner@nimbus.test")
+    wait_playable(page)
+    first = page.eval_on_selector("#video", "v => v.currentSrc")
+    # A URL signed an hour ago for 15 minutes, as the page's would be after a long pause.
+    monkeypatch.setattr(
+        _signing, "_NOW", lambda tz=None: dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    )
+    creds = service_account.Credentials.from_service_account_file(str(local_stack.media.signer))
+    blob = storage.Blob(
+        object_name("serverless-101", "l03", "360p.webm"),
+        storage.Client(project="demo-nimbus", credentials=creds).bucket(local_stack.media.bucket),
+    )
+    expired = blob.generate_signed_url(
+        version="v4", expiration=900, credentials=creds, api_access_endpoint=local_stack.media_url
+    )
+    page.evaluate(
+        "url => { const v = document.getElementById('video'); v.src = url; v.currentTime = 12; }",
+        expired,
+    )
+    page.wait_for_function(
+        "([old, bad]) => { const v = document.getElementById('video');"
+        " return v.currentSrc !== old && v.currentSrc !== bad && v.readyState >= 1; }",
+        arg=[first, expired],
+        timeout=WAIT,
+    )
+    assert page.eval_on_selector("#video", "v => v.currentTime") == pytest.approx(12, abs=0.5)
+    assert (expired, 400) in seen  # the store refused it as Cloud Storage does (ExpiredToken)
+    expect(page.locator("#player-message")).to_be_hidden()
