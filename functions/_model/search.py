@@ -504,7 +504,7 @@ def parse_query(text: str) -> tuple:
     still being typed ("" when the text ends with a separator or that word is too short)."""
     found = words(text)
     partial = ""
-    if found and text and _word_char(ord(_fold_char(text[-1]))):
+    if found and text and _word_char(ord(_fold_char(text[-1])[0])):
         partial = found.pop()
     done = []
     for word in found:

@@ -56,6 +56,9 @@ def test_query_splits_finished_words_from_the_one_being_typed() -> None:
     assert search.parse_query("S3 bu") == (["s3", "bu"], "")
     assert search.parse_query("") == ([], "")
     assert search.prefix_of("deploying") == "deployi"
+    # a last letter that folds to two (Æ -> ae, ß -> ss) is still the word being typed
+    assert search.parse_query("Encyclopædia Æ") == (["encyclopaedia", "ae"], "")
+    assert search.parse_query("Straß") == ([], "strass")
 
 
 @given(st.text())
