@@ -37,6 +37,7 @@ class PlayerView:
         on(self.video, "timeupdate", self._time)
         on(self.scrubber, "click", self._scrub)
         on(self.video, "error", self._media_failed)
+        on(self.video, "loadeddata", self._first_frame)
         on(self.video, "play", lambda *a: self._set_playing(True))
         on(self.video, "pause", lambda *a: self._set_playing(False))
         self._media_scheduled = False
@@ -47,6 +48,7 @@ class PlayerView:
         self._tries = 0
         self._resume = None  # (second, playing) to restore once a fresh URL is in
         self._captions = None
+        self._framed = False
 
     def start_media_after_paint(self):
         """Give the video its controls and load its metadata, once the forum has painted.
@@ -127,6 +129,11 @@ class PlayerView:
     def _say(self, text):
         set_text(self.message, text)
         self.message.hidden = not text
+
+    def _first_frame(self, *args):
+        if not self._framed:
+            self._framed = True
+            status.mark("first-frame")  # bench/lesson_bench.py: page -> first video frame
 
     def _set_playing(self, playing):
         self._playing = playing
