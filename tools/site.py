@@ -627,9 +627,13 @@ def build(
     make = _pyscript_runtime if runtime == "pyscript" else _micropython_runtime
     booted = make(out, result, vendor)
     static = ROOT / "static"
-    for sub in ("data", "img"):
+    # static/data/ (the course data, with the lessons' transcripts) is the build's input,
+    # never shipped: no page fetches it and paid lessons' text must not be public.
+    for sub in ("img",):
         if (static / sub).exists():
             _sync_tree(static / sub, out / sub, result, out)
+    if (out / "data").exists():  # what earlier builds shipped
+        shutil.rmtree(out / "data")
 
     config = web_config(target, ports)
     env = jinja2.Environment(

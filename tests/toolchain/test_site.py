@@ -174,12 +174,30 @@ def test_rebuild_copies_only_what_changed(tmp_path: Path) -> None:
     again = build(target="local", out=out)
     assert not again.vendored and again.copied == []
 
-    catalog = out / "data" / "courses.json"
-    os.utime(catalog, (time.time() - 100, time.time() - 100))  # as if static/data had changed
+    icon = out / "img" / "favicon.svg"
+    os.utime(icon, (time.time() - 100, time.time() - 100))  # as if static/img had changed
     (bundle,) = (out / "app").glob("bundle.*.bin")
     bundle.write_bytes(b"stale")  # as if it had been damaged
     t0 = time.monotonic()
     third = build(target="local", out=out)
     elapsed = time.monotonic() - t0
-    assert sorted(third.copied) == [bundle.relative_to(out).as_posix(), "data/courses.json"]
+    assert sorted(third.copied) == [bundle.relative_to(out).as_posix(), "img/favicon.svg"]
     assert elapsed < 1.0, f"incremental build took {elapsed:.2f} s"
+
+
+def test_no_lesson_media_or_transcript_is_shipped(dist: Path) -> None:
+    """Lesson media lives in the media store and the transcripts are its captions: the
+    public build has neither (issue 12)."""
+    shipped = [p for p in dist.rglob("*") if p.is_file()]
+    assert not (dist / "media").exists() and not (dist / "data").exists()
+    assert not [p for p in shipped if p.suffix in (".webm", ".mp4", ".vtt")]
+    sentences = [
+        cue["text"]
+        for course in load_courses().values()
+        for lesson in course["lessons"].values()
+        for cue in lesson["transcript"]
+    ]
+    readable = (".html", ".js", ".json")
+    texts = [p.read_text(errors="replace") for p in shipped if p.suffix in readable]
+    leaked = [s for s in sentences if any(s in text for text in texts)]
+    assert leaked == []
