@@ -22,6 +22,7 @@ PAGES = {
         "url": "course/{course_id}/lesson/{lesson_id}.html",
     },
     "orders": {"view": "app.ui.orders.OrdersView", "args": (), "url": "orders.html"},
+    "console": {"view": "app.ui.console.ConsoleView", "args": (), "url": "console.html"},
 }
 
 

@@ -47,7 +47,11 @@ class LiveValue(_Model):
 
 
 class LiveList(_Model):
-    """The children of a query ({"path", "order_by_child"?, "equal_to"?}), keyed by key."""
+    """The children of a query ({"path", "order_by_child"?, "equal_to"?, "limit_to_last"?}).
+
+    limit_to_last is the window: the last n children in the query's order, so a page opens
+    with a bounded read however long the list grows.
+    """
 
     def __init__(self, query, view):
         super().__init__(view)
@@ -67,6 +71,7 @@ class LiveList(_Model):
                 on_error=self._error,
                 equal_to=q.get("equal_to"),
                 loaded=getattr(self.view, "loaded", None),
+                limit_to_last=q.get("limit_to_last"),
             )
 
     def _changed(self, key, value):

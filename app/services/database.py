@@ -30,12 +30,18 @@ def connect():
     _db()
 
 
-def _query(path, order_by_child=None, equal_to=None):
+def _query(path, order_by_child=None, equal_to=None, limit_to_last=None):
+    """A ref or query; limit_to_last keeps only the last n children (in the order asked)."""
     ref = fdb.ref(_db(), path)
     if order_by_child:
+        constraints = [fdb.orderByChild(order_by_child)]
         if equal_to is not None:
-            return fdb.query(ref, fdb.orderByChild(order_by_child), fdb.equalTo(equal_to))
-        return fdb.query(ref, fdb.orderByChild(order_by_child))
+            constraints.append(fdb.equalTo(equal_to))
+        if limit_to_last:
+            constraints.append(fdb.limitToLast(limit_to_last))
+        return fdb.query(ref, *constraints)
+    if limit_to_last:
+        return fdb.query(ref, fdb.limitToLast(limit_to_last))
     return ref
 
 
@@ -87,14 +93,23 @@ def watch_value(path, on_value, on_error=None):
 
 
 def watch_children(
-    path, added, changed, removed, order_by_child=None, on_error=None, equal_to=None, loaded=None
+    path,
+    added,
+    changed,
+    removed,
+    order_by_child=None,
+    on_error=None,
+    equal_to=None,
+    loaded=None,
+    limit_to_last=None,
 ):
     """Child events under path: added(key, value, prev_key), changed(key, value), removed(key).
 
     loaded() runs once, after the initial children have been added (even when there are none).
+    With limit_to_last, a child pushed out of the window arrives as removed(key).
     """
     sub = Subscription()
-    query = _query(path, order_by_child, equal_to)
+    query = _query(path, order_by_child, equal_to, limit_to_last)
     err = _error_proxy(on_error, sub.proxies)
 
     def on_added(*args):

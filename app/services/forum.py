@@ -187,3 +187,16 @@ def delete(course_id, qid, post_id, accepted, on_done, on_error):
     if accepted and post_id != qid:
         values[paths.child(paths.question(course_id, qid), "acceptedAnswerId")] = None
     database.update(values, on_done, on_error)
+
+
+# How many of a course's newest questions the console listens to (a bounded first read).
+QUEUE_WINDOW = 100
+
+
+def queue_query(course_id, window=QUEUE_WINDOW):
+    """A course's newest questions, by creation time: the console's window of its forum."""
+    return {
+        "path": paths.questions(course_id),
+        "order_by_child": "createdAt",
+        "limit_to_last": window,
+    }

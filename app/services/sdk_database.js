@@ -5,6 +5,7 @@
 export {
   equalTo,
   get,
+  limitToLast,
   onChildAdded,
   onChildChanged,
   onChildRemoved,

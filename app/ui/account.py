@@ -9,6 +9,7 @@ for another one (data-mode="name") before posting.
 from app.services import auth, courses, names
 from app.ui import session
 from app.ui.dom import by_id, on, set_text
+from app.ui.staff import read_staff_courses
 
 
 class AccountView:
@@ -118,6 +119,7 @@ class AccountView:
             self.box.removeAttribute("data-profile")
             self.signout.hidden = True
             set_text(self.name, "")
+            by_id("console-link").hidden = True
             if self.mode == "name":
                 self._set_mode("signin")
             for view in self.views:
@@ -132,3 +134,13 @@ class AccountView:
         for view in self.views:
             view.signed_in(user)
         self._profile(user, fallback)
+        self._console_link(user)
+
+    def _console_link(self, user):
+        """The Console link, for staff only: the course's instructor or an admin."""
+
+        def got(mine):
+            if session.user() is user:  # still the same sign-in
+                by_id("console-link").hidden = not mine
+
+        read_staff_courses(user, got)

@@ -61,6 +61,7 @@ OTHER_MEANINGS = {
     ("app/services/clock.py", 60): "minutes in an hour, seconds in a minute",
     ("app/services/clock.py", 10): "an ISO timestamp's character offsets",
     ("app/ui/markdown.py", 10): "at most 9 digits in a list item's number",
+    ("app/ui/console.py", 60): "seconds in a minute, minutes in an hour (how long one waited)",
     ("app/services/database.py", 200): "pending writes before their settled proxies are pruned",
 }
 MARKUP = re.compile(r"""maxlength\s*=\s*["']?\d|length\s*<=\s*\d""", re.I)

@@ -1,0 +1,329 @@
+"""Staff console: every question of the courses one moderates, live, by how long it waited.
+
+#console's data-state: pending (skeleton rows) · signed-out · not-staff · live · error.
+Each queue item is the lesson page's QuestionCard (answer, endorse, pin, lock, hide are its
+own calls into app/services/forum.py), bound to a per-course context. Each course's
+questions come from one windowed LiveList (forum.queue_query: its newest QUEUE_WINDOW by
+createdAt), so the page opens with a bounded read; a new question arrives as one child
+event and slides in. Unanswered questions come first, the longest waiting at the top;
+answered ones follow, newest first. The tab title carries the unanswered count.
+"""
+
+from pyscript import document, window
+from pyscript.ffi import create_proxy
+
+from app.binding.live import LiveList
+from app.model import paths
+from app.pages import PAGES
+from app.services import database, errors, forum
+from app.ui.dom import by_id, element, find, on, set_attr, set_text
+from app.ui.question import QuestionCard
+from app.ui.staff import read_staff_courses
+
+TITLE = "Console · Nimbus"
+SHOW = ("waiting", "all", "hidden")
+SHOW_WORDS = {"waiting": "Unanswered", "all": "All questions", "hidden": "Hidden"}
+META_HTML = (
+    '<p class="queue-meta"><span class="queue-course" data-field="course"></span> · '
+    '<a class="queue-lesson" data-field="lesson"></a> · '
+    '<span class="queue-wait" data-field="wait"></span></p>'
+)
+
+
+MINUTE_MS = 60 * 1000
+HOUR_MINUTES = 60
+
+
+def waited(ms):
+    """How long a question has waited, in words: 'just now', '12 min', '3 h', '2 days'."""
+    minutes = max(0, int(ms // MINUTE_MS))
+    if minutes < 1:
+        return "just now"
+    if minutes < HOUR_MINUTES:
+        return str(minutes) + " min"
+    hours = minutes // HOUR_MINUTES
+    if hours < 48:
+        return str(hours) + " h"
+    return str(hours // 24) + " days"
+
+
+def lesson_url(course_id, lesson_id):
+    return "/" + PAGES["lesson"]["url"].format(course_id=course_id, lesson_id=lesson_id)
+
+
+class _Course:
+    """One course's window of questions, and the context its QuestionCards work in."""
+
+    def __init__(self, console, course_id, course, user):
+        self.console = console
+        self.course_id = course_id
+        self.title = course.get("title") or course_id
+        self.instructor_uid = course.get("instructorUid")
+        self.uid = user["uid"]
+        self.admin = bool(user.get("admin"))
+        self.staff = True  # the console lists only the courses the rules let us moderate
+        self.lessons = {}
+        self.done = False
+        self.model = LiveList(forum.queue_query(course_id), self)
+
+    def start(self):
+        database.read_once(paths.lessons(self.course_id), self._lessons)
+        self.model.start()
+
+    def stop(self):
+        self.model.stop()
+
+    def _lessons(self, lessons):
+        self.lessons = lessons or {}
+        self.console.schedule()
+
+    def lesson_title(self, lesson_id):
+        return (self.lessons.get(lesson_id) or {}).get("title") or lesson_id or ""
+
+    def author_role(self):
+        """authorRole for our posts here: the role the rules will check."""
+        if self.instructor_uid == self.uid:
+            return "instructor"
+        return "admin" if self.admin else None
+
+    def counts_changed(self):
+        self.console.schedule()
+
+    # ---- keyed view of the window
+    def upsert(self, qid, value, prev_key=None):
+        self.console.upsert(self, qid, value or {})
+
+    def remove(self, qid):
+        self.console.remove(self.course_id + "/" + qid)
+
+    def loaded(self):
+        self.done = True
+        self.console.loaded()
+
+    def error(self, err):
+        self.done = True
+        self.console.error(self, err)
+
+
+class _CardContext:
+    """What a QuestionCard asks of its page: its course's context, and where to seek."""
+
+    def __init__(self, course, qid):
+        self.course = course
+        self.qid = qid
+        self.course_id = course.course_id
+        self.staff = True
+
+    def author_role(self):
+        return self.course.author_role()
+
+    def counts_changed(self):
+        self.course.console.schedule()
+
+    def seek(self, second):
+        """The card's "asked at" button: the lesson itself (the video is there)."""
+        card = self.course.console.cards.get(self.course_id + "/" + self.qid)
+        lesson_id = card.value.get("lessonId") if card is not None else None
+        if lesson_id:
+            window.location.href = lesson_url(self.course_id, lesson_id)
+
+
+class ConsoleView:
+    def __init__(self):
+        self.root = by_id("console")
+        self.list = by_id("queue")
+        self.courses = {}
+        self.options = {}
+        self.cards = {}
+        self.live = False
+        self.queued = False
+        self.generation = 0
+        self._tick = create_proxy(lambda *a: self.refresh())
+        self.show = by_id("console-show")
+        self.course_filter = by_id("console-course")
+        on(self.show, "change", lambda *a: self.refresh())
+        on(self.course_filter, "change", lambda *a: self.refresh())
+
+    def _state(self, state):
+        self.root.setAttribute("data-state", state)
+
+    # ---- session
+    def signed_in(self, user):
+        self._stop()
+        self._state("pending")
+        generation = self.generation
+
+        def got(mine):
+            if generation != self.generation:
+                return  # signed out (or in as someone else) meanwhile
+            if not mine:
+                self._clear_skeletons()
+                self._state("not-staff")
+                return
+            self._courses_known(mine, user)
+
+        read_staff_courses(user, got, self._failed)
+
+    def signed_out(self):
+        self._stop()
+        self._clear_skeletons()
+        self._state("signed-out")
+
+    def _stop(self):
+        self.generation += 1
+        for cid in self.courses:
+            self.courses[cid].stop()
+        self.courses = {}
+        for key in list(self.cards):
+            self.remove(key)
+        self.live = False
+        for cid in self.options:
+            self.options[cid].remove()
+        self.options = {}
+        self.course_filter.value = ""
+        document.title = TITLE
+
+    def _courses_known(self, mine, user):
+        for cid in sorted(mine):
+            course = _Course(self, cid, mine[cid], user)
+            self.courses[cid] = course
+            option = document.createElement("option")
+            option.value = cid
+            self.course_filter.appendChild(option)
+            self.options[cid] = option
+        self.refresh()
+        for cid in self.courses:
+            self.courses[cid].start()
+
+    def _failed(self, err):
+        self._clear_skeletons()
+        self._state("error")
+        set_text(by_id("console-error"), "The console could not load: " + err.message)
+
+    # ---- the queue
+    def upsert(self, course, qid, value):
+        key = course.course_id + "/" + qid
+        card = self.cards.get(key)
+        if card is None:
+            card = QuestionCard(_CardContext(course, qid), qid)
+            meta = element("div", "queue-head", META_HTML)
+            card.details.insertBefore(meta, card.details.firstChild)
+            card.root.setAttribute("data-key", key)
+            card.root.setAttribute("data-course", course.course_id)
+            set_attr(card.root, "data-arrived", self.live or None)  # slides in (stylesheet)
+            self.cards[key] = card
+            card.start()
+        card.update(value)
+        self.schedule()
+
+    def remove(self, key):
+        card = self.cards.pop(key, None)
+        if card is not None:
+            card.stop()
+            card.root.remove()
+        self.schedule()
+
+    def loaded(self):
+        if not self.live:
+            self.live = True
+            self._clear_skeletons()
+            self._state("live")
+        self.schedule()
+
+    def error(self, course, err):
+        if err.kind == errors.PERMISSION:
+            message = "You are no longer staff of " + course.title + "."
+        else:
+            message = course.title + " could not load: " + err.message
+        set_text(by_id("console-error"), message)
+        self.loaded()
+
+    def _clear_skeletons(self):
+        for node in list(self.list.querySelectorAll("[data-skeleton]")):
+            node.remove()
+
+    def schedule(self):
+        """Coalesce a burst of child events (a first load) into one refresh."""
+        if not self.queued:
+            self.queued = True
+            window.setTimeout(self._tick, 0)
+
+    @staticmethod
+    def answered(card):
+        """Answered for the learner: accepted, or an answer they can see (not hidden)."""
+        if card.value.get("acceptedAnswerId"):
+            return True
+        for item in card.answers.items.values():
+            if not item.value.get("hidden"):
+                return True
+        return False
+
+    def refresh(self):
+        """Order, filter and count the queue; only items whose place changed move."""
+        self.queued = False
+        show = self.show.value or "waiting"
+        only = self.course_filter.value or ""
+        now = forum.now_ms()
+        counts = {"waiting": 0, "all": 0, "hidden": 0}
+        per_course = {}
+        waiting_total = 0
+        order = []
+        for key in self.cards:
+            card = self.cards[key]
+            value = card.value
+            cid = card.ctx.course_id
+            hidden = value.get("hidden") is True
+            answered = self.answered(card)
+            created = value.get("createdAt") or now
+            waiting = not hidden and not answered
+            if waiting:
+                waiting_total += 1
+                per_course[cid] = per_course.get(cid, 0) + 1
+            in_course = not only or only == cid
+            if in_course:
+                counts["hidden" if hidden else "all"] += 1
+                if waiting:
+                    counts["waiting"] += 1
+            kinds = {"waiting": waiting, "all": not hidden, "hidden": hidden}
+            card.root.hidden = not (in_course and kinds[show])
+            set_attr(card.root, "data-waiting", waiting or None)
+            self._fill_meta(card, answered, now - created)
+            order.append(((1, -created) if answered else (0, created), key))
+        order.sort()
+        self._reorder([key for _, key in order])
+        for name in SHOW:
+            option = find(self.show, 'option[value="' + name + '"]')
+            set_text(option, SHOW_WORDS[name] + " (" + str(counts[name]) + ")")
+        for cid in self.options:
+            waiting = per_course.get(cid, 0)
+            words = self.courses[cid].title + " (" + str(waiting) + " unanswered)"
+            set_text(self.options[cid], words)
+        set_text(by_id("console-waiting"), waiting_total)
+        set_attr(self.root, "data-empty", counts[show] == 0 or None)
+        title = ("(" + str(waiting_total) + ") " + TITLE) if waiting_total else TITLE
+        if document.title != title:
+            document.title = title
+
+    def _fill_meta(self, card, answered, age):
+        course = card.ctx.course
+        lesson_id = card.value.get("lessonId") or ""
+        set_text(find(card.details, '[data-field="course"]'), course.title)
+        link = find(card.details, '[data-field="lesson"]')
+        set_text(link, course.lesson_title(lesson_id))
+        set_attr(link, "href", lesson_url(course.course_id, lesson_id) if lesson_id else None)
+        wait = "answered" if answered else "waiting " + waited(age)
+        set_text(find(card.details, '[data-field="wait"]'), wait)
+
+    def _reorder(self, keys):
+        prev = None
+        for key in keys:
+            node = self.cards[key].root
+            if prev is None:
+                first = self.list.firstElementChild
+                if first is None or first.getAttribute("data-key") != key:
+                    self.list.insertBefore(node, first)
+            else:
+                after = prev.nextElementSibling
+                if after is None or after.getAttribute("data-key") != key:
+                    prev.after(node)
+            prev = node

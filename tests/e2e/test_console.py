@@ -1,0 +1,145 @@
+"""The staff console in two browsers: a learner's question reaches the instructor's queue
+live, and what the instructor does from the queue reaches the learner's lesson page live.
+
+The console is staff-only in the UI only; a learner who opens it reads why, and no forum
+data is shown (the rules still let an enrolled learner read their courses' forums).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import User, open_signed_in
+
+pytestmark = pytest.mark.e2e
+LIVE = 5_000
+
+
+def lesson_url(stack, course: str, lesson: str) -> str:
+    return f"{stack.hosting_url}/course/{course}/lesson/{lesson}.html"
+
+
+def console_url(stack) -> str:
+    return f"{stack.hosting_url}/console.html"
+
+
+def ask(page: Page, title: str, body: str = "How does this work?") -> None:
+    page.fill("#ask-title", title)
+    page.fill("#ask-body", body)
+    page.click("#ask-submit")
+    expect(page.locator("#questions > .question", has_text=title)).to_have_count(1, timeout=LIVE)
+
+
+def waiting(page: Page) -> int:
+    return int(page.locator("#console-waiting").inner_text())
+
+
+def titled(count: int) -> re.Pattern:
+    return re.compile(("^" + re.escape(f"({count}) ") if count else "^") + "Console · Nimbus$")
+
+
+def queue_keys(page: Page) -> list[str]:
+    """The visible queue's items, top to bottom."""
+    return page.eval_on_selector_all(
+        "#queue > .question:not([hidden])", "items => items.map(i => i.dataset.key)"
+    )
+
+
+def test_a_question_reaches_the_console_live_and_staff_act_from_it(
+    users: dict[str, User], local_stack
+) -> None:
+    learner, instructor = users["learner"].page, users["instructor"].page
+    open_signed_in(
+        learner, lesson_url(local_stack, "thick-front-ends", "l01"), "learner@nimbus.test"
+    )
+    open_signed_in(instructor, console_url(local_stack), "instructor@nimbus.test")
+    console = instructor.locator("#console")
+    expect(console).to_have_attribute("data-state", "live", timeout=LIVE)
+    expect(instructor.locator("#console-link")).to_be_visible()
+    expect(instructor.locator("#queue [data-skeleton]")).to_have_count(0)
+    before = waiting(instructor)
+    expect(instructor).to_have_title(titled(before))
+
+    first, second = (f"Console {tag} {uuid.uuid4().hex[:6]}" for tag in ("first", "second"))
+    ask(learner, first)
+    item = instructor.locator("#queue > .question", has_text=first)
+    expect(item).to_have_count(1, timeout=LIVE)
+    expect(item).to_have_attribute("data-arrived", "")  # came after the first load: slides in
+    expect(item.locator(".queue-course")).to_have_text("Thick Front Ends")
+    expect(item.locator(".queue-wait")).to_have_text("waiting just now")
+    expect(instructor).to_have_title(titled(before + 1), timeout=LIVE)
+    ask(learner, second)
+    expect(instructor).to_have_title(titled(before + 2), timeout=LIVE)
+    expect(instructor.locator("#console-waiting")).to_have_text(str(before + 2))
+    keys = queue_keys(instructor)
+    first_key, second_key = (
+        instructor.locator("#queue > .question", has_text=t).get_attribute("data-key")
+        for t in (first, second)
+    )
+    assert keys.index(first_key) < keys.index(second_key)  # the longer wait comes first
+    option = instructor.locator('#console-course option[value="thick-front-ends"]')
+    expect(option).to_contain_text("unanswered")
+
+    # answer from the queue: the learner's lesson shows it, the count goes down
+    item.locator("summary").click()
+    item.locator(".answer-body").fill("Like this, from the console.")
+    item.locator(".answer-form button[type=submit]").click()
+    mine = learner.locator("#questions > .question", has_text=first)
+    expect(mine.locator(".answer")).to_have_count(1, timeout=LIVE)
+    expect(mine.locator(".answer").first).to_have_attribute("data-role", "instructor")
+    expect(instructor).to_have_title(titled(before + 1), timeout=LIVE)
+    expect(item).to_be_hidden()  # the default filter is "Unanswered"
+
+    instructor.select_option("#console-show", "all")
+    expect(item).to_be_visible()
+    expect(item.locator(".queue-wait")).to_have_text("answered")
+    item.locator(".answer [data-act=endorse]").click()
+    expect(mine.locator(".answer").first).to_have_attribute("data-endorsed", "", timeout=LIVE)
+    item.locator('.q-tools [data-act="pin"]').click()
+    expect(mine).to_have_attribute("data-pinned", "", timeout=LIVE)
+    item.locator('.q-tools [data-act="lock"]').click()
+    expect(mine).to_have_attribute("data-locked", "", timeout=LIVE)
+    mine.locator("summary").click()
+    expect(mine.locator(".locked-note")).to_be_visible()
+    item.locator('.q-tools [data-act="hide"]').click()
+    expect(mine).to_have_attribute("data-hidden", "", timeout=LIVE)  # its author sees it marked
+    expect(item).to_be_hidden(timeout=LIVE)  # "All questions" leaves hidden ones out
+    instructor.select_option("#console-show", "hidden")
+    expect(item).to_be_visible()
+    expect(instructor.locator("#console-show option[value=hidden]")).to_contain_text("(")
+
+    # per course: the other course's filter leaves this course's questions out
+    instructor.select_option("#console-show", "waiting")
+    other = instructor.locator("#queue > .question", has_text=second)
+    expect(other).to_be_visible()
+    instructor.select_option("#console-course", "serverless-101")
+    expect(other).to_be_hidden()
+    instructor.select_option("#console-course", "thick-front-ends")
+    expect(other).to_be_visible()
+
+
+def test_a_learner_opening_the_console_reads_that_it_is_for_staff(
+    users: dict[str, User], local_stack
+) -> None:
+    learner = users["learner"].page
+    open_signed_in(learner, console_url(local_stack), "learner@nimbus.test")
+    console = learner.locator("#console")
+    expect(console).to_have_attribute("data-state", "not-staff", timeout=LIVE)
+    expect(learner.locator(".gate-not-staff")).to_be_visible()
+    expect(learner.locator(".gate-not-staff")).to_contain_text("for instructors and admins")
+    expect(learner.locator("#queue")).to_be_hidden()
+    expect(learner.locator("#queue > .question")).to_have_count(0)
+    expect(learner.locator("#console-link")).to_be_hidden()
+    expect(learner).to_have_title("Console · Nimbus")
+
+
+def test_signed_out_the_console_asks_for_a_staff_sign_in(users: dict[str, User], local_stack):
+    page = users["learner"].page
+    page.goto(console_url(local_stack))
+    expect(page.locator("#console")).to_have_attribute("data-state", "signed-out", timeout=30_000)
+    expect(page.locator(".gate-signed-out")).to_contain_text("sign in")
+    expect(page.locator("#console-link")).to_be_hidden()
