@@ -34,4 +34,8 @@ def _mount():
     if page in PAGES:
         args = [body.getAttribute(attribute(arg)) for arg in PAGES[page]["args"]]
         views.append(view_class(page)(*args))
+    if document.getElementById("search") is not None:  # a course's pages: the header's box
+        from app.ui.search import SearchBox
+
+        views.append(SearchBox(body.getAttribute("data-course-id")))
     AccountView(views).mount()

@@ -1,5 +1,7 @@
 """The lesson's Q&A: who may take part, the ask form, the filter and the live question list."""
 
+from pyscript import window
+
 from app.binding.live import LiveList
 from app.model import limits
 from app.services import errors, forum
@@ -7,6 +9,9 @@ from app.ui import session, status
 from app.ui.dom import by_id, on, set_attr, set_text
 from app.ui.forms import FormState, check_text
 from app.ui.question import QuestionCard
+from app.ui.search import SimilarQuestions
+
+TARGET = "#q-"  # the URL fragment naming a question to open (search results link to it)
 
 
 def _order(question):
@@ -37,6 +42,8 @@ class ForumView:
         self.form = FormState(by_id("ask-submit"), by_id("ask-error"))
         on(self.form_el, "submit", self.ask)
         on(by_id("filter-unanswered"), "change", self.filter_changed)
+        self.similar = SimilarQuestions(course_id)
+        on(window, "hashchange", lambda *a: self._open_target())
 
     # ---- context the cards use
     def author_role(self):
@@ -65,8 +72,10 @@ class ForumView:
         self._state("pending")
         self.model.start()
         self._update_staff()
+        self.similar.signed_in(user)
 
     def signed_out(self):
+        self.similar.signed_out()
         self.model.stop()
         for qid in list(self.cards):
             self.remove(qid)
@@ -105,7 +114,8 @@ class ForumView:
             self._clear_skeletons()
             self._state("live")
         card = self.cards.get(key)
-        if card is None:
+        created = card is None
+        if created:
             card = QuestionCard(self, key)
             self.cards[key] = card
             card.start()
@@ -114,6 +124,19 @@ class ForumView:
         self._place(key)
         self._mark(key)
         self.counts_changed()
+        if created and window.location.hash == TARGET + key:
+            self._open_target()
+
+    def _open_target(self):
+        """The question the URL names (#q-<qid>, a search result's link): open it, show it."""
+        fragment = str(window.location.hash)
+        card = self.cards.get(fragment[len(TARGET) :]) if fragment.startswith(TARGET) else None
+        if card is None:
+            return
+        for qid in self.cards:
+            set_attr(self.cards[qid].root, "data-target", self.cards[qid] is card or None)
+        card.open()
+        card.root.scrollIntoView()
 
     def _mark(self, key):
         """A scrubber marker for each question this user sees (not for hidden ones)."""
@@ -190,6 +213,8 @@ class ForumView:
         def done(qid):
             by_id("ask-title").value = ""
             by_id("ask-body").value = ""
+            self.similar.clear()
+            self.similar.finder.new_session()  # the next question may be like this one
             self.form.done()
 
         forum.ask(self.course_id, self.lesson_id, user, self.author_role(), title, body, second,
