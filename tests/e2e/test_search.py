@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 
 from app.model import paths
 from tests.e2e.conftest import User, open_signed_in
+from tools.testing.browser import wait_python_ready
 
 pytestmark = pytest.mark.e2e
 LIVE = 5_000  # ms per step on a loaded 2-core machine
@@ -163,3 +164,15 @@ def test_similar_questions_appear_while_typing_and_the_draft_survives_opening_on
     expect(page.locator("#ask-title")).to_have_value(f"Caching {unique} goes wrong")
     expect(page.locator("#ask-body")).to_have_value("My draft, keep it.")
     other.close()
+
+
+def test_a_signed_out_visitor_is_asked_to_sign_in(users: dict[str, User], local_stack) -> None:
+    page = users["learner"].page
+    page.goto(f"{local_stack.hosting_url}/course/{COURSE}.html")
+    wait_python_ready(page)
+    expect(page.locator("#account")).to_have_attribute("data-state", "signed-out", timeout=LIVE)
+    page.locator("#search-input").press_sequentially("lambda", delay=20)
+    expect(page.locator("#search")).to_have_attribute("data-state", "refused", timeout=LIVE)
+    expect(page.locator("#search-status")).to_have_text(
+        "Sign in: search is for learners enrolled in this course."
+    )
