@@ -18,7 +18,8 @@ from app.pages import PAGES
 from app.services import database, errors, forum
 from app.ui import status
 from app.ui.dom import by_id, element, find, on, set_attr, set_text
-from app.ui.question import QuestionCard
+from app.ui.posts import author_line, role_label, show_role
+from app.ui.question import QUESTION_HTML, QuestionCard
 from app.ui.staff import read_staff_courses
 
 TITLE = "Console · Nimbus"
@@ -46,6 +47,12 @@ def waited(ms):
     if hours < 48:
         return str(hours) + " h"
     return str(hours // 24) + " days"
+
+
+# A queue item starts as the card's summary line only (a full QuestionCard costs several
+# milliseconds of Python each, hundreds of them on a cold open); opening it builds the card.
+SUMMARY_HTML = QUESTION_HTML[: QUESTION_HTML.index("</summary>") + len("</summary>")] + "</details>"
+FLAGS = ("pinned", "locked", "hidden")
 
 
 def lesson_url(course_id, lesson_id):
@@ -129,6 +136,92 @@ class _CardContext:
             window.location.href = lesson_url(self.course_id, lesson_id)
 
 
+class _Answers:
+    """Keyed view of one question's answers, kept as {aid: hidden} (answered or not)."""
+
+    def __init__(self, item):
+        self.item = item
+        self.hidden = {}
+
+    def upsert(self, aid, value, prev_key=None):
+        self.hidden[aid] = (value or {}).get("hidden") is True
+        self.item.changed()
+
+    def remove(self, aid):
+        self.hidden.pop(aid, None)
+        self.item.changed()
+
+
+class _Item:
+    """One queue item: a summary line bound to its question, a full QuestionCard once opened."""
+
+    def __init__(self, console, course, qid):
+        self.console = console
+        self.ctx = _CardContext(course, qid)
+        self.qid = qid
+        self.key = course.course_id + "/" + qid
+        self.value = {}
+        self.card = None
+        self.root = element("li", "question")
+        self.details = element("div", "q-wrap", SUMMARY_HTML)
+        self.root.appendChild(self.details)
+        self._meta(self.details)
+        self.answers = _Answers(self)
+        self.answers_model = LiveList(forum.answers_query(course.course_id, qid), self.answers)
+        on(find(self.details, "details"), "toggle", self.open)
+
+    def _meta(self, wrap):
+        wrap.insertBefore(element("div", "queue-head", META_HTML), wrap.firstChild)
+        self.root.setAttribute("data-key", self.key)
+        self.root.setAttribute("data-course", self.ctx.course_id)
+
+    def start(self):
+        self.answers_model.start()
+
+    def stop(self):
+        self.answers_model.stop()
+        if self.card is not None:
+            self.card.stop()
+
+    def changed(self):
+        if self.card is None:
+            count = len(self.answers.hidden)
+            set_text(find(self.details, '[data-field="answers"]'),
+                     str(count) + (" answer" if count == 1 else " answers"))  # fmt: skip
+        self.console.schedule()
+
+    def update(self, value):
+        self.value = value
+        if self.card is not None:
+            self.card.update(value)
+            return
+        set_text(find(self.details, '[data-field="title"]'), value.get("title", ""))
+        set_text(find(self.details, '[data-field="author"]'), author_line(value))
+        set_text(find(self.details, '[data-field="role"]'), role_label(value))
+        show_role(self.root, value)
+        set_attr(self.root, "data-accepted", value.get("acceptedAnswerId") is not None or None)
+        for flag in FLAGS:
+            set_attr(self.root, "data-" + flag, value.get(flag) is True or None)
+
+    def open(self, *args):
+        """Opened: the lesson page's card takes the item's place, open, with its tools."""
+        if self.card is not None or not find(self.details, "details").open:
+            return
+        card = QuestionCard(self.ctx, self.qid)
+        self.card = card
+        old = self.root
+        self.root = card.root
+        self.details = card.details
+        self._meta(card.details)
+        card.root.hidden = old.hidden
+        card.start()
+        card.update(self.value)
+        old.replaceWith(card.root)
+        card.open()
+        self.console.shown.pop(self.key, None)  # its meta line is to be filled again
+        self.console.schedule()
+
+
 class ConsoleView:
     def __init__(self):
         self.root = by_id("console")
@@ -136,6 +229,8 @@ class ConsoleView:
         self.courses = {}
         self.options = {}
         self.cards = {}
+        self.shown = {}  # key -> what _show_item last put on screen
+        self.placed = []  # the keys in their on-screen order
         self.live = False
         self.marked = False  # nimbus:console-live, once every course's window is in
         self.queued = False
@@ -178,6 +273,7 @@ class ConsoleView:
         self.courses = {}
         for key in list(self.cards):
             self.remove(key)
+        self.placed = []
         self.live = False
         for cid in self.options:
             self.options[cid].remove()
@@ -205,21 +301,18 @@ class ConsoleView:
     # ---- the queue
     def upsert(self, course, qid, value):
         key = course.course_id + "/" + qid
-        card = self.cards.get(key)
-        if card is None:
-            card = QuestionCard(_CardContext(course, qid), qid)
-            meta = element("div", "queue-head", META_HTML)
-            card.details.insertBefore(meta, card.details.firstChild)
-            card.root.setAttribute("data-key", key)
-            card.root.setAttribute("data-course", course.course_id)
-            set_attr(card.root, "data-arrived", self.live or None)  # slides in (stylesheet)
-            self.cards[key] = card
-            card.start()
-        card.update(value)
+        item = self.cards.get(key)
+        if item is None:
+            item = _Item(self, course, qid)
+            set_attr(item.root, "data-arrived", self.live or None)  # slides in (stylesheet)
+            self.cards[key] = item
+            item.start()
+        item.update(value)
         self.schedule()
 
     def remove(self, key):
         card = self.cards.pop(key, None)
+        self.shown.pop(key, None)
         if card is not None:
             card.stop()
             card.root.remove()
@@ -251,12 +344,13 @@ class ConsoleView:
             window.setTimeout(self._tick, 0)
 
     @staticmethod
-    def answered(card):
+    def answered(item):
         """Answered for the learner: accepted, or an answer they can see (not hidden)."""
-        if card.value.get("acceptedAnswerId"):
+        if item.value.get("acceptedAnswerId"):
             return True
-        for item in card.answers.items.values():
-            if not item.value.get("hidden"):
+        hidden = item.answers.hidden
+        for aid in hidden:
+            if not hidden[aid]:
                 return True
         return False
 
@@ -287,12 +381,13 @@ class ConsoleView:
                 if waiting:
                     counts["waiting"] += 1
             kinds = {"waiting": waiting, "all": not hidden, "hidden": hidden}
-            card.root.hidden = not (in_course and kinds[show])
-            set_attr(card.root, "data-waiting", waiting or None)
-            self._fill_meta(card, answered, now - created)
+            self._show_item(key, card, in_course and kinds[show], waiting, now - created)
             order.append(((1, -created) if answered else (0, created), key))
         order.sort()
-        self._reorder([key for _, key in order])
+        keys = [key for _, key in order]
+        if keys != self.placed:  # an answer arriving mostly moves nothing
+            self._reorder(keys)
+            self.placed = keys
         for name in SHOW:
             option = find(self.show, 'option[value="' + name + '"]')
             set_text(option, SHOW_WORDS[name] + " (" + str(counts[name]) + ")")
@@ -309,14 +404,24 @@ class ConsoleView:
             self.marked = True
             status.mark("console-live")  # what bench/console_bench.py times
 
-    def _fill_meta(self, card, answered, age):
+    def _show_item(self, key, card, shown, waiting, age):
+        """Filter state and the meta line of one item, touching the DOM only on change
+        (a first load refreshes once per batch of answers, over every item)."""
         course = card.ctx.course
         lesson_id = card.value.get("lessonId") or ""
+        wait = "waiting " + waited(age) if waiting else "answered"
+        if card.value.get("hidden") is True:
+            wait = "hidden"
+        state = (shown, wait, course.lesson_title(lesson_id))
+        if self.shown.get(key) == state:
+            return
+        self.shown[key] = state
+        card.root.hidden = not shown
+        set_attr(card.root, "data-waiting", waiting or None)
         set_text(find(card.details, '[data-field="course"]'), course.title)
         link = find(card.details, '[data-field="lesson"]')
-        set_text(link, course.lesson_title(lesson_id))
+        set_text(link, state[2])
         set_attr(link, "href", lesson_url(course.course_id, lesson_id) if lesson_id else None)
-        wait = "answered" if answered else "waiting " + waited(age)
         set_text(find(card.details, '[data-field="wait"]'), wait)
 
     def _reorder(self, keys):
