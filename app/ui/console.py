@@ -236,6 +236,7 @@ class ConsoleView:
         self.queued = False
         self.generation = 0
         self._tick = create_proxy(lambda *a: self.refresh())
+        window.setInterval(self._tick, MINUTE_MS)  # "waiting 12 min" moves on by itself
         self.show = by_id("console-show")
         self.course_filter = by_id("console-course")
         on(self.show, "change", lambda *a: self.refresh())

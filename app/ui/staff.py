@@ -4,8 +4,6 @@ The rules make a user staff of a course when courses/$cid/instructorUid is their
 everywhere with the admin claim; the catalog is public, so one read of it answers both.
 """
 
-from app.services import courses, database
-
 
 def staff_courses(user, catalog):
     """{cid: course} of catalog that user moderates (every course for an admin)."""
@@ -21,6 +19,8 @@ def staff_courses(user, catalog):
 
 def read_staff_courses(user, on_courses, on_error=None):
     """on_courses({cid: course}) once: the courses user moderates, from the catalog."""
+    from app.services import courses, database  # the browser's SDK: staff_courses runs anywhere
+
     database.read_once(
         courses.catalog_query()["path"],
         lambda catalog: on_courses(staff_courses(user, catalog)),
