@@ -72,10 +72,23 @@ class _Course:
         self.staff = True  # the console lists only the courses the rules let us moderate
         self.lessons = {}
         self.done = False
-        self.model = LiveList(forum.queue_query(course_id), self)
+        self.window = forum.QUEUE_WINDOW
+        self.keys = {}  # the questions in the window now
+        self.model = LiveList(forum.queue_query(course_id, self.window), self)
 
     def start(self):
         database.read_once(paths.lessons(self.course_id), self._lessons)
+        self.model.start()
+
+    def full(self):
+        """The window holds as many questions as it may: older ones may exist."""
+        return self.done and len(self.keys) >= self.window
+
+    def widen(self):
+        """Show older questions: a window twice as long (its items stay; older ones join)."""
+        self.window *= 2
+        self.model.stop()
+        self.model = LiveList(forum.queue_query(self.course_id, self.window), self)
         self.model.start()
 
     def stop(self):
@@ -99,9 +112,12 @@ class _Course:
 
     # ---- keyed view of the window
     def upsert(self, qid, value, prev_key=None):
+        self.keys[qid] = True
         self.console.upsert(self, qid, value or {})
 
     def remove(self, qid):
+        """Deleted, or pushed out of the window by a newer question."""
+        self.keys.pop(qid, None)
         self.console.remove(self.course_id + "/" + qid)
 
     def loaded(self):
@@ -241,6 +257,8 @@ class ConsoleView:
         self.course_filter = by_id("console-course")
         on(self.show, "change", lambda *a: self.refresh())
         on(self.course_filter, "change", lambda *a: self.refresh())
+        self.older = by_id("console-older")
+        on(self.older, "click", self.show_older)
 
     def _state(self, state):
         self.root.setAttribute("data-state", state)
@@ -275,6 +293,7 @@ class ConsoleView:
         for key in list(self.cards):
             self.remove(key)
         self.placed = []
+        self.older.hidden = True
         self.live = False
         for cid in self.options:
             self.options[cid].remove()
@@ -401,9 +420,15 @@ class ConsoleView:
         title = ("(" + str(waiting_total) + ") " + TITLE) if waiting_total else TITLE
         if document.title != title:
             document.title = title
+        self.older.hidden = not any(c.full() for c in self.courses.values())
         if not self.marked and self.courses and all(c.done for c in self.courses.values()):
             self.marked = True
             status.mark("console-live")  # what bench/console_bench.py times
+
+    def show_older(self, *args):
+        for cid in self.courses:
+            if self.courses[cid].full():
+                self.courses[cid].widen()
 
     def _show_item(self, key, card, shown, waiting, age):
         """Filter state and the meta line of one item, touching the DOM only on change

@@ -143,3 +143,53 @@ def test_signed_out_the_console_asks_for_a_staff_sign_in(users: dict[str, User],
     expect(page.locator("#console")).to_have_attribute("data-state", "signed-out", timeout=30_000)
     expect(page.locator(".gate-signed-out")).to_contain_text("sign in")
     expect(page.locator("#console-link")).to_be_hidden()
+
+
+def test_the_window_opens_on_older_questions(users: dict[str, User], local_stack, admin_db):
+    """A course with more questions than the window: the newest QUEUE_WINDOW are listened
+    to, and "Show older questions" doubles that course's window."""
+    import time
+
+    from firebase_admin import auth
+
+    from bench.console_bench import queue_window
+    from tools.seed import admin_app
+
+    window = queue_window()
+    forum = admin_db.child("forum/serverless-101")
+    learner_uid = auth.get_user_by_email("learner@nimbus.test", app=admin_app(local_stack)).uid
+    now = int(time.time() * 1000)
+    old = {
+        f"questions/-old{i:016d}": {
+            "uid": learner_uid, "authorName": "Lena Learner", "title": f"Old question {i}",
+            "body": "Still there?", "createdAt": now - (i + 1) * 86_400_000, "score": 0,
+            "lessonId": "l03",
+        }
+        for i in range(window + 30)
+    }  # fmt: skip
+    forum.update(old)
+    total = len(forum.child("questions").get(shallow=True))
+    page = users["instructor"].page
+    open_signed_in(page, console_url(local_stack), "instructor@nimbus.test")
+    expect(page.locator("#console")).to_have_attribute("data-state", "live", timeout=LIVE)
+    newer = total - len(old)  # the session's other questions in this course, all newer
+    assert newer < window
+
+    def oldest_shown(in_window: int) -> str:  # unanswered, the longest waiting first
+        return f"serverless-101/-old{in_window - newer - 1:016d}"
+
+    course_items = page.locator('#queue > .question[data-course="serverless-101"]')
+    expect(course_items).to_have_count(window, timeout=LIVE)
+    page.select_option("#console-course", "serverless-101")
+    expect(page.locator("#queue > .question:not([hidden])").first).to_have_attribute(
+        "data-key", oldest_shown(window)
+    )
+    older = page.locator("#console-older")
+    expect(older).to_be_visible()
+    older.click()
+    expect(course_items).to_have_count(min(total, 2 * window), timeout=LIVE)
+    expect(page.locator("#queue > .question:not([hidden])").first).to_have_attribute(
+        "data-key", oldest_shown(min(total, 2 * window))
+    )
+    if total <= 2 * window:
+        expect(older).to_be_hidden()
