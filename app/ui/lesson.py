@@ -4,6 +4,7 @@ from app.binding.live import LiveValue
 from app.model import paths
 from app.ui.forum import ForumView
 from app.ui.player import PlayerView
+from app.ui.player_controls import PlayerControls
 
 
 class _Course:
@@ -29,6 +30,7 @@ class LessonView:
     def __init__(self, course_id, lesson_id):
         self.course_id = course_id
         self.player = PlayerView(course_id, lesson_id)
+        self.controls = PlayerControls(self.player)
         self.forum = ForumView(course_id, lesson_id, self.player)
         self.course = LiveValue(paths.course(course_id), _Course(self.forum))
         self.enrollment = None

@@ -49,6 +49,7 @@ class PlayerView:
         self._resume = None  # (second, playing) to restore once a fresh URL is in
         self._captions = None
         self._framed = False
+        self._override = None  # a rendition the learner chose, instead of the automatic one
 
     def start_media_after_paint(self):
         """Give the video its controls and load its metadata, once the forum has painted.
@@ -74,8 +75,24 @@ class PlayerView:
         if self._media_scheduled and (self._refused or self._asking):
             self._ask()  # while a request is out: once more after it (it may predate this)
 
+    def playable(self):
+        """Whether the video has a signed URL (keyboard shortcuts act only then)."""
+        return bool(self.video.getAttribute("src")) and not self._refused
+
+    def captions_track(self):
+        return self._captions
+
+    def choose(self, rendition):
+        """The learner's quality choice ("auto", "180p", "360p"): reload at the same second."""
+        self._override = None if rendition == "auto" else rendition
+        if self.playable() and not self._asking:
+            self._resume = (self.video.currentTime, self._playing)
+            self._ask()
+
     def rendition(self):
-        """180p for a small element, 360p otherwise (device pixels)."""
+        """The learner's choice, else 180p for a small element and 360p otherwise."""
+        if self._override:
+            return self._override
         width = self.video.clientWidth * (window.devicePixelRatio or 1)
         return "180p" if width <= SMALL_WIDTH else "360p"
 

@@ -148,3 +148,54 @@ def test_an_expired_url_is_renewed_at_the_same_second(
     refused_at = seen.index((expired, 400))
     assert any(status in (200, 206) for _, status in seen[refused_at + 1 :]), seen
     expect(page.locator("#player-message")).to_be_hidden()
+
+
+def video(page: Page, expr: str):
+    return page.eval_on_selector("#video", f"v => {expr}")
+
+
+def test_keyboard_speed_captions_and_quality(users: dict[str, User], local_stack) -> None:
+    page = users["learner"].page
+    url = lesson_url(local_stack, "serverless-101", "l04")
+    open_signed_in(page, url, "learner@nimbus.test")
+    wait_playable(page)
+    announce = page.locator("#player-announce")
+    page.locator("h1").click()  # focus on the page, not in a form field
+    page.keyboard.press("l")
+    assert video(page, "v.currentTime") == pytest.approx(10, abs=0.3)
+    expect(announce).to_have_text("At 0:10")
+    page.keyboard.press("ArrowLeft")
+    assert video(page, "v.currentTime") == pytest.approx(5, abs=0.3)
+    page.keyboard.press("j")
+    assert video(page, "v.currentTime") == pytest.approx(0, abs=0.3)
+    page.keyboard.press("Shift+>")
+    assert video(page, "v.playbackRate") == 1.25
+    expect(page.locator("#speed")).to_have_value("1.25")
+    expect(announce).to_have_text("Speed 1.25×")
+    page.keyboard.press("c")
+    assert video(page, "v.querySelector('track').track.mode") == "showing"
+    expect(page.locator("#captions-toggle")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("m")
+    assert video(page, "v.muted") is True
+    page.keyboard.press("k")
+    page.wait_for_function("() => !document.getElementById('video').paused", timeout=WAIT)
+    page.keyboard.press("k")
+    assert video(page, "v.paused") is True
+    # Typing in the ask form is never a shortcut.
+    page.fill("#ask-title", "jklm")
+    assert video(page, "v.muted") is True and video(page, "v.playbackRate") == 1.25
+
+    # A manual quality keeps the place; the speed is remembered on the next lesson page.
+    page.locator("h1").click()
+    page.keyboard.press("l")
+    page.select_option("#quality", "180p")
+    page.wait_for_function(
+        "() => document.getElementById('video').currentSrc.includes('/180p.webm?')", timeout=WAIT
+    )
+    wait_playable(page)
+    assert video(page, "v.currentTime") == pytest.approx(10, abs=0.5)
+    page.goto(lesson_url(local_stack, "serverless-101", "l03"))
+    wait_playable(page)
+    expect(page.locator("#speed")).to_have_value("1.25")
+    assert video(page, "v.playbackRate") == 1.25
+    assert users["learner"].watch.page_errors == []

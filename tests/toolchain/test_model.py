@@ -63,6 +63,8 @@ OTHER_MEANINGS = {
     ("app/ui/markdown.py", 10): "at most 9 digits in a list item's number",
     ("app/ui/console.py", 60): "seconds in a minute, minutes in an hour (how long one waited)",
     ("app/services/database.py", 200): "pending writes before their settled proxies are pruned",
+    ("app/ui/player_controls.py", 10): "seconds that j and l skip (YouTube's keys)",
+    ("static/templates/lesson.html", 10): "the keyboard help: j and l skip 10 seconds",
 }
 MARKUP = re.compile(r"""maxlength\s*=\s*["']?\d|length\s*<=\s*\d""", re.I)
 
