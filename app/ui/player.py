@@ -121,9 +121,15 @@ class PlayerView:
             self.video.play()
         status.mark("media-ready")
         if self._captions is None:
-            data = {"courseId": self.course_id, "lessonId": self.lesson_id}
-            data["rendition"] = "captions"
-            functions.call("media_url", data, self._got_captions)
+            self._extra("captions", self._got_captions)
+            self._extra("poster", self._got_poster)
+
+    def _extra(self, part, on_url):
+        data = {"courseId": self.course_id, "lessonId": self.lesson_id, "rendition": part}
+        functions.call("media_url", data, on_url)  # none: the video plays without it
+
+    def _got_poster(self, result):
+        self.video.poster = result["url"]
 
     def _got_captions(self, result):
         track = document.createElement("track")

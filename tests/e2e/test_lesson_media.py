@@ -86,6 +86,10 @@ def test_enrolled_learner_plays_seeks_by_range_with_captions(
     transcript = load_courses()["serverless-101"]["lessons"]["l02"]["transcript"]
     assert state["cues"] == [cue["text"] for cue in transcript]
     assert any(status == 206 for url, status in seen if "360p.webm" in url), seen
+    page.wait_for_function("() => document.getElementById('video').poster !== ''", timeout=WAIT)
+    poster = page.eval_on_selector("#video", "v => v.poster")
+    assert "/serverless-101/l02/poster.jpg?" in poster and "X-Goog-Signature=" in poster
+    assert any(url == poster and status == 200 for url, status in seen), seen
     expect(page.locator("#player-message")).to_be_hidden()
     assert users["learner"].watch.page_errors == []
 
