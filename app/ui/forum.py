@@ -1,6 +1,6 @@
 """The lesson's Q&A: who may take part, the ask form, the filter and the live question list."""
 
-from pyscript import window
+from pyscript import document, window
 
 from app.binding.live import LiveList
 from app.model import limits
@@ -43,7 +43,9 @@ class ForumView:
         on(self.form_el, "submit", self.ask)
         on(by_id("filter-unanswered"), "change", self.filter_changed)
         self.similar = SimilarQuestions(course_id)
-        on(window, "hashchange", lambda *a: self._open_target())
+        # document.defaultView, not pyscript's window: under PyScript `window` is the `js`
+        # module, and addEventListener called on it throws "Illegal invocation".
+        on(document.defaultView, "hashchange", lambda *a: self._open_target())
 
     # ---- context the cards use
     def author_role(self):
