@@ -164,8 +164,10 @@ def etag(node: Node) -> str:
 
 
 def _strip_quotes(value: str) -> str:
+    """An If-Match value as the hash it names. Firebase's ETags are bare base64, which can
+    itself begin with "W/" (1 hash in 4096): only a quoted ``W/"..."`` is a weak prefix."""
     value = value.strip()
-    if value.startswith("W/"):
+    if value.startswith('W/"'):
         value = value[2:]
     if len(value) >= 2 and value[0] == value[-1] == '"':
         value = value[1:-1]
