@@ -22,8 +22,8 @@ import requests
 
 from tools import encoding
 from tools.media_store import process, upload
-from tools.stack import Stack, free_ports
-from tools.testing.stacks import FUNCTIONS_VENV, call_function
+from tools.stack import Stack
+from tools.testing.stacks import call_function, nimbus_functions_stack
 
 PASSWORD = "media-test-password"
 PROJECT = "demo-nimbus"
@@ -42,16 +42,9 @@ class Media:
 
 @pytest.fixture(scope="module")
 def media(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Media]:
-    if not (FUNCTIONS_VENV / "bin" / "python3.11").exists():
-        pytest.fail("functions/venv is missing: run `python3 build.py setup`")
     base: Path = tmp_path_factory.mktemp("media-stack")
-    dist = base / "dist"
-    dist.mkdir()
-    (dist / "index.html").write_text("<!doctype html><title>media tests</title>")
-    stack = Stack(ports=free_ports(), dist=dist, data_dir=base / "data", state_dir=base,
-                  media_progress=lambda _: None)  # fmt: skip
-    try:
-        stack.start(timeout=120, seed_data=False)  # the store too, filled with the demo media
+    quiet = {"media_progress": lambda _: None}  # the store is filled with the demo media too
+    with nimbus_functions_stack(base, "media", seed_catalog=False, **quiet) as stack:
         token = process.upload_token(stack.media.folder / "store")
         store = process.MediaStore(stack.media_url, token, stack.procs["media"])
         bodies, files = {}, {}
@@ -64,8 +57,6 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Media]:
         client = upload.local_client(store.url, store.upload_token, PROJECT)
         upload.upload(client, stack.media.bucket, files, progress=lambda _: None)
         yield Media(stack, store, bodies, _seed(stack))
-    finally:
-        stack.stop()
 
 
 def _seed(stack: Stack) -> dict[str, str]:

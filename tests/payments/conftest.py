@@ -15,7 +15,6 @@ import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,10 +24,9 @@ from tools.project import (
     STRIPE_LOCAL_PUBLISHABLE_KEY,
     STRIPE_LOCAL_SECRET_KEY,
     STRIPE_LOCAL_WEBHOOK_SECRET,
-    load_courses,
 )
-from tools.stack import Stack, free_ports
-from tools.testing.stacks import FUNCTIONS_VENV, call_function
+from tools.stack import Stack
+from tools.testing.stacks import admin_root, call_function, nimbus_functions_stack
 from tools.testing.waiting import wait_until
 
 PASSWORD = "payments-test-password"
@@ -50,32 +48,8 @@ class Learner:
 @pytest.fixture(scope="session")
 def pay_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """functions/ as `serve` runs it (real rules, localstripe), with the catalog seeded."""
-    if not (FUNCTIONS_VENV / "bin" / "python3.11").exists():
-        pytest.fail("functions/venv is missing: run `python3 build.py setup`")
-    base: Path = tmp_path_factory.mktemp("pay-stack")
-    dist = base / "dist"
-    dist.mkdir()
-    (dist / "index.html").write_text("<!doctype html><title>payments tests</title>")
-    stack = Stack(ports=free_ports(), dist=dist, data_dir=base / "data", state_dir=base)
-    stack.start(timeout=120, seed_data=False)
-    try:
-        catalog = {
-            f"courses/{cid}": {k: v for k, v in course.items() if k != "lessons"}
-            for cid, course in load_courses().items()
-        }
-        admin_root(stack).update(catalog)
+    with nimbus_functions_stack(tmp_path_factory.mktemp("pay-stack"), "payments") as stack:
         yield stack
-    finally:
-        stack.stop()
-
-
-def admin_root(stack: Stack):
-    """firebase-admin's root reference on the stack's database (a back end: no rules)."""
-    from firebase_admin import db
-
-    from tools.seed import admin_app
-
-    return db.reference("/", app=admin_app(stack))
 
 
 @pytest.fixture(scope="session")

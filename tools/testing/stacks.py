@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tools.project import ROOT
+from tools.project import ROOT, load_courses
 from tools.site import DEFAULT_RUNTIME, build
 from tools.stack import Stack, free_ports
 
@@ -40,10 +40,14 @@ class MissingFunctionsVenv(RuntimeError):
     """functions/venv is absent: ``python3 build.py setup`` makes it."""
 
 
-def make_codebase(base: Path, codebase: Path = TEST_CODEBASE) -> Path:
-    """``codebase`` as the emulator wants a source folder: main.py, requirements, venv."""
+def _require_functions_venv() -> None:
     if not (FUNCTIONS_VENV / "bin" / "python3.11").exists():
         raise MissingFunctionsVenv("functions/venv is missing: run `python3 build.py setup`")
+
+
+def make_codebase(base: Path, codebase: Path = TEST_CODEBASE) -> Path:
+    """``codebase`` as the emulator wants a source folder: main.py, requirements, venv."""
+    _require_functions_venv()
     src = base / "functions"
     src.mkdir()
     shutil.copy2(codebase / "main.py", src / "main.py")
@@ -70,6 +74,41 @@ def start_functions_stack(base: Path, codebase: Path = TEST_CODEBASE) -> Stack:
     rules.write_text(json.dumps(OPEN_RULES))
     stack.upload_rules(rules)
     return stack
+
+
+@contextmanager
+def nimbus_functions_stack(
+    base: Path, what: str, *, seed_catalog: bool = True, **options: Any
+) -> Iterator[Stack]:
+    """Nimbus's own functions/ as ``serve`` runs them (the real rules, localstripe, the media
+    store) with no site and no accounts; ``seed_catalog`` writes ``courses/`` from the
+    course data (lessons apart). ``what`` names the tests on the placeholder page;
+    ``options`` go to :class:`Stack`."""
+    _require_functions_venv()
+    dist = base / "dist"
+    dist.mkdir()
+    (dist / "index.html").write_text(f"<!doctype html><title>{what} tests</title>")
+    stack = Stack(ports=free_ports(), dist=dist, data_dir=base / "data", state_dir=base, **options)
+    try:
+        stack.start(timeout=120, seed_data=False)
+        if seed_catalog:
+            catalog = {
+                f"courses/{cid}": {k: v for k, v in course.items() if k != "lessons"}
+                for cid, course in load_courses().items()
+            }
+            admin_root(stack).update(catalog)
+        yield stack
+    finally:
+        stack.stop()
+
+
+def admin_root(stack: Stack) -> Any:
+    """firebase-admin's root reference on the stack's database (a back end: no rules)."""
+    from firebase_admin import db
+
+    from tools.seed import admin_app
+
+    return db.reference("/", app=admin_app(stack))
 
 
 def call_function(
