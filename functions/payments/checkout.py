@@ -83,9 +83,12 @@ def create_payment_intent(req: https_fn.CallableRequest) -> dict[str, Any]:
     if not isinstance(course, dict):
         raise _refuse(Code.NOT_FOUND, "That course does not exist.")
     title = str(course.get("title") or course_id)
+    order_id = order_id_for(uid, course_id, attempt)
+    earlier = db.reference(paths.order(uid, order_id)).get()
+    if isinstance(earlier, dict):  # a repeat of this attempt, even once its webhook enrolled
+        return _resume(uid, order_id, earlier)
     if db.reference(paths.enrollment(uid, course_id)).get() is True:
         raise _refuse(Code.ALREADY_EXISTS, f"You are already enrolled in {title}.")
-    order_id = order_id_for(uid, course_id, attempt)
     if _confirming_elsewhere(uid, course_id, order_id):
         raise _refuse(
             Code.ALREADY_EXISTS,

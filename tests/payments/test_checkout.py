@@ -127,6 +127,24 @@ def test_a_double_click_makes_one_order_and_one_intent(pay_stack, new_learner, a
     wait_for_status(admin_db, who, replies[0]["result"]["orderId"], "paid")
 
 
+def test_a_repeat_of_a_paid_attempt_answers_its_order_not_a_refusal(
+    pay_stack, new_learner, admin_db
+) -> None:
+    """A retried call (the first answer lost) may arrive after the webhook enrolled: the same
+    attempt names the same order, so it answers that order instead of "already enrolled"."""
+    who = new_learner()
+    attempt = uuid.uuid4().hex[:20]
+    first = buy(pay_stack, who, attempt=attempt)
+    assert first["ok"], first
+    order_id = first["result"]["orderId"]
+    wait_for_status(admin_db, who, order_id, "paid")
+    again = buy(pay_stack, who, attempt=attempt)
+    assert again["ok"], again
+    assert again["result"]["orderId"] == order_id
+    assert list(admin_db.child(f"orders/{who.uid}").get()) == [order_id]
+    assert not buy(pay_stack, who)["ok"]  # a new attempt is still refused: already enrolled
+
+
 def test_a_paid_card_enrolls_through_the_signed_webhook_exactly_once(
     pay_stack, new_learner, admin_db
 ) -> None:
