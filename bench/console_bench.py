@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from bench._table import print_table
-from bench.lesson_bench import percentile, window_reset
+from bench.lesson_bench import percentile, post_latencies, window_reset
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS
 from tools.testing.browser import fill_sign_in
 from tools.testing.stacks import local_stack
@@ -33,28 +33,6 @@ from tools.testing.stacks import local_stack
 LESSON = "/course/thick-front-ends/lesson/l02.html"
 CONSOLE = "/console.html"
 ROWS: list[tuple[str, str, str]] = []
-
-OBSERVE_JS = """() => {
-  window.__seen = {};
-  const list = document.getElementById('queue');
-  new MutationObserver(muts => {
-    const t = performance.timeOrigin + performance.now();
-    for (const m of muts) for (const n of m.addedNodes) {
-      if (n.nodeType !== 1 || !n.classList.contains('question')) continue;
-      const title = n.querySelector('.q-title');
-      if (title && !(title.textContent in window.__seen)) window.__seen[title.textContent] = t;
-    }
-  }).observe(list, {childList: true});
-}"""
-
-POST_JS = """(title) => {
-  document.getElementById('ask-title').value = title;
-  document.getElementById('ask-body').value = 'bench';
-  document.getElementById('ask-pin').checked = false;
-  const t = performance.timeOrigin + performance.now();
-  document.getElementById('ask-submit').click();
-  return t;
-}"""
 
 SETTLED_JS = """(n) => {
   const items = document.querySelectorAll('#queue > .question');
@@ -87,18 +65,7 @@ def bench_latency(browser, base: str, posts: int, reset_window) -> None:
     a, b = a_ctx.new_page(), b_ctx.new_page()
     sign_in(a, base + LESSON, "learner@nimbus.test", '#forum[data-state="live"]')
     sign_in(b, base + CONSOLE, "instructor@nimbus.test", '#console[data-state="live"]')
-    b.evaluate(OBSERVE_JS)
-    lat = []
-    tag = f"{time.time():.0f}"
-    for i in range(posts + 3):
-        title = f"console bench {tag} #{i}"
-        reset_window()
-        t0 = a.evaluate(POST_JS, title)
-        b.wait_for_function("t => t in window.__seen", arg=title, timeout=10_000)
-        seen = b.evaluate("t => window.__seen[t]", title)
-        a.wait_for_function("() => document.getElementById('ask-title').value === ''")
-        if i >= 3:  # the first posts warm up code paths; not counted
-            lat.append(seen - t0)
+    lat = post_latencies(a, b, "queue", posts, reset_window, "console bench")
     a_ctx.close()
     b_ctx.close()
     row(f"question asked -> visible in the console, p50 (n={posts})",

@@ -60,9 +60,9 @@ PHASES_JS = r"""() => {
   };
 }"""
 
-OBSERVE_JS = """() => {
+OBSERVE_JS = """(listId) => {
   window.__seen = {};
-  const list = document.getElementById('questions');
+  const list = document.getElementById(listId);
   new MutationObserver(muts => {
     const t = performance.timeOrigin + performance.now();
     for (const m of muts) for (const n of m.addedNodes) {
@@ -166,16 +166,14 @@ def window_reset(stack: Stack, email: str):
     return db.reference(f"rateLimits/{uid}", app=app).delete
 
 
-def bench_latency(browser, url: str, posts: int, reset_window) -> None:
-    a_ctx, b_ctx = browser.new_context(), browser.new_context()
-    a, b = a_ctx.new_page(), b_ctx.new_page()
-    sign_in(a, url, "learner@nimbus.test")
-    sign_in(b, url, "instructor@nimbus.test")
-    b.evaluate(OBSERVE_JS)
+def post_latencies(a, b, list_id: str, posts: int, reset_window, label: str) -> list[float]:
+    """ms from page ``a`` posting a question to it appearing in ``b``'s ``#list_id``, for
+    ``posts`` questions after 3 uncounted warm-up posts."""
+    b.evaluate(OBSERVE_JS, list_id)
     lat = []
     tag = f"{time.time():.0f}"
     for i in range(posts + 3):
-        title = f"bench {tag} #{i}"
+        title = f"{label} {tag} #{i}"
         reset_window()
         t0 = a.evaluate(POST_JS, title)
         b.wait_for_function("t => t in window.__seen", arg=title, timeout=10_000)
@@ -183,6 +181,15 @@ def bench_latency(browser, url: str, posts: int, reset_window) -> None:
         a.wait_for_function("() => document.getElementById('ask-title').value === ''")
         if i >= 3:  # the first posts warm up code paths; not counted
             lat.append(seen - t0)
+    return lat
+
+
+def bench_latency(browser, url: str, posts: int, reset_window) -> None:
+    a_ctx, b_ctx = browser.new_context(), browser.new_context()
+    a, b = a_ctx.new_page(), b_ctx.new_page()
+    sign_in(a, url, "learner@nimbus.test")
+    sign_in(b, url, "instructor@nimbus.test")
+    lat = post_latencies(a, b, "questions", posts, reset_window, "bench")
     a_ctx.close()
     b_ctx.close()
     row(f"question posted -> visible in other browser, p50 (n={posts})",
