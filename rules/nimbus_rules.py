@@ -91,8 +91,8 @@ from app.model import limits, names, paths
 
 ADMIN = "auth.token.admin === true"
 SIGNED_IN = "auth != null"
-PUSH_ID = "/^[-0-9A-Za-z_]{20}$/"  # the JS SDK's push(): 20 chars of its 64-char alphabet
-SLUG = "/^[a-z0-9][a-z0-9-]{0,63}$/"  # course and lesson ids, as static/data/courses.json
+PUSH_ID = "/^" + paths.PUSH_ID + "$/"
+SLUG = "/^" + paths.SLUG + "$/"
 NO_PRIORITY = "newData.getPriority() === null"
 
 # Display names: the characters a name may use and its displayNames key, from app/model.

@@ -8,6 +8,11 @@ A forum post is addressed inside its course's forum by its "forum path"
 a post's siblings from there, and forum_post(cid, forum_path) is its full path.
 """
 
+# Key shapes, as regular-expression bodies (no anchors): the rules wrap them in /^…$/, the
+# functions fullmatch them.
+SLUG = "[a-z0-9][a-z0-9-]{0,63}"  # course and lesson ids, as static/data/courses.json
+PUSH_ID = "[-0-9A-Za-z_]{20}"  # the JS SDK's push(): 20 chars of its 64-char alphabet
+
 
 def child(path: str, *keys: str) -> str:
     """path/key/...: a field or child below a built path (e.g. child(course(c), "order"))."""

@@ -29,7 +29,7 @@ from firebase_functions import https_fn
 from payments import _ledger, _orders, _stripe
 
 Code = https_fn.FunctionsErrorCode
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # catalog ids, as the rules' SLUG
+SLUG = re.compile(paths.SLUG)  # catalog ids
 ATTEMPT = re.compile(r"[A-Za-z0-9_-]{1,40}")
 TOKEN = re.compile(r"tok_[A-Za-z0-9_]{1,99}")
 CURRENCY = "usd"

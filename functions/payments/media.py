@@ -28,7 +28,7 @@ from firebase_functions import https_fn
 from google.cloud import storage
 
 Code = https_fn.FunctionsErrorCode
-SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # catalog ids, as the rules' SLUG
+SLUG = re.compile(paths.SLUG)  # catalog ids
 PARTS = {
     "180p": "180p.webm",
     "360p": "360p.webm",
