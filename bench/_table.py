@@ -1,4 +1,4 @@
-"""The measure | value | note table that bench scripts print."""
+"""The measure | value | note table that bench scripts print, and the percentile they use."""
 
 from __future__ import annotations
 
@@ -9,3 +9,10 @@ def print_table(rows: list[tuple[str, str, str]], value_header: str, value_width
     print(f"{'-' * width}  {'-' * value_width}  ----")
     for what, value, note in rows:
         print(f"{what:<{width}}  {value:>{value_width}}  {note}")
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The nearest-rank ``p``-th percentile (0-100) of ``values``: a measured sample, never
+    an interpolated one."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))]

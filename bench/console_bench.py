@@ -24,8 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench._table import print_table
-from bench.lesson_bench import percentile, post_latencies, window_reset
+from bench._table import percentile, print_table
+from bench.lesson_bench import post_latencies, window_reset
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS
 from tools.testing.browser import fill_sign_in
 from tools.testing.stacks import local_stack

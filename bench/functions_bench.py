@@ -21,15 +21,10 @@ import time
 import uuid
 from pathlib import Path
 
-from bench._table import print_table
+from bench._table import percentile, print_table
 from tools.stack import NAMESPACE
 from tools.testing.jsclient import JsDriver
 from tools.testing.stacks import call_function, start_functions_stack
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def round_trip(writer, reader, listener: int) -> float:
@@ -81,7 +76,7 @@ def main() -> None:
             f"{statistics.median(warm):.0f}",
             "goal <= 150 ms",
         ),
-        (f"  same, warm p99 (n={len(warm)})", f"{pct(warm, 0.99):.0f}", ""),
+        (f"  same, warm p99 (n={len(warm)})", f"{percentile(warm, 99):.0f}", ""),
         ("callable whoami via JS SDK, cold", f"{call_ms[0]:.0f}", "first call"),
         (
             f"  same, warm p50 (n={len(call_ms) - 1})",

@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench._table import print_table
+from bench._table import percentile, print_table
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS
 from tools.site import DEFAULT_RUNTIME, RUNTIMES
 from tools.stack import Stack
@@ -90,12 +90,6 @@ def row(what: str, value: str, note: str = "") -> None:
 
 def ms(x: float) -> str:
     return f"{x:.0f} ms"
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-    return ordered[k]
 
 
 def sign_in(page, url: str, email: str) -> None:

@@ -24,14 +24,12 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import uuid
 from pathlib import Path
 
-from bench._table import print_table
+from bench._table import percentile, print_table
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS
-from tools.project import DEMO_PASSWORD
 from tools.testing.browser import fill_sign_in
-from tools.testing.stacks import local_stack
+from tools.testing.stacks import local_stack, new_account
 
 COURSE = "realtime-forums"
 CARD = {"number": "4242424242424242", "exp_month": "12", "exp_year": "34", "cvc": "123",
@@ -66,24 +64,8 @@ def row(what: str, value: str, note: str = "") -> None:
     print(f"  {what}: {value} {note}", file=sys.stderr, flush=True)
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))]
-
-
 def new_learner(stack) -> tuple[str, str]:
-    from firebase_admin import auth
-
-    from tools.seed import admin_app
-
-    tag = uuid.uuid4().hex[:8]
-    user = auth.create_user(
-        email=f"bench-buyer-{tag}@nimbus.test",
-        password=DEMO_PASSWORD,
-        display_name=f"Bench buyer {tag}",
-        app=admin_app(stack),
-    )
-    return user.email, user.uid
+    return new_account(stack, "bench-buyer")
 
 
 def purchase(page) -> dict[str, float]:

@@ -28,7 +28,7 @@ from firebase_admin import db
 
 from app.model import paths, search
 from app.services.search import Searcher
-from bench._table import print_table
+from bench._table import percentile, print_table
 from tools.project import load_courses
 from tools.search_index import backfill
 from tools.testing.admin import admin_app
@@ -63,11 +63,6 @@ def corpus(n: int, rng: random.Random) -> dict[str, Any]:
         answers[qid] = {aid: {"uid": "v", "authorName": "V", "body": " ".join(pick[4:6]),
                               "createdAt": i, "score": 0}}  # fmt: skip
     return {"questions": questions, "answers": answers}
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def measure(root: db.Reference, posts: int, queries: int, rng: random.Random) -> list:
@@ -116,12 +111,12 @@ def measure(root: db.Reference, posts: int, queries: int, rng: random.Random) ->
         ("nodes read per keystroke", f"{statistics.mean(reads):.2f}", f"max {max(reads)}"),
         (
             "bytes read per keystroke p50/p95",
-            f"{pct(read_bytes, 0.5)} / {pct(read_bytes, 0.95)}",
+            f"{percentile(read_bytes, 50)} / {percentile(read_bytes, 95)}",
             "the nodes' JSON",
         ),
         (
             "keystroke -> ranked p50/p95",
-            f"{pct(times, 0.5):.1f} / {pct(times, 0.95):.1f} ms",
+            f"{percentile(times, 50):.1f} / {percentile(times, 95):.1f} ms",
             f"{len(times)} keystrokes; REST reads, no painting",
         ),
     ]

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 import urllib.request
-import uuid
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import User, guard, open_signed_in
-from tools.project import DEMO_PASSWORD, STRIPE_LOCAL_WEBHOOK_SECRET
+from tools.project import STRIPE_LOCAL_WEBHOOK_SECRET
 from tools.stack import STRIPE_EVENTS, STRIPE_WEBHOOK_ID
+from tools.testing.stacks import new_account
 
 pytestmark = pytest.mark.e2e
 COURSE = "realtime-forums"  # not in any demo user's enrolments; $49 in the catalog
@@ -51,18 +51,7 @@ def people(browser: Browser, local_stack) -> dict:
 
 def new_learner(stack) -> tuple[str, str]:
     """A fresh account (email, uid) with no enrolments, made through the Auth emulator."""
-    from firebase_admin import auth
-
-    from tools.seed import admin_app
-
-    tag = uuid.uuid4().hex[:8]
-    user = auth.create_user(
-        email=f"buyer-{tag}@nimbus.test",
-        password=DEMO_PASSWORD,
-        display_name=f"Buyer {tag}",
-        app=admin_app(stack),
-    )
-    return user.email, user.uid
+    return new_account(stack, "buyer")
 
 
 def buyer_name(email: str) -> str:

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -109,6 +110,24 @@ def admin_root(stack: Stack) -> Any:
     from tools.seed import admin_app
 
     return db.reference("/", app=admin_app(stack))
+
+
+def new_account(stack: Stack, label: str) -> tuple[str, str]:
+    """A fresh Auth-emulator account (email, uid) with no enrolments: ``<label>-<tag>@nimbus.test``,
+    display name ``"<Label> <tag>"`` (dashes as spaces), the demo password."""
+    from firebase_admin import auth
+
+    from tools.project import DEMO_PASSWORD
+    from tools.seed import admin_app
+
+    tag = uuid.uuid4().hex[:8]
+    user = auth.create_user(
+        email=f"{label}-{tag}@nimbus.test",
+        password=DEMO_PASSWORD,
+        display_name=f"{label.replace('-', ' ').capitalize()} {tag}",
+        app=admin_app(stack),
+    )
+    return user.email, user.uid
 
 
 def call_function(
