@@ -258,11 +258,12 @@ class Stack:
         """The media store on the loopback address, its objects under the state folder."""
         self._spawn("media", self.media.command())
 
-    def register_stripe_webhook(self) -> None:
-        """Tell localstripe where to send events, signed with the local webhook secret (it
-        keeps registrations in memory only, so every start registers again)."""
+    def register_stripe_webhook(self, url: str | None = None) -> None:
+        """Tell localstripe where to send events (``url``, or ``stripe_webhook``'s), signed
+        with the local webhook secret (it keeps registrations in memory only, so every start
+        registers again)."""
         body = {
-            "url": self.stripe_webhook_url,
+            "url": url or self.stripe_webhook_url,
             "secret": STRIPE_LOCAL_WEBHOOK_SECRET,
             "events": list(STRIPE_EVENTS),
         }

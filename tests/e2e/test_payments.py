@@ -9,15 +9,12 @@ tests read the database back through firebase-admin only to check what was grant
 
 from __future__ import annotations
 
-import json
 import urllib.request
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import User, guard, open_signed_in
-from tools.project import STRIPE_LOCAL_WEBHOOK_SECRET
-from tools.stack import STRIPE_EVENTS, STRIPE_WEBHOOK_ID
 from tools.testing.stacks import new_account
 
 pytestmark = pytest.mark.e2e
@@ -322,21 +319,10 @@ def test_a_late_webhook_tells_the_learner_they_may_leave(people, local_stack, ad
     """The bank said yes but the signed event is late (here: localstripe sends it nowhere):
     after a while the panel says the course unlocks by itself and where the order is, and
     nothing is granted before the webhook."""
-
-    def register(url: str) -> None:
-        body = {"url": url, "secret": STRIPE_LOCAL_WEBHOOK_SECRET, "events": list(STRIPE_EVENTS)}
-        req = urllib.request.Request(
-            f"{local_stack.stripe_url}/_config/webhooks/{STRIPE_WEBHOOK_ID}",
-            data=json.dumps(body).encode(),
-            method="POST",
-            headers={"Content-Type": "application/json"},
-        )
-        urllib.request.urlopen(req, timeout=10).read()
-
     email, uid = new_learner(local_stack)
     page = people("learner").page
     open_signed_in(page, course_url(local_stack), email)
-    register(f"{local_stack.stripe_url}/nowhere")  # localstripe's own origin: 404, no retry
+    local_stack.register_stripe_webhook(f"{local_stack.stripe_url}/nowhere")  # 404, no retry
     try:
         buy(page)
         box = page.locator("#enrolment")
