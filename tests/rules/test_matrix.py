@@ -7,14 +7,13 @@ table. Every operation is the attacker's own request: what a browser or curl can
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from firebase_admin import db, exceptions
+from firebase_admin import db
 from forum_world import (
     A1,
     A2,
@@ -26,28 +25,18 @@ from forum_world import (
     NOW,
     Q1,
     Q2,
-    USERS,
     Actor,
     fixture_data,
     forum_namespace,
     push_id,
 )
+from matrix_runner import Op, Setup, parse_matrix, run_cell
+from matrix_runner import rest as _rest
 
 from rules.nimbus_rules import name_key
 
 HERE = Path(__file__).parent
 NEW_Q = f"forum/c1/questions/{NEW}"
-
-
-class Refused(Exception):
-    """A raw REST request the server refused (401/403)."""
-
-
-def _rest(actor: Actor, method: str, path: str, body: Any) -> None:
-    reply = actor.rest(method, path, body)
-    if reply.status in (401, 403):
-        raise Refused(reply.text)
-    assert reply.status == 200, (reply.status, reply.body)
 
 
 def _rename(a: Actor, name: str, release: bool = True, claim: bool = True) -> None:
@@ -75,7 +64,6 @@ def _comment(a: Actor, thread: str, post: str, **fields: Any) -> None:
     a.create(_comment_path(thread, post), a.post(**fields))
 
 
-Op = Callable[[Actor], Any]
 OPS: dict[str, Op] = {
     "read the catalog": lambda a: a.ref("courses").get(),
     "create a course": lambda a: a.ref("courses/c9").set({"title": "New", "order": 9}),
@@ -416,7 +404,6 @@ def _payments_then(values: dict[str, Any]) -> Setup:
     return setup
 
 
-Setup = Callable[[db.Reference, Actor], None]
 _WINDOW_STARTS: dict[str, int] = {}
 
 
@@ -618,24 +605,7 @@ for _row in (
     SETUP[_row] = _owner_sets({**_INDEX, "enrollments/learner/c1": None})
 
 
-def parse_matrix() -> list[tuple[str, str, bool]]:
-    """(operation, user column, allowed) for every cell of matrix.md."""
-    rows = [
-        [c.strip() for c in line.strip().strip("|").split("|")]
-        for line in (HERE / "matrix.md").read_text().splitlines()
-        if line.startswith("|") and not re.match(r"^\|[-| ]+\|$", line)
-    ]
-    header, body = rows[0], rows[1:]
-    assert header[1:] == [u.column for u in USERS], header
-    cells = []
-    for row in body:
-        for column, mark in zip(header[1:], row[1:], strict=True):
-            assert mark in ("✓", "✗"), (row[0], column, mark)
-            cells.append((row[0], column, mark == "✓"))
-    return cells
-
-
-CELLS = parse_matrix()
+CELLS = parse_matrix(HERE / "matrix.md")
 
 
 def test_every_operation_in_the_table_is_implemented() -> None:
@@ -653,19 +623,4 @@ def world(rtdb_server) -> Iterator[dict[str, Any]]:
     ("operation", "column", "allowed"), CELLS, ids=[f"{o} / {c}" for o, c, _ in CELLS]
 )
 def test_cell(world, operation: str, column: str, allowed: bool) -> None:
-    owner = world["owner"]
-    owner.set(fixture_data())
-    actor = world["actors"][column]
-    if operation in SETUP:
-        SETUP[operation](owner, actor)
-    before = owner.get()
-    try:
-        OPS[operation](actor)
-    except (exceptions.UnauthenticatedError, Refused):
-        outcome = False
-    else:
-        outcome = True
-    expected = "allow" if allowed else "deny"
-    assert outcome == allowed, f"{operation!r} as {column}: expected {expected}"
-    if not outcome:
-        assert owner.get() == before, "a denied request changed data"
+    run_cell(world, OPS, SETUP, operation, column, allowed)
