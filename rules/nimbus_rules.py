@@ -479,6 +479,8 @@ def refuse_priorities(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def rules() -> dict[str, Any]:
+    from rules import email_rules
+
     slug_key = {"$cid": {".validate": f"$cid.matches({SLUG})"}}
     tree = {
         ".read": False,
@@ -513,6 +515,7 @@ def rules() -> dict[str, Any]:
             "$uid": {".read": f"{SIGNED_IN} && auth.uid === $uid"},
         },
         "rateLimits": {"$uid": rate_limit()},
+        **email_rules.tree(),  # emailSettings/, emailStatus/ (issue 14)
         # The search functions (firebase-admin) write the indexes; members read the public
         # one, staff the hidden posts' one, each author their own hidden posts' one.
         "search": {"$cid": {".read": MEMBER}},

@@ -247,3 +247,52 @@ def search_own_hidden_term(cid: str, uid: str, term: str) -> str:
 
 def search_own_hidden_prefix(cid: str, uid: str, prefix: str) -> str:
     return search_own_hidden(cid, uid) + "/prefix/" + prefix
+
+
+# ---- email (issue 14): each user's choices per kind (app/model/email.py; the owner reads
+# and writes them), their delivery status (the functions write it, the owner reads it), and
+# the mail bookkeeping, which only the functions (firebase-admin) read or write. Addresses
+# are never stored where a browser can read them: the functions read them from Auth.
+def email_settings(uid: str) -> str:
+    """{kind: "instant" | "digest" | "off"}: what the user wants mailed, and when."""
+    return "emailSettings/" + uid
+
+
+def email_setting(uid: str, kind: str) -> str:
+    return email_settings(uid) + "/" + kind
+
+
+def email_status(uid: str) -> str:
+    """{suppressed: {address, reason, at}}: mail to the user's address stopped (a bounce or
+    a complaint); address is masked ("a…@…")."""
+    return "emailStatus/" + uid
+
+
+def mail() -> str:
+    """All functions-private mail bookkeeping (no browser reads or writes)."""
+    return "mail"
+
+
+def mail_sent(uid: str, key: str = "") -> str:
+    """Functions-private: every mail to a user, by an idempotency key ({kind, subject, at})."""
+    return "mail/sent/" + uid + ("/" + key if key else "")
+
+
+def mail_rate(uid: str) -> str:
+    """Functions-private: the user's mail window {windowStart, count} (limits.MAILS_PER_HOUR)."""
+    return "mail/rate/" + uid
+
+
+def mail_suppressed(address_key: str) -> str:
+    """Functions-private: an address that bounced or complained, by its hash {reason, at}."""
+    return "mail/suppressed/" + address_key
+
+
+def mail_digest(uid: str) -> str:
+    """Functions-private: the user's digest cursor {lastAt}: entries after it are new."""
+    return "mail/digest/" + uid
+
+
+def mail_webhook(token: str) -> str:
+    """Functions-private: a provider webhook's token already applied (replay guard)."""
+    return "mail/webhooks/" + token

@@ -16,3 +16,8 @@ POST_PATH_MAX = 200  # rateLimits/<uid>/post: the path of the post the tick name
 # At most POSTS_PER_WINDOW new posts (questions, answers, comments) per user per window.
 POSTS_PER_WINDOW = 10
 WINDOW_MS = 60000
+
+# Email (issue 14): at most MAILS_PER_HOUR mails to one user per MAIL_WINDOW_MS, whatever
+# their kinds; what is over it waits for the inbox (and the next digest, if chosen).
+MAILS_PER_HOUR = 6
+MAIL_WINDOW_MS = 3600000
