@@ -479,7 +479,7 @@ def refuse_priorities(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def rules() -> dict[str, Any]:
-    from rules import email_rules
+    from rules import email_rules, notifications_rules
 
     slug_key = {"$cid": {".validate": f"$cid.matches({SLUG})"}}
     tree = {
@@ -516,6 +516,7 @@ def rules() -> dict[str, Any]:
         },
         "rateLimits": {"$uid": rate_limit()},
         **email_rules.tree(),  # emailSettings/, emailStatus/ (issue 14)
+        **notifications_rules.tree(),  # follows/, watch/, inbox/ (issue 14)
         # The search functions (firebase-admin) write the indexes; members read the public
         # one, staff the hidden posts' one, each author their own hidden posts' one.
         "search": {"$cid": {".read": MEMBER}},

@@ -296,3 +296,48 @@ def mail_digest(uid: str) -> str:
 def mail_webhook(token: str) -> str:
     """Functions-private: a provider webhook's token already applied (replay guard)."""
     return "mail/webhooks/" + token
+
+
+# ---- notifications (issue 14): who follows a thread, each member's level per course, and
+# each user's inbox (written by the fan-out functions only; its owner reads it, marks an
+# entry read and deletes it). Layout and reasons: rules/notifications_rules.py.
+def follows(cid: str, qid: str = "") -> str:
+    """Every thread's followers in a course, or one thread's: {uid: true}."""
+    return "follows/" + cid + ("/" + qid if qid else "")
+
+
+def follow(cid: str, qid: str, uid: str) -> str:
+    """true while uid follows the thread qid (its author and answerers follow on posting)."""
+    return follows(cid, qid) + "/" + uid
+
+
+def watch(cid: str, uid: str = "") -> str:
+    """Every member's watch level in a course, or one member's."""
+    return "watch/" + cid + ("/" + uid if uid else "")
+
+
+def inbox(uid: str) -> str:
+    """One user's notifications: {nid: entry} (app/model/notices.py)."""
+    return "inbox/" + uid
+
+
+def inbox_entry(uid: str, nid: str) -> str:
+    """{kind, courseId, questionId, postId, lessonId, second, actorName, title, snippet,
+    createdAt, read?}."""
+    return inbox(uid) + "/" + nid
+
+
+def inbox_read(uid: str, nid: str) -> str:
+    """true once the owner has read the entry (the one field a browser writes)."""
+    return inbox_entry(uid, nid) + "/read"
+
+
+def inbox_by_post(cid: str, qid: str = "", nid: str = "") -> str:
+    """Functions-private: who got each notification of a thread, {nid: {uid: true}}, so a
+    hidden or deleted post's entries can be found and removed (and redelivery skipped)."""
+    path = "inboxByPost/" + cid
+    if qid:
+        path = path + "/" + qid
+        if nid:
+            path = path + "/" + nid
+    return path
