@@ -4,7 +4,7 @@ Idempotent: accounts are created or updated by email; /courses and /lessons are 
 from static/data/courses.json (lessons live apart, at /lessons/$cid/$lid, as the data model
 says); each course's instructorUid is the demo user named as its instructor; profiles, their
 displayNames index entries (the rules require both) and the demo learner's enrollments are
-(re)written; the forum and /smoke/message are kept.
+(re)written; the forum is kept.
 """
 
 from __future__ import annotations
@@ -99,6 +99,3 @@ def seed(stack: StackAddress) -> None:
             **{f"enrollments/{uid}": e for uid, e in tree["enrollments"].items()},
         }
     )
-    message = root.child("smoke/message")
-    if message.get() is None:
-        message.set("Hello from the Nimbus realtime database")

@@ -1,13 +1,26 @@
-"""Status bar: interpreter state, signed-in user and the live /smoke/message value.
+"""The footer's connection indicator, and the page's hidden readiness signal.
 
-The e2e test and bench/startup.py read #py-status, #smoke-user and #smoke-message.
+Users see one small indicator: "Online", "Reconnecting…" or "Offline" (the states of
+app/services/connection.py), said politely to screen readers when it changes. The
+interpreter's state stays in `#py-status`'s data-state (loading, ready, error), which the
+tests and benches wait on; it is not shown or announced unless the start failed, when it
+says why in words.
 """
 
 from pyscript import window
 
-from app.binding.live import LiveValue
-from app.model import paths
-from app.ui.dom import by_id, set_text
+from app.services import connection
+from app.ui.dom import by_id, set_attr, set_text
+
+WORDS = {
+    "connecting": ("Connecting…", "Connecting to Nimbus."),
+    "online": ("Online", "Connected: questions and answers arrive live."),
+    "reconnecting": (
+        "Reconnecting…",
+        "The connection dropped; your changes are sent once it is back.",
+    ),
+    "offline": ("Offline", "No connection: your changes are sent once you are back online."),
+}
 
 
 def mark(name):
@@ -29,27 +42,21 @@ def set_python_error(err):
 
 
 class StatusView:
+    """The connection indicator; it does not depend on who is signed in."""
+
     def __init__(self):
-        self.user = by_id("smoke-user")
-        self.message = by_id("smoke-message")
-        self.model = LiveValue(paths.smoke_message(), self)
+        self.root = by_id("connection")
+        self.text = by_id("connection-text")
+        connection.watch(self.show)
+
+    def show(self, state):
+        words, why = WORDS.get(state, WORDS["connecting"])
+        set_attr(self.root, "data-state", state)
+        set_attr(self.root, "title", why)
+        set_text(self.text, words)
 
     def signed_in(self, user):
-        set_text(self.user, user["name"])
-        self.user.setAttribute("data-state", "signed-in")
-        self.model.start()
+        pass
 
     def signed_out(self):
-        self.model.stop()
-        set_text(self.user, "nobody")
-        self.user.setAttribute("data-state", "signed-out")
-        set_text(self.message, "–")
-        self.message.removeAttribute("data-state")
-
-    def show(self, value):
-        set_text(self.message, "(none)" if value is None else value)
-        self.message.setAttribute("data-state", "live")
-
-    def error(self, err):
-        set_text(self.message, "error: " + err.message)
-        self.message.setAttribute("data-state", "error")
+        pass
