@@ -14,9 +14,14 @@ from typing import Any
 import _app
 from _model import paths, search
 from firebase_functions import db_fn, https_fn
+from notifications.fanout import notify_answer, notify_comment, notify_question
 from payments import checkout, media, refunds, webhook
 from payments._stripe import STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET
 from search import indexing
+
+# Notifications (issue 14): their triggers are decorated in notifications/fanout.py and
+# exposed here by name, as every function is.
+__all__ = ["notify_answer", "notify_comment", "notify_question"]
 
 _app.init()
 
