@@ -479,7 +479,7 @@ def refuse_priorities(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def rules() -> dict[str, Any]:
-    from rules import email_rules, notifications_rules
+    from rules import email_rules, notifications_rules, progress_rules
 
     slug_key = {"$cid": {".validate": f"$cid.matches({SLUG})"}}
     tree = {
@@ -515,6 +515,7 @@ def rules() -> dict[str, Any]:
             "$uid": {".read": f"{SIGNED_IN} && auth.uid === $uid"},
         },
         "rateLimits": {"$uid": rate_limit()},
+        "progress": progress_rules.tree(),
         **email_rules.tree(),  # emailSettings/, emailStatus/ (issue 14)
         **notifications_rules.tree(),  # follows/, watch/, inbox/ (issue 14)
         # The search functions (firebase-admin) write the indexes; members read the public

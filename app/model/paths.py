@@ -156,6 +156,18 @@ def vote(cid: str, qid: str, post_id: str, uid: str) -> str:
     return post_votes(cid, qid, post_id) + "/" + uid
 
 
+# ---- progress (issue 12): each learner's place and watched seconds per lesson, written by
+# that learner's own browser (the rules check every value)
+def progress(uid: str, cid: str = "") -> str:
+    """One user's progress in every course, or in one course: {lid: record}."""
+    return "progress/" + uid + ("/" + cid if cid else "")
+
+
+def lesson_progress(uid: str, cid: str, lid: str) -> str:
+    """{position, watched, duration, complete, updatedAt} for one lesson (seconds; ms)."""
+    return progress(uid, cid) + "/" + lid
+
+
 # ---- payments (issue 11): written by functions only (firebase-admin), never by browsers
 def orders(uid: str = "") -> str:
     """Every user's orders (admins read them all), or one user's (its owner reads them)."""

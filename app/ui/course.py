@@ -16,6 +16,7 @@ from pyscript.ffi import create_proxy
 from app.binding.live import LiveList, LiveValue
 from app.model import paths
 from app.services import courses, errors, payments
+from app.ui.course_progress import CourseProgress
 from app.ui.dom import KeyedList, by_id, element, on, set_attr, set_text
 
 LESSON_FIELDS = {"title": lambda lesson: lesson.get("title", "")}
@@ -246,6 +247,7 @@ class CourseView:
         self.lessons_loaded = False
         self.lessons = LiveList(courses.lessons_query(course_id), self.list)
         self.purchase = _Purchase(course_id, by_id("lessons"))
+        self.progress = CourseProgress(course_id, by_id("lessons"))  # signed in only
         self.header = LiveValue(
             courses.course_path(course_id),
             _TitleView(by_id("course-" + course_id), self.purchase),
@@ -260,6 +262,7 @@ class CourseView:
 
     def _lessons_changed(self):
         """What the offer lists (lesson count, minutes) follows the live lesson list."""
+        self.progress.refresh()  # a new row gets its progress slot
         if not self.lessons_loaded:
             return  # the pre-rendered figures stand until the whole list is in
         values = self.list.values
@@ -268,6 +271,7 @@ class CourseView:
 
     def signed_in(self, user):
         self.purchase.signed_in(user)
+        self.progress.start(user["uid"])
         self.enrollment = LiveValue(
             courses.enrollments_path(user["uid"]), _Enrolment(self.purchase, self.course_id)
         )
@@ -277,4 +281,5 @@ class CourseView:
         if self.enrollment is not None:
             self.enrollment.stop()
             self.enrollment = None
+        self.progress.stop()
         self.purchase.signed_out()

@@ -42,10 +42,12 @@ class LessonView:
             paths.enrollments(user["uid"]), _Enrollment(self.forum, self.player, self.course_id)
         )
         self.enrollment.start()
+        self.player.signed_in(user["uid"])  # where the learner left it (resume, progress)
         self.player.access_changed()
 
     def signed_out(self):
         self.forum.signed_out()
+        self.player.signed_out()
         self.player.access_changed()
         self.course.stop()
         if self.enrollment is not None:

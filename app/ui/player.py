@@ -6,18 +6,30 @@ fits the element, and one for the captions; a refusal ("Buy the course to watch 
 lesson.") shows in the player. A sign-in or an enrolment asks again. When a media request
 fails mid-lesson (the URL expired), the player asks for a fresh URL and carries on from
 the same second, playing if it was.
+
+Progress (app/ui/progress_tracker.py decides what, app/services/progress.py writes it):
+for a signed-in learner the player saves the place and the seconds actually played, at most
+once per PROGRESS_SAVE_MS while playing, and on pause, at the end and when the page is
+hidden or left. Reopening the lesson resumes at the saved place, once the metadata is in
+(near the end, it starts over).
 """
 
 from pyscript import document, window
 from pyscript.ffi import create_proxy
 
-from app.services import functions
+from app.services import functions, progress
 from app.ui import status
 from app.ui.dom import by_id, clock, element, on, set_text
+from app.ui.progress_tracker import Tracker, resume_at
 
 SMALL_WIDTH = 320  # device pixels up to which the 180p rendition is enough
 RENEW_TRIES = 3  # fresh URLs in a row without the media loading, before giving up
 UNLOADABLE = "The video could not be loaded. Reload the page to try again."
+
+
+def _now():
+    """The page's monotonic clock in ms (a small number: it crosses the FFI intact)."""
+    return float(window.performance.now())
 
 
 class PlayerView:
@@ -50,6 +62,14 @@ class PlayerView:
         self._captions = None
         self._framed = False
         self._override = None  # a rendition the learner chose, instead of the automatic one
+        self._uid = None  # the signed-in learner whose progress this page saves
+        self.tracker = Tracker()
+        self._start_at = None  # the saved place to seek to once the metadata is in
+        on(self.video, "seeking", lambda *a: self.tracker.seeking())
+        on(self.video, "pause", lambda *a: self.save_progress())
+        on(self.video, "ended", lambda *a: self.save_progress())
+        on(document, "visibilitychange", self._visibility)
+        on(document.defaultView, "pagehide", lambda *a: self.save_progress())
 
     def start_media_after_paint(self):
         """Give the video its controls and load its metadata, once the forum has painted.
@@ -111,6 +131,8 @@ class PlayerView:
         self._refused = False
         self._say("")
         second, playing = self._resume or (0, False)
+        if self._resume is None and not self._framed and self.tracker.loaded:
+            self._start_at = resume_at(self.tracker.saved) or None  # first load: resume
         self._resume = None
         self.video.controls = True
         self.video.preload = "metadata"
@@ -172,6 +194,53 @@ class PlayerView:
         self._resume = (self.video.currentTime, self._playing)
         self._ask()
 
+    # ---- progress
+    def signed_in(self, uid):
+        """Read where this learner left the lesson; their saves start once it is known."""
+        if uid == self._uid:
+            return
+        self._uid = uid
+        self.tracker = Tracker()
+        progress.read(uid, self.course_id, self.lesson_id, self._got_progress)
+
+    def signed_out(self):
+        self._uid = None
+        self.tracker = Tracker()
+        self._start_at = None
+
+    def _got_progress(self, record):
+        self.tracker.load(record, _now())
+        video = self.video
+        untouched = video.paused and video.currentTime < 1
+        if not video.getAttribute("src") or not untouched:
+            return  # _got_url resumes, or the learner is already watching
+        second = resume_at(record)
+        if not second:
+            return
+        if video.readyState >= 1:
+            video.currentTime = second
+        else:
+            self._start_at = second
+
+    def save_progress(self):
+        """Save the place and watched seconds now, if anything changed (pause, page hide)."""
+        uid = self._uid
+        if uid is None:
+            return
+        now = _now()
+        values = self.tracker.values(now)
+        if values is None:
+            return
+        tracker = self.tracker
+        tracker.sent(values, now)
+        progress.save(
+            uid, self.course_id, self.lesson_id, values, None, lambda e: tracker.refused()
+        )
+
+    def _visibility(self, *args):
+        if document.visibilityState == "hidden":
+            self.save_progress()
+
     def current_second(self):
         return int(self.video.currentTime)
 
@@ -188,11 +257,19 @@ class PlayerView:
             self.duration = 0
         if self.duration != self.duration or self.duration == float("inf"):
             self.duration = 0
+        self.tracker.set_duration(self.duration)
+        if self._start_at:
+            self.video.currentTime = self._start_at  # the saved place (first frame there)
+            self._start_at = None
         self.scrubber.setAttribute("data-ready", "1" if self.duration else "0")
         for qid in self.marks:
             self._draw(qid)
 
     def _time(self, *args):
+        video = self.video
+        self.tracker.at(video.currentTime, not video.paused and not video.seeking, _now())
+        if self.tracker.due(_now()):
+            self.save_progress()
         if self.duration:
             pct = 100 * self.video.currentTime / self.duration
             self.fill.style.width = str(pct) + "%"

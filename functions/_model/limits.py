@@ -21,3 +21,12 @@ WINDOW_MS = 60000
 # their kinds; what is over it waits for the inbox (and the next digest, if chosen).
 MAILS_PER_HOUR = 6
 MAIL_WINDOW_MS = 3600000
+
+# Lesson progress (progress/<uid>/<cid>/<lid>): seconds of the video, saved by the player.
+COMPLETE_FRACTION = 0.9  # a lesson is complete once watched >= 90 % of its duration
+PROGRESS_SAVE_MS = 10000  # at most one throttled save per 10 s while playing
+LESSON_SECONDS_MAX = 43200  # the longest duration a progress record may name (12 h)
+# watched may grow by at most one second per WATCH_MS_PER_S of wall clock since the last
+# save (the player's top speed is 2x), plus WATCH_SLACK_S (also the whole of a first save)
+WATCH_MS_PER_S = 500
+WATCH_SLACK_S = 30
