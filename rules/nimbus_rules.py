@@ -21,6 +21,9 @@ from app/model/limits.py.
 - ``payments/…``: the payment functions' bookkeeping (intent → order, Stripe events seen);
   no rule opens it, so no browser reads or writes it.
 - ``rateLimits/$uid``: ``{windowStart, count, post}``, the author's posting window.
+- ``progress/$uid/$cid/$lid``: ``{position, watched, duration, complete, updatedAt}``, a
+  learner's place in a lesson, written by their own player; its rules and why they hold:
+  rules/progress_rules.py.
 - ``search/$cid``: the course's search index (``terms/$term``, ``prefix/$p``: postings
   ``{postKey: weight}``; ``docs/$qid/$postId``: what each post put there), kept by the
   search functions from the forum; no browser writes it, only the course's members read it
