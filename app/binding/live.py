@@ -47,7 +47,8 @@ class LiveValue(_Model):
 
 
 class LiveList(_Model):
-    """The children of a query ({"path", "order_by_child"?, "equal_to"?, "limit_to_last"?}).
+    """The children of a query ({"path", "order_by_child"?, "equal_to"?, "limit_to_last"?,
+    "start_at"? (by key, from that key on)}).
 
     limit_to_last is the window: the last n children in the query's order, so a page opens
     with a bounded read however long the list grows.
@@ -72,6 +73,7 @@ class LiveList(_Model):
                 equal_to=q.get("equal_to"),
                 loaded=getattr(self.view, "loaded", None),
                 limit_to_last=q.get("limit_to_last"),
+                start_at=q.get("start_at"),
             )
 
     def _changed(self, key, value):

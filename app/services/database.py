@@ -30,9 +30,12 @@ def connect():
     _db()
 
 
-def _query(path, order_by_child=None, equal_to=None, limit_to_last=None):
-    """A ref or query; limit_to_last keeps only the last n children (in the order asked)."""
+def _query(path, order_by_child=None, equal_to=None, limit_to_last=None, start_at=None):
+    """A ref or query; limit_to_last keeps only the last n children (in the order asked);
+    start_at alone orders by key and keeps the children from that key on."""
     ref = fdb.ref(_db(), path)
+    if start_at is not None and not order_by_child:
+        return fdb.query(ref, fdb.orderByKey(), fdb.startAt(start_at))
     if order_by_child:
         constraints = [fdb.orderByChild(order_by_child)]
         if equal_to is not None:
@@ -102,6 +105,7 @@ def watch_children(
     equal_to=None,
     loaded=None,
     limit_to_last=None,
+    start_at=None,
 ):
     """Child events under path: added(key, value, prev_key), changed(key, value), removed(key).
 
@@ -109,7 +113,7 @@ def watch_children(
     With limit_to_last, a child pushed out of the window arrives as removed(key).
     """
     sub = Subscription()
-    query = _query(path, order_by_child, equal_to, limit_to_last)
+    query = _query(path, order_by_child, equal_to, limit_to_last, start_at)
     err = _error_proxy(on_error, sub.proxies)
 
     def on_added(*args):

@@ -1,25 +1,29 @@
 """Staff console: every question of the courses one moderates, live, by how long it waited.
 
 #console's data-state: pending (skeleton rows) · signed-out · not-staff · live · error.
-Each queue item is the lesson page's QuestionCard (answer, endorse, pin, lock, hide are its
-own calls into app/services/forum.py), bound to a per-course context. Each course's
-questions come from one windowed LiveList (forum.queue_query: its newest QUEUE_WINDOW by
-createdAt), so the page opens with a bounded read; a new question arrives as one child
-event and slides in. Unanswered questions come first, the longest waiting at the top;
-answered ones follow, newest first. The tab title carries the unanswered count.
+Each queue item is a question's summary line (pin, lock and hide on its head line); opened,
+the lesson page's QuestionCard takes its place (answer, endorse, ... are its own calls into
+app/services/forum.py), bound to a per-course context. Each course's questions come from
+one windowed LiveList (forum.queue_query: its newest QUEUE_WINDOW by createdAt), and its
+answers from one more (answers_query: by key, from the window's oldest
+question on: push ids are chronological), so a cold open costs two listeners per course,
+not one per question. A question pushed out of a full window by a newer one stays in view
+(watched on its own) until "Show older questions" widens the window. Unanswered questions
+come first, the longest waiting at the top; answered ones follow, newest first. The tab
+title carries the unanswered count.
 """
 
 from pyscript import document, window
 from pyscript.ffi import create_proxy
 
-from app.binding.live import LiveList
+from app.binding.live import LiveList, LiveValue
 from app.model import paths
 from app.pages import PAGES
 from app.services import database, errors, forum
 from app.ui import status
 from app.ui.dom import by_id, element, find, on, set_attr, set_text
 from app.ui.posts import author_line, role_label, show_role
-from app.ui.question import QUESTION_HTML, QuestionCard
+from app.ui.question import QUESTION_HTML, QuestionCard, _flip_flag
 from app.ui.staff import read_staff_courses
 
 TITLE = "Console · Nimbus"
@@ -28,8 +32,18 @@ SHOW_WORDS = {"waiting": "Unanswered", "all": "All questions", "hidden": "Hidden
 META_HTML = (
     '<p class="queue-meta"><span class="queue-course" data-field="course"></span> · '
     '<a class="queue-lesson" data-field="lesson"></a> · '
-    '<span class="queue-wait" data-field="wait"></span></p>'
+    '<span class="queue-wait" data-field="wait"></span>'
+    '<span class="queue-tools"><button type="button" class="link" data-tool="pinned">Pin</button>'
+    '<button type="button" class="link" data-tool="locked">Lock</button>'
+    '<button type="button" class="link" data-tool="hidden">Hide</button></span></p>'
+    '<p class="form-error queue-error" role="alert"></p>'
 )
+# A flag's button: (label to set it, to clear it, "Not <verb>" / "Not <unverb>" on refusal).
+TOOLS = {
+    "pinned": ("Pin", "Unpin", "pinned", "unpinned"),
+    "locked": ("Lock", "Unlock", "locked", "unlocked"),
+    "hidden": ("Hide", "Unhide", "hidden", "unhidden"),
+}
 
 
 MINUTE_MS = 60 * 1000
@@ -55,6 +69,12 @@ SUMMARY_HTML = QUESTION_HTML[: QUESTION_HTML.index("</summary>") + len("</summar
 FLAGS = ("pinned", "locked", "hidden")
 
 
+def answers_query(course_id, from_qid):
+    """A course's answers, one child per question, for questions from_qid and newer (push
+    ids sort by creation): one answers listener for a whole window."""
+    return {"path": paths.forum_post(course_id, "answers"), "start_at": from_qid}
+
+
 def lesson_url(course_id, lesson_id):
     return "/" + PAGES["lesson"]["url"].format(course_id=course_id, lesson_id=lesson_id)
 
@@ -75,10 +95,27 @@ class _Course:
         self.window = forum.QUEUE_WINDOW
         self.keys = {}  # the questions in the window now
         self.model = LiveList(forum.queue_query(course_id, self.window), self)
+        self.answers = {}  # qid -> {aid: hidden}, for the window's questions (and newer)
+        self.answers_from = None  # the key the answers listener starts at
+        self.answers_model = None
+        self.strays = {}  # qid -> LiveValue: pushed out of the window, still in view
 
     def start(self):
         database.read_once(paths.lessons(self.course_id), self._lessons)
         self.model.start()
+
+    def _listen_answers(self):
+        """One listener for the answers of every question from the window's oldest on
+        (its start only moves back, when the window widens)."""
+        start = min(list(self.keys) + [database.new_key(paths.questions(self.course_id))])
+        if self.answers_from is not None and self.answers_from <= start:
+            return
+        self.answers_from = start
+        if self.answers_model is not None:
+            self.answers_model.stop()
+        view = _CourseAnswers(self)
+        self.answers_model = LiveList(answers_query(self.course_id, start), view)
+        self.answers_model.start()
 
     def full(self):
         """The window holds as many questions as it may: older ones may exist."""
@@ -93,6 +130,11 @@ class _Course:
 
     def stop(self):
         self.model.stop()
+        if self.answers_model is not None:
+            self.answers_model.stop()
+        for qid in self.strays:
+            self.strays[qid].stop()
+        self.strays = {}
 
     def _lessons(self, lessons):
         self.lessons = lessons or {}
@@ -113,20 +155,84 @@ class _Course:
     # ---- keyed view of the window
     def upsert(self, qid, value, prev_key=None):
         self.keys[qid] = True
+        stray = self.strays.pop(qid, None)
+        if stray is not None:  # back in the (widened) window
+            stray.stop()
         self.console.upsert(self, qid, value or {})
 
     def remove(self, qid):
-        """Deleted, or pushed out of the window by a newer question."""
+        """Deleted, or pushed out of the window by a newer question: the question itself
+        says which (a pushed-out one stays in view, live, until the window widens)."""
         self.keys.pop(qid, None)
+        if qid not in self.strays:
+            stray = LiveValue(paths.question(self.course_id, qid), _Stray(self, qid))
+            self.strays[qid] = stray
+            stray.start()
+
+    def stray_gone(self, qid):
+        stray = self.strays.pop(qid, None)
+        if stray is not None:
+            stray.stop()
         self.console.remove(self.course_id + "/" + qid)
 
     def loaded(self):
+        """The window is in; the course is done once its questions' answers are too."""
+        self._listen_answers()
+
+    def answers_loaded(self):
         self.done = True
         self.console.loaded()
+
+    def answers_changed(self, qid):
+        item = self.console.cards.get(self.course_id + "/" + qid)
+        if item is not None:
+            item.changed()
 
     def error(self, err):
         self.done = True
         self.console.error(self, err)
+
+
+class _CourseAnswers:
+    """Keyed view of a course's answers, one child per question: {aid: answer}."""
+
+    def __init__(self, course):
+        self.course = course
+        self.first = True
+
+    def upsert(self, qid, value, prev_key=None):
+        value = value or {}
+        self.course.answers[qid] = {aid: (value[aid] or {}).get("hidden") is True for aid in value}
+        self.course.answers_changed(qid)
+
+    def remove(self, qid):
+        self.course.answers.pop(qid, None)
+        self.course.answers_changed(qid)
+
+    def loaded(self):
+        if self.first:
+            self.first = False
+            self.course.answers_loaded()
+
+    def error(self, err):
+        self.course.error(err)
+
+
+class _Stray:
+    """A question a full window let go of: kept in view while it exists."""
+
+    def __init__(self, course, qid):
+        self.course = course
+        self.qid = qid
+
+    def show(self, value):
+        if value is None:
+            self.course.stray_gone(self.qid)
+        elif self.qid in self.course.strays:
+            self.course.console.upsert(self.course, self.qid, value)
+
+    def error(self, err):
+        self.course.stray_gone(self.qid)
 
 
 class _CardContext:
@@ -153,19 +259,15 @@ class _CardContext:
 
 
 class _Answers:
-    """Keyed view of one question's answers, kept as {aid: hidden} (answered or not)."""
+    """One question's answers as {aid: hidden}, from its course's answers listener."""
 
-    def __init__(self, item):
-        self.item = item
-        self.hidden = {}
+    def __init__(self, course, qid):
+        self.course = course
+        self.qid = qid
 
-    def upsert(self, aid, value, prev_key=None):
-        self.hidden[aid] = (value or {}).get("hidden") is True
-        self.item.changed()
-
-    def remove(self, aid):
-        self.hidden.pop(aid, None)
-        self.item.changed()
+    @property
+    def hidden(self):
+        return self.course.answers.get(self.qid) or {}
 
 
 class _Item:
@@ -182,20 +284,40 @@ class _Item:
         self.details = element("div", "q-wrap", SUMMARY_HTML)
         self.root.appendChild(self.details)
         self._meta(self.details)
-        self.answers = _Answers(self)
-        self.answers_model = LiveList(forum.answers_query(course.course_id, qid), self.answers)
+        self.answers = _Answers(course, qid)
         on(find(self.details, "details"), "toggle", self.open)
 
     def _meta(self, wrap):
-        wrap.insertBefore(element("div", "queue-head", META_HTML), wrap.firstChild)
+        head = element("div", "queue-head", META_HTML)
+        wrap.insertBefore(head, wrap.firstChild)
         self.root.setAttribute("data-key", self.key)
         self.root.setAttribute("data-course", self.ctx.course_id)
+        for flag in TOOLS:
+            on(find(head, '[data-tool="' + flag + '"]'), "click", self._tool(flag))
+        self._show_tools()
+
+    def _tool(self, flag):
+        def clicked(*args):
+            _on, _off, verb, unverb = TOOLS[flag]
+            set_text(find(self.details, ".queue-error"), "")
+            _flip_flag(self, paths.question_in_forum(self.qid), self.value, flag, verb, unverb)
+
+        return clicked
+
+    def _show_tools(self):
+        for flag in TOOLS:
+            words = TOOLS[flag]
+            button = find(self.details, '[data-tool="' + flag + '"]')
+            set_text(button, words[1] if self.value.get(flag) is True else words[0])
+
+    def report(self, message):
+        """A refused flag, in words, on the item's head line."""
+        set_text(find(self.details, ".queue-error"), message)
 
     def start(self):
-        self.answers_model.start()
+        self.changed()
 
     def stop(self):
-        self.answers_model.stop()
         if self.card is not None:
             self.card.stop()
 
@@ -208,6 +330,7 @@ class _Item:
 
     def update(self, value):
         self.value = value
+        self._show_tools()
         if self.card is not None:
             self.card.update(value)
             return

@@ -196,3 +196,84 @@ def test_the_window_opens_on_older_questions(users: dict[str, User], local_stack
             expect(older).to_be_hidden()
     finally:  # the session's other tests open serverless-101's lessons
         forum.update(dict.fromkeys(old))
+
+
+def test_a_full_window_keeps_its_oldest_in_view_and_flags_work_from_the_line(
+    users: dict[str, User], local_stack, admin_db
+) -> None:
+    """A question arriving in a full window does not push the oldest waiting one out of
+    view (only "Show older questions" changes what is listed), a question deleted meanwhile
+    still leaves; pin, lock and hide work from an item's head line without opening it."""
+    import time
+
+    from firebase_admin import auth
+
+    from bench.console_bench import queue_window
+    from tools.seed import admin_app
+
+    window = queue_window()
+    forum = admin_db.child("forum/serverless-101")
+    learner_uid = auth.get_user_by_email("learner@nimbus.test", app=admin_app(local_stack)).uid
+    now = int(time.time() * 1000)
+
+    def question(title: str, created: int) -> dict:
+        return {
+            "uid": learner_uid, "authorName": "Lena Learner", "title": title,
+            "body": "Still there?", "createdAt": created, "score": 0, "lessonId": "l03",
+        }  # fmt: skip
+
+    old = {
+        f"questions/-full{i:015d}": question(f"Full window {i}", now - (i + 1) * 86_400_000)
+        for i in range(window)
+    }
+    forum.update(old)
+    try:
+        page = users["instructor"].page
+        open_signed_in(page, console_url(local_stack), "instructor@nimbus.test")
+        expect(page.locator("#console")).to_have_attribute("data-state", "live", timeout=LIVE)
+        page.select_option("#console-course", "serverless-101")
+        course_items = page.locator('#queue > .question[data-course="serverless-101"]')
+        expect(course_items).to_have_count(window, timeout=LIVE)
+        first = page.locator("#queue > .question:not([hidden])").first
+        oldest_key = first.get_attribute("data-key")
+        assert oldest_key is not None
+        listed = course_items.count()
+
+        fresh = f"-fullz{uuid.uuid4().hex[:14]}"
+        old[f"questions/{fresh}"] = None
+        forum.child(f"questions/{fresh}").set(question("A new one", now))
+        expect(
+            page.locator(f'#queue > .question[data-key="serverless-101/{fresh}"]')
+        ).to_have_count(1, timeout=LIVE)
+        expect(course_items).to_have_count(listed + 1)  # nothing left the view
+        expect(first).to_have_attribute("data-key", oldest_key)  # still first, still waiting
+        stray = oldest_key.split("/", 1)[1]
+        forum.child(f"questions/{stray}/title").set("Edited while out of the window")
+        expect(page.locator(f'#queue > .question[data-key="{oldest_key}"] .q-title')).to_have_text(
+            "Edited while out of the window", timeout=LIVE
+        )  # still live
+        forum.child(f"questions/{stray}").delete()
+        expect(page.locator(f'#queue > .question[data-key="{oldest_key}"]')).to_have_count(
+            0, timeout=LIVE
+        )  # a deletion does leave
+
+        item = page.locator("#queue > .question:not([hidden])").first
+        key = item.get_attribute("data-key")
+        item = page.locator(f'#queue > .question[data-key="{key}"]')
+        qid = key.split("/", 1)[1]
+        item.locator('.queue-tools [data-tool="pinned"]').click()
+        expect(item).to_have_attribute("data-pinned", "", timeout=LIVE)
+        expect(item.locator('.queue-tools [data-tool="pinned"]')).to_have_text("Unpin")
+        item.locator('.queue-tools [data-tool="locked"]').click()
+        expect(item).to_have_attribute("data-locked", "", timeout=LIVE)
+        assert item.locator("details").get_attribute("open") is None  # never opened
+        item.locator('.queue-tools [data-tool="hidden"]').click()
+        expect(item).to_be_hidden(timeout=LIVE)  # "Unanswered" leaves hidden ones out
+        stored = forum.child(f"questions/{qid}").get()
+        assert stored["pinned"] is True and stored["locked"] is True and stored["hidden"] is True
+        page.select_option("#console-show", "hidden")
+        expect(item).to_be_visible()
+        item.locator('.queue-tools [data-tool="hidden"]').click()
+        expect(item).not_to_have_attribute("data-hidden", "", timeout=LIVE)
+    finally:  # the session's other tests open serverless-101's lessons
+        forum.update(dict.fromkeys(old))
