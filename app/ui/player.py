@@ -47,7 +47,6 @@ class PlayerView:
         self.duration = 0
         on(self.video, "loadedmetadata", self._metadata)
         on(self.video, "timeupdate", self._time)
-        on(self.scrubber, "click", self._scrub)
         on(self.video, "error", self._media_failed)
         on(self.video, "loadeddata", self._first_frame)
         on(self.video, "play", lambda *a: self._set_playing(True))
@@ -72,13 +71,13 @@ class PlayerView:
         on(document.defaultView, "pagehide", lambda *a: self.save_progress())
 
     def start_media_after_paint(self):
-        """Give the video its controls and load its metadata, once the forum has painted.
+        """Ask for the signed URL and load the video's metadata, once the forum has painted.
 
-        The page ships the video without controls and with preload="none": the native
-        controls' first style pass (~50-90 ms on a 2-core machine) and the clip's download
-        would otherwise compete with Auth's restore and the forum's first snapshot, which
-        is what the page waits for. The forum calls this when it leaves "pending" (live,
-        signed out, not enrolled or failed); bench/lesson_bench.py times it.
+        The page ships the video with preload="none" and its controls disabled: the
+        media_url call and the clip's download would otherwise compete with Auth's
+        restore and the forum's first snapshot, which is what the page waits for. The
+        forum calls this when it leaves "pending" (live, signed out, not enrolled or
+        failed); bench/lesson_bench.py times it.
         """
         if self._media_scheduled:
             return
@@ -134,7 +133,6 @@ class PlayerView:
         if self._resume is None and not self._framed and self.tracker.loaded:
             self._start_at = resume_at(self.tracker.saved) or None  # first load: resume
         self._resume = None
-        self.video.controls = True
         self.video.preload = "metadata"
         self.video.src = result["url"]
         if second:
@@ -165,7 +163,6 @@ class PlayerView:
     def _refusal(self, err):
         self._asking = False
         self._refused = True
-        self.video.controls = False
         self._say(str(err))
         if self._again:
             self._again = False
@@ -274,14 +271,6 @@ class PlayerView:
             pct = 100 * self.video.currentTime / self.duration
             self.fill.style.width = str(pct) + "%"
         set_text(self.second_label, clock(self.video.currentTime))
-
-    def _scrub(self, *args):
-        event = args[0]
-        if event.target.classList.contains("marker") or not self.duration:
-            return
-        box = self.scrubber.getBoundingClientRect()
-        if box.width > 0:
-            self.seek(self.duration * (event.clientX - box.left) / box.width)
 
     def mark(self, qid, second, title):
         """Show (or move) qid's marker at second; second None removes it."""

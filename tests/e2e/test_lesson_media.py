@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import urllib.error
 import urllib.request
+import uuid
 
 import pytest
 from google.cloud import storage
@@ -82,7 +83,8 @@ def test_enrolled_learner_plays_seeks_by_range_with_captions(
         }"""
     )
     assert state["time"] == pytest.approx(15, abs=0.5)
-    assert state["controls"] is True and state["duration"] == pytest.approx(20, abs=0.3)
+    # The player's own controls, not the native ones.
+    assert state["controls"] is False and state["duration"] == pytest.approx(20, abs=0.3)
     transcript = load_courses()["serverless-101"]["lessons"]["l02"]["transcript"]
     assert state["cues"] == [cue["text"] for cue in transcript]
     assert any(status == 206 for url, status in seen if "360p.webm" in url), seen
@@ -202,4 +204,94 @@ def test_keyboard_speed_captions_and_quality(users: dict[str, User], local_stack
     wait_playable(page)
     expect(page.locator("#speed")).to_have_value("1.25")
     assert video(page, "v.playbackRate") == 1.25
+    assert users["learner"].watch.page_errors == []
+
+
+def test_own_controls_seek_bar_markers_mute_and_full_screen(
+    users: dict[str, User], local_stack, admin_db
+) -> None:
+    """The controls are buttons and a range input, labelled and keyboard reachable; the
+    question markers sit on the seek bar."""
+    page = users["learner"].page
+    open_signed_in(page, lesson_url(local_stack, "serverless-101", "l01"), "learner@nimbus.test")
+    wait_playable(page)
+    seek = page.locator("#seek")
+    expect(seek).to_be_enabled()
+    # The seek bar: Home, arrows (5 s) when focused, and a click where the learner points.
+    seek.focus()
+    page.keyboard.press("Home")
+    expect(seek).to_have_attribute("aria-valuetext", "0:00 of 0:20")
+    expect(page.locator("#time-display")).to_have_text("0:00 / 0:20")
+    page.keyboard.press("ArrowRight")
+    assert video(page, "v.currentTime") == pytest.approx(5, abs=0.3)
+    expect(seek).to_have_attribute("aria-valuetext", "0:05 of 0:20")
+    expect(page.locator("#time-display")).to_have_text("0:05 / 0:20")
+    box = seek.bounding_box()
+    assert box is not None
+    seek.click(position={"x": box["width"] * 0.75, "y": box["height"] / 2})
+    assert video(page, "v.currentTime") == pytest.approx(15, abs=1.5)
+    page.keyboard.press("Home")
+    assert video(page, "v.currentTime") == pytest.approx(0, abs=0.3)
+
+    # A question pinned to 0:12 puts its marker on the bar, at 12/20 of it; it seeks there.
+    title = f"What happens at 0:12? {uuid.uuid4().hex[:6]}"
+    page.evaluate("document.getElementById('video').currentTime = 12")
+    expect(page.locator("#ask-second")).to_have_text("0:12")
+    page.fill("#ask-title", title)
+    page.fill("#ask-body", "Where the marker should be.")
+    page.locator("#ask-pin").set_checked(True)
+    page.click("#ask-submit")
+    expect(page.locator("#ask-title")).to_have_value("", timeout=WAIT)  # posted
+    card = page.locator("#questions .question", has_text=title)
+    expect(card).to_have_count(1, timeout=WAIT)
+    qid = card.get_attribute("data-key")
+    try:
+        marker = page.locator(f'#scrubber .marker[data-key="{qid}"]')
+        expect(marker).to_be_visible(timeout=WAIT)
+        expect(marker).to_have_attribute("aria-label", "Seek to 0:12: " + title)
+        assert marker.evaluate("m => m.style.left") == "60%"
+        seek.focus()
+        page.keyboard.press("Home")
+        marker.click()
+        assert video(page, "v.currentTime") == pytest.approx(12, abs=0.3)
+    finally:
+        admin_db.child(f"forum/serverless-101/questions/{qid}").delete()
+
+    # Play/pause: the button's name says what it does next.
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.wait_for_function("() => !document.getElementById('video').paused", timeout=WAIT)
+    expect(page.locator("#play-toggle")).to_have_attribute("aria-label", "Pause")
+    page.get_by_role("button", name="Pause", exact=True).click()
+    assert video(page, "v.paused") is True
+    # Mute: a toggle button, and "m" is the same toggle.
+    mute = page.get_by_role("button", name="Mute", exact=True)
+    mute.click()
+    assert video(page, "v.muted") is True
+    expect(mute).to_have_attribute("aria-pressed", "true")
+    page.locator("h1").click()
+    page.keyboard.press("m")
+    assert video(page, "v.muted") is False
+    expect(mute).to_have_attribute("aria-pressed", "false")
+    # Full screen: the frame with the controls; the button's words follow.
+    full = page.locator("#fullscreen-toggle")
+    expect(full).to_have_text("Full screen")
+    full.click()
+    page.wait_for_function(
+        "() => document.fullscreenElement === document.getElementById('player-frame')",
+        timeout=WAIT,
+    )
+    expect(full).to_have_text("Exit full screen")
+    expect(page.locator("#controls")).to_be_visible()
+    page.keyboard.press("f")  # YouTube's key leaves it too
+    page.wait_for_function("() => document.fullscreenElement === null", timeout=WAIT)
+    expect(full).to_have_text("Full screen")
+    # Every control is reachable by Tab, in order, from the play button.
+    page.locator("#play-toggle").focus()
+    order = []
+    for _ in range(8):
+        order.append(page.evaluate("() => document.activeElement.id"))
+        page.keyboard.press("Tab")
+    assert order[:2] == ["play-toggle", "seek"], order
+    controls = ["mute-toggle", "speed", "captions-toggle", "quality", "fullscreen-toggle"]
+    assert [i for i in order if i in controls] == controls, order
     assert users["learner"].watch.page_errors == []
