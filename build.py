@@ -213,7 +213,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         stack.start()
     except (RuntimeError, TimeoutError) as err:
         say(f"local stack failed to start: {err}")
-        for name in ("rtdb", "localstripe", "media", "emulators"):
+        for name in ("rtdb", "localstripe", "media", "mail", "emulators"):
             say(f"--- {stack.log_path(name)}\n{stack.tail(name)}")
         return 1
     except KeyboardInterrupt:
@@ -228,6 +228,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"  Stripe      {stack.stripe_url} (localstripe: API, Stripe.js stand-in, webhooks)\n"
         f"  Media       {stack.media_url} (media store: signed lesson media, bucket"
         f" {stack.media.bucket})\n"
+        f"  Mail        {stack.mail_url}/ (mail sink: every mail sent, as its recipient sees"
+        f" it; SMTP on {stack.ports.host}:{stack.ports.smtp})\n"
         f"  Logs        {STATE / 'serve' / 'logs'}\n\n"
         "  Demo logins (password for all: "
         + DEMO_PASSWORD

@@ -13,7 +13,8 @@ from typing import Any
 
 import _app
 from _model import paths, search
-from firebase_functions import db_fn, https_fn
+from firebase_functions import db_fn, https_fn, scheduler_fn
+from notifications import _mail, events, mailing, unsubscribe
 from notifications.fanout import notify_answer, notify_comment, notify_question
 from payments import checkout, media, refunds, webhook
 from payments._stripe import STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET
@@ -69,3 +70,52 @@ def index_answer(event: db_fn.Event[db_fn.Change[Any]]) -> None:
     if search.changes_entries(event.data.before, event.data.after):
         p = event.params
         indexing.answer_written(p["cid"], p["qid"], p["aid"])
+
+
+# ---- email (issue 14): notifications/mailing.py says what is mailed, _mail.py how.
+@db_fn.on_value_created(
+    reference=paths.inbox_entry("{uid}", "{nid}"), secrets=_mail.SENDING_SECRETS
+)
+def email_instant(event: db_fn.Event[Any]) -> None:
+    """A new inbox entry is mailed at once to a user who chose "instant" for its kind."""
+    mailing.instant(event.params["uid"], event.params["nid"], event.data)
+
+
+@scheduler_fn.on_schedule(
+    schedule="every day 08:00", timezone="Etc/UTC", secrets=_mail.SENDING_SECRETS
+)
+def email_digest(event: scheduler_fn.ScheduledEvent) -> None:
+    """The daily digest: each user's unread entries since their last digest, if any."""
+    # Only a job run mails: the emulator's readiness probe also runs a scheduled function
+    # (without Cloud Scheduler's headers, so job_name is None).
+    if event.job_name:
+        mailing.digest_all()
+
+
+@db_fn.on_value_written(reference=paths.order("{uid}", "{oid}"), secrets=_mail.SENDING_SECRETS)
+def email_receipt(event: db_fn.Event[db_fn.Change[Any]]) -> None:
+    """An order that just became paid (stripe_webhook) gets its receipt mailed."""
+    before, after = event.data.before or {}, event.data.after or {}
+    if after.get("status") == "paid" and before.get("status") != "paid":
+        mailing.receipt(event.params["uid"], event.params["oid"], after)
+
+
+@https_fn.on_request(secrets=[_mail.EMAIL_TOKEN_SECRET])
+def email_unsubscribe(req: https_fn.Request) -> https_fn.Response:
+    """One-click unsubscribe (RFC 8058) from a mail's signed link; no sign-in."""
+    return unsubscribe.email_unsubscribe(req)
+
+
+@https_fn.on_request(secrets=[_mail.MAILGUN_WEBHOOK_SIGNING_KEY])
+def mail_events(req: https_fn.Request) -> https_fn.Response:
+    """Mailgun's signed delivery events: hard bounces and complaints suppress the address."""
+    return events.mail_events(req)
+
+
+@https_fn.on_call()
+def email_status_check(req: https_fn.CallableRequest) -> dict[str, Any]:
+    """The settings page asks on load: is mail to my (current) address suppressed?"""
+    if req.auth is None:
+        raise https_fn.HttpsError(https_fn.FunctionsErrorCode.UNAUTHENTICATED, "Sign in first.")
+    found = _mail.refresh_status(req.auth.uid, _mail.address_of(req.auth.uid))
+    return {"suppressed": bool(found)}

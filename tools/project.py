@@ -19,6 +19,11 @@ DEMO_PASSWORD = "nimbus-demo"
 STRIPE_LOCAL_SECRET_KEY = "sk_test_nimbus_local"
 STRIPE_LOCAL_PUBLISHABLE_KEY = "pk_test_nimbus_local"
 STRIPE_LOCAL_WEBHOOK_SECRET = "whsec_nimbus_local"
+# Mail (issue 14): the sink signs its Mailgun-format webhooks with this key; the unsubscribe
+# links' tokens are signed with the other. Local values only (see README for production).
+MAILGUN_LOCAL_SIGNING_KEY = "mailgun-signing-key-nimbus-local"
+EMAIL_LOCAL_TOKEN_SECRET = "email-token-secret-nimbus-local"
+SMTP_LOCAL_PASSWORD = "unused-by-the-local-sink"
 
 
 @dataclass
@@ -34,6 +39,8 @@ class EmulatorPorts:
     logging: int = 4500
     stripe: int = 8420  # localstripe (its own default port): Stripe's API, Stripe.js stand-in
     media: int = 9199  # the media store (Cloud Storage's stand-in; the Storage emulator's port)
+    smtp: int = 2525  # the mail sink's SMTP (what the functions send through)
+    mail: int = 8025  # the mail sink's page: what was sent
 
 
 class StackAddress(Protocol):

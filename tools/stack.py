@@ -26,6 +26,12 @@ Media: the media store (`tools/media_store/`) stands in for Cloud Storage. The s
 it with a local service-account key kept in `<state>/media/signer.json`, gives the
 Functions emulator MEDIA_* (so media_url signs for it), and once it listens uploads every
 demo lesson's encoded media (`tools/encoding.py`, cached; a restart uploads nothing).
+
+Mail: the mail sink (`tools/mail_sink/`, aiosmtpd) stands in for the provider's SMTP relay
+and its event webhook. The functions send through it (SMTP_HOST/SMTP_PORT); it keeps every
+message for its page and posts Mailgun-format bounce and complaint events, signed with the
+local signing key, to `mail_events`. The mail secrets' local values go into
+`.secret.local` beside Stripe's.
 """
 
 from __future__ import annotations
@@ -45,8 +51,11 @@ from pathlib import Path
 
 from tools.media_store.local import LocalMedia
 from tools.project import (
+    EMAIL_LOCAL_TOKEN_SECRET,
+    MAILGUN_LOCAL_SIGNING_KEY,
     PROJECT_LOCAL,
     ROOT,
+    SMTP_LOCAL_PASSWORD,
     STRIPE_LOCAL_SECRET_KEY,
     STRIPE_LOCAL_WEBHOOK_SECRET,
     EmulatorPorts,
@@ -86,6 +95,8 @@ def free_ports() -> EmulatorPorts:
         logging=free_port(),
         stripe=free_port(),
         media=free_port(),
+        smtp=free_port(),
+        mail=free_port(),
     )
 
 
@@ -165,6 +176,15 @@ class Stack:
         return f"{self.functions_url}/{self.project}/{REGION}/stripe_webhook"
 
     @property
+    def mail_url(self) -> str:
+        """The mail sink's page: what the functions sent, as each recipient sees it."""
+        return f"http://{self.ports.host}:{self.ports.mail}"
+
+    def function_url(self, name: str) -> str:
+        """An HTTPS function's emulator URL (deployed: https://<region>-<project>.cloudfunctions.net/<name>)."""
+        return f"{self.functions_url}/{self.project}/{REGION}/{name}"
+
+    @property
     def database_url(self) -> str:
         """The URL firebase-admin uses in functions, deployed (FIREBASE_CONFIG) and here."""
         return f"https://{NAMESPACE}.firebaseio.com"
@@ -212,8 +232,11 @@ class Stack:
             self.spawn_rtdb()
             self.spawn_localstripe()
             self.spawn_media()
+            self.spawn_mail()
             self.spawn_emulators()
-            self.wait_ready(("rtdb", "stripe", "media", "auth", "hosting", "functions"), timeout)
+            self.wait_ready(
+                ("rtdb", "stripe", "media", "mail", "auth", "hosting", "functions"), timeout
+            )
             self.media.fill(self.media_progress)
             self.register_stripe_webhook()
             self.upload_rules()
@@ -258,6 +281,22 @@ class Stack:
         """The media store on the loopback address, its objects under the state folder."""
         self._spawn("media", self.media.command())
 
+    def spawn_mail(self) -> None:
+        """The mail sink on the loopback address, its messages beside the database's data;
+        bounces and complaints go to the emulated `mail_events`."""
+        self._spawn(
+            "mail",
+            [
+                sys.executable, "-m", "tools.mail_sink",
+                "--host", self.ports.host,
+                "--smtp-port", str(self.ports.smtp),
+                "--http-port", str(self.ports.mail),
+                "--data", str(self.data_dir / "mail"),
+                "--webhook-url", self.function_url("mail_events"),
+                "--signing-key", MAILGUN_LOCAL_SIGNING_KEY,
+            ],
+        )  # fmt: skip
+
     def register_stripe_webhook(self, url: str | None = None) -> None:
         """Tell localstripe where to send events (``url``, or ``stripe_webhook``'s), signed
         with the local webhook secret (it keeps registrations in memory only, so every start
@@ -290,6 +329,10 @@ class Stack:
             "# Written by tools/stack.py for the Functions emulator: localstripe's test values.\n"
             f"STRIPE_SECRET_KEY={STRIPE_LOCAL_SECRET_KEY}\n"
             f"STRIPE_WEBHOOK_SECRET={STRIPE_LOCAL_WEBHOOK_SECRET}\n"
+            "# ... and the mail functions' (the sink's signing key, the unsubscribe tokens').\n"
+            f"MAILGUN_WEBHOOK_SIGNING_KEY={MAILGUN_LOCAL_SIGNING_KEY}\n"
+            f"EMAIL_TOKEN_SECRET={EMAIL_LOCAL_TOKEN_SECRET}\n"
+            f"SMTP_PASSWORD={SMTP_LOCAL_PASSWORD}\n"
         )
         if not path.exists() or path.read_text() != text:
             tmp = path.with_name(f".secret.local.{os.getpid()}")
@@ -319,6 +362,7 @@ class Stack:
             "rtdb": f"http://{self.database_host}/.json?ns={NAMESPACE}&shallow=true",
             "stripe": f"{self.stripe_url}/js.stripe.com/v3/",
             "media": f"{self.media_url}/",  # an unsigned read: 403, but it answers
+            "mail": f"{self.mail_url}/api/messages",
             "auth": f"http://{self.auth_host}/",
             "hosting": f"{self.hosting_url}/index.html",
             "functions": None,  # firebase-tools logs READY_LINE once every function loaded
@@ -364,7 +408,21 @@ class Stack:
         env["FIREBASE_DATABASE_EMULATOR_HOST"] = self.database_host
         env["STRIPE_API_BASE"] = self.stripe_url
         env.update(self.media.env)  # media_url signs for the local store (MEDIA_*)
+        env.update(self.mail_env)
         return env
+
+    @property
+    def mail_env(self) -> dict[str, str]:
+        """What the mail functions read: the sink as the SMTP relay (no TLS, no login: it
+        is on the loopback address), the site their links open, their own HTTPS base for
+        the unsubscribe links."""
+        return {
+            "SMTP_HOST": self.ports.host,
+            "SMTP_PORT": str(self.ports.smtp),
+            "SMTP_TLS": "none",
+            "NIMBUS_SITE_URL": self.hosting_url,
+            "NIMBUS_FUNCTIONS_URL": f"{self.functions_url}/{self.project}/{REGION}",
+        }
 
     def backends(self) -> list[dict]:
         """The Functions emulator's loaded function definitions (its `GET /backends`)."""

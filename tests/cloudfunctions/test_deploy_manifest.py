@@ -10,6 +10,7 @@ from __future__ import annotations
 from tests.cloudfunctions.conftest import make_codebase
 from tools import functions
 
+_SENDING = ["EMAIL_TOKEN_SECRET", "SMTP_PASSWORD"]
 # name -> (trigger, regions, secrets). Later issues add search, notifications.
 EXPECTED = {
     "health": ("https", ["us-central1"], []),
@@ -19,6 +20,17 @@ EXPECTED = {
     "media_url": ("callable", ["us-central1"], []),
     "index_question": ("google.firebase.database.ref.v1.written", ["us-central1"], []),
     "index_answer": ("google.firebase.database.ref.v1.written", ["us-central1"], []),
+    # notifications (issue 14): the inbox fan-out
+    "notify_question": ("google.firebase.database.ref.v1.written", ["us-central1"], []),
+    "notify_answer": ("google.firebase.database.ref.v1.written", ["us-central1"], []),
+    "notify_comment": ("google.firebase.database.ref.v1.written", ["us-central1"], []),
+    # email (issue 14): each function that mails declares the token secret and the relay's
+    "email_instant": ("google.firebase.database.ref.v1.created", ["us-central1"], _SENDING),
+    "email_digest": ("schedule", ["us-central1"], _SENDING),
+    "email_receipt": ("google.firebase.database.ref.v1.written", ["us-central1"], _SENDING),
+    "email_unsubscribe": ("https", ["us-central1"], ["EMAIL_TOKEN_SECRET"]),
+    "mail_events": ("https", ["us-central1"], ["MAILGUN_WEBHOOK_SIGNING_KEY"]),
+    "email_status_check": ("callable", ["us-central1"], []),
 }
 
 
