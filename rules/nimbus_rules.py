@@ -169,7 +169,14 @@ def instructor(cid: str = "$cid") -> str:
 
 ENROLLED = f"root.child({path_expr(paths.enrollment, 'auth.uid', '$cid')}).val() === true"
 STAFF = f"({instructor()} || {ADMIN})"
-MEMBER = f"{SIGNED_IN} && ({ENROLLED} || {instructor()} || {ADMIN})"
+# A ban (moderation/$cid/$uid, rules/moderation_rules.py) ends an enrolled learner's
+# membership until it is lifted or its end time passes.
+BANNED = (
+    f"(root.child({path_expr(paths.moderation, '$cid', 'auth.uid')} + '/kind').val() === 'ban' "
+    f"&& (!root.child({path_expr(paths.moderation, '$cid', 'auth.uid')} + '/until').exists() || "
+    f"root.child({path_expr(paths.moderation, '$cid', 'auth.uid')} + '/until').val() > now))"
+)
+MEMBER = f"{SIGNED_IN} && (({ENROLLED} && !{BANNED}) || {instructor()} || {ADMIN})"
 COURSE_EXISTS = f"root.child({path_expr(paths.course, '$cid')}).exists()"
 
 
@@ -244,29 +251,45 @@ def flags_kept(flags: tuple[str, ...]) -> str:
     return f" && (!newData.exists() || ({kept}))" if flags else ""
 
 
-def post_write(create_check: str, flags: tuple[str, ...] = (), delete_check: str = "") -> str:
-    """Create as yourself; edit or delete your own; staff may delete anything.
+def post_write(
+    create_check: str,
+    flags: tuple[str, ...] = (),
+    delete_check: str = "",
+    new_root: str = "",
+    post_path: str = "",
+) -> str:
+    """Create as yourself; edit or delete your own; staff may delete anything, with its
+    audit entry (action ``delete``, target ``post_path``) in the same update.
 
     An author's edits must leave the post's staff ``flags`` as they are: their grant here
     covers every child, and a flag's own ``.validate`` does not run when it is deleted, so
     without this an author could unlock or unhide their own post. ``delete_check`` must
     hold for any deletion.
     """
+    from rules import moderation_rules
+
     create = (
         f"(!data.exists() && newData.child('uid').val() === auth.uid && {COURSE_EXISTS} && "
-        f"{create_check})"
-    )
+        f"(!{moderation_rules.silenced()} || {STAFF}) && {create_check})"
+    )  # a muted or banned learner creates nothing
     own = f"(data.exists() && data.child('uid').val() === auth.uid{flags_kept(flags)})"
-    moderate = f"(!newData.exists() && {STAFF})"
+    audit = moderation_rules.audited(new_root, "'delete'", post_path)
+    moderate = f"(!newData.exists() && {STAFF} && {audit})"
     deleting = f" && (newData.exists() || {delete_check})" if delete_check else ""
     return f"{MEMBER} && ({create} || {own} || {moderate}){deleting}"
 
 
-def staff_flag() -> dict[str, str]:
-    """A moderation flag (pinned, locked, hidden, endorsed): only staff change it."""
+def staff_flag(flag: str, new_root: str, post_path: str) -> dict[str, str]:
+    """A moderation flag (pinned, locked, hidden, endorsed): only staff change it, and only
+    with its audit entry (action ``flag``, the post, the new value) in the same update."""
+    from rules import moderation_rules
+
+    audit = moderation_rules.audited(new_root, f"'{flag}'", post_path, "(newData.val() === true)")
     return {
-        ".write": f"{SIGNED_IN} && {STAFF}",
-        ".validate": f"newData.isBoolean() && (newData.val() === data.val() || {STAFF})",
+        ".write": f"{SIGNED_IN} && {STAFF} && {audit}",
+        ".validate": (
+            f"newData.isBoolean() && (newData.val() === data.val() || ({STAFF} && {audit}))"
+        ),
     }
 
 
@@ -282,12 +305,15 @@ NOT_LOCKED = (
 FRESH_QUESTION = (
     f"!root.child({path_expr(paths.answers, '$cid', '$qid')}).exists() && "
     f"!root.child({path_expr(paths.comments, '$cid', '$qid')}).exists() && "
-    f"!root.child({path_expr(paths.thread_votes, '$cid', '$qid')}).exists()"
+    f"!root.child({path_expr(paths.thread_votes, '$cid', '$qid')}).exists() && "
+    f"!root.child({path_expr(paths.thread_reports, '$cid', '$qid')}).exists()"
 )  # clean slate: nothing of an earlier question under this key survives
 FRESH_ANSWER = (
     f"!root.child({path_expr(paths.comments, '$cid', '$qid', '$aid')}).exists() && "
-    f"!root.child({path_expr(paths.post_votes, '$cid', '$qid', '$aid')}).exists()"
+    f"!root.child({path_expr(paths.post_votes, '$cid', '$qid', '$aid')}).exists() && "
+    f"!root.child({path_expr(paths.post_reports, '$cid', '$qid', '$aid')}).exists()"
 )
+REPORT_FIELDS = ("reportCount", "pendingReview")  # members move them, authors cannot
 
 
 def question() -> dict[str, Any]:
@@ -296,9 +322,14 @@ def question() -> dict[str, Any]:
     def accepted(aid: str) -> str:  # the answer acceptedAnswerId names, in the forum
         return path_expr(paths.answer_in_forum, "$qid", aid)
 
+    from rules import moderation_rules
+
     return {
         ".write": post_write(
-            f"{FRESH_QUESTION} && {stamped(new_root, QUESTION_PATH)}", QUESTION_FLAGS
+            f"{FRESH_QUESTION} && {stamped(new_root, QUESTION_PATH)}",
+            QUESTION_FLAGS + REPORT_FIELDS,
+            new_root=new_root,
+            post_path=QUESTION_PATH,
         ),
         ".validate": (
             f"$qid.matches({PUSH_ID}) && "
@@ -331,7 +362,8 @@ def question() -> dict[str, Any]:
                 f"{up(3)}.child({accepted('newData.val()')}).exists()"
             ),
         },
-        **{flag: staff_flag() for flag in QUESTION_FLAGS},
+        **{flag: staff_flag(flag, up(5), QUESTION_PATH) for flag in QUESTION_FLAGS},
+        **moderation_rules.report_fields(up(5), "$qid", QUESTION_PATH),
     }
 
 
@@ -340,11 +372,15 @@ def answer() -> dict[str, Any]:
     accepted = path_expr(field_of(paths.question_in_forum, "acceptedAnswerId"), "$qid")
     question_open = f"{up(3)}.child({THE_QUESTION}).exists() && {NOT_LOCKED}"
     released = f"{up(3)}.child({accepted}).val() !== $aid"
+    from rules import moderation_rules
+
     return {
         ".write": post_write(
             f"{question_open} && {FRESH_ANSWER} && {stamped(new_root, ANSWER_PATH)}",
-            ANSWER_FLAGS,
+            ANSWER_FLAGS + REPORT_FIELDS,
             delete_check=released,
+            new_root=new_root,
+            post_path=ANSWER_PATH,
         ),
         ".validate": (
             f"$aid.matches({PUSH_ID}) && $aid !== $qid && "
@@ -352,7 +388,8 @@ def answer() -> dict[str, Any]:
         ),
         **post_common(6),
         "score": score_rule(up(6), "$aid"),
-        **{flag: staff_flag() for flag in ANSWER_FLAGS},
+        **{flag: staff_flag(flag, up(6), ANSWER_PATH) for flag in ANSWER_FLAGS},
+        **moderation_rules.report_fields(up(6), "$aid", ANSWER_PATH),
     }
 
 
@@ -364,7 +401,11 @@ def comment() -> dict[str, Any]:
         f"{forum}.child({path_expr(paths.answer_in_forum, '$qid', '$postId')}).exists())"
     )  # the post it hangs under belongs to the thread of its path
     return {
-        ".write": post_write(f"{on_thread} && {NOT_LOCKED} && {stamped(new_root, COMMENT_PATH)}"),
+        ".write": post_write(
+            f"{on_thread} && {NOT_LOCKED} && {stamped(new_root, COMMENT_PATH)}",
+            new_root=new_root,
+            post_path=COMMENT_PATH,
+        ),
         ".validate": (
             f"$cmid.matches({PUSH_ID}) && "
             "newData.hasChildren(['uid', 'authorName', 'body', 'createdAt'])"
@@ -482,7 +523,7 @@ def refuse_priorities(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def rules() -> dict[str, Any]:
-    from rules import email_rules, notifications_rules, progress_rules
+    from rules import email_rules, moderation_rules, notifications_rules, progress_rules
 
     slug_key = {"$cid": {".validate": f"$cid.matches({SLUG})"}}
     tree = {
@@ -519,6 +560,10 @@ def rules() -> dict[str, Any]:
         },
         "rateLimits": {"$uid": rate_limit()},
         "progress": progress_rules.tree(),
+        "audit": moderation_rules.audit_tree(),
+        "auditLast": moderation_rules.audit_last_tree(),
+        "reports": moderation_rules.reports_tree(),
+        "moderation": moderation_rules.moderation_tree(),
         **email_rules.tree(),  # emailSettings/, emailStatus/ (issue 14)
         **notifications_rules.tree(),  # follows/, watch/, inbox/ (issue 14)
         # The search functions (firebase-admin) write the indexes; members read the public

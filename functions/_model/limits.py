@@ -30,3 +30,11 @@ LESSON_SECONDS_MAX = 43200  # the longest duration a progress record may name (1
 # save (the player's top speed is 2x), plus WATCH_SLACK_S (also the whole of a first save)
 WATCH_MS_PER_S = 500
 WATCH_SLACK_S = 30
+
+# Moderation (issue 15): a post reported by REPORTS_TO_HIDE distinct members is hidden
+# pending review; a report's note and a mute's or ban's reason are short texts.
+REPORTS_TO_HIDE = 3
+REPORT_NOTE_MAX = 500
+REASON_MAX = 300
+
+

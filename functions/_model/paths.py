@@ -262,6 +262,55 @@ def search_own_hidden_prefix(cid: str, uid: str, prefix: str) -> str:
     return search_own_hidden(cid, uid) + "/prefix/" + prefix
 
 
+# ---- moderation (issue 15): the audit trail, learners' reports, mutes and bans; every
+# staff action writes its audit entry in the same update (rules/moderation_rules.py)
+def audit(cid: str) -> str:
+    """A course's audit trail: {entryId: {action, target, by, at, value?, reason?}}."""
+    return "audit/" + cid
+
+
+def audit_entry(cid: str, entry_id: str) -> str:
+    return audit(cid) + "/" + entry_id
+
+
+def audit_last(cid: str, uid: str) -> str:
+    """The entry id of this staff member's latest action in cid: ticked by every action."""
+    return "auditLast/" + cid + "/" + uid
+
+
+def reports(cid: str) -> str:
+    """A course's reports: {qid: {postId: {uid: report}}} (postId == qid: the question)."""
+    return "reports/" + cid
+
+
+def thread_reports(cid: str, qid: str) -> str:
+    return reports(cid) + "/" + qid
+
+
+def post_reports(cid: str, qid: str, post_id: str) -> str:
+    return thread_reports(cid, qid) + "/" + post_id
+
+
+def report(cid: str, qid: str, post_id: str, uid: str) -> str:
+    """One member's report of one post: {reason, note?, createdAt}."""
+    return post_reports(cid, qid, post_id) + "/" + uid
+
+
+def moderation(cid: str, uid: str = "") -> str:
+    """Mutes and bans in cid ({uid: {kind, reason, until?, by, at}}), or one user's."""
+    return "moderation/" + cid + ("/" + uid if uid else "")
+
+
+
+
+
+
+
+
+
+
+
+
 # ---- email (issue 14): each user's choices per kind (app/model/email.py; the owner reads
 # and writes them), their delivery status (the functions write it, the owner reads it), and
 # the mail bookkeeping, which only the functions (firebase-admin) read or write. Addresses

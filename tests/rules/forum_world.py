@@ -35,6 +35,7 @@ def push_id(tag: str) -> str:
 Q1, Q2, A1, A2, CM1, CM2 = (push_id(t) for t in ("Q1", "Q2", "A1", "A2", "CM1", "CM2"))
 NEW = push_id("New")  # a fresh key for creations
 NEW2 = push_id("New2")
+AUDIT = push_id("Audit")  # the audit entry of a staff action
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,23 @@ class Actor:
         }
         p.update(fields)
         return p
+
+    def audited(
+        self,
+        values: dict[str, Any],
+        action: str,
+        target: str,
+        value: bool | None = None,
+        entry_id: str = "",
+        **fields: Any,
+    ) -> None:
+        """A staff action as the app sends it: ``values`` with its audit entry (``audit/c1``)
+        and this user's ``auditLast`` naming it, in one update."""
+        entry_id = entry_id or AUDIT
+        entry = {"action": action, "target": target, "by": self.uid, "at": NOW, **fields}
+        if value is not None:
+            entry["value"] = value
+        self.update({**values, f"audit/c1/{entry_id}": entry, f"auditLast/c1/{self.uid}": entry_id})
 
     def vote(self, qid: str, post: str, value: int | None, delta: int, voter: str = "") -> None:
         self.update(

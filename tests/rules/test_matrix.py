@@ -64,6 +64,20 @@ def _comment(a: Actor, thread: str, post: str, **fields: Any) -> None:
     a.create(_comment_path(thread, post), a.post(**fields))
 
 
+def _flag(a: Actor, post: str, flag: str, value: bool) -> None:
+    """Set or clear a staff flag as the app does: with its audit entry (issue 15)."""
+    a.audited({f"{post}/{flag}": True if value else None}, flag, post, value)
+
+
+def _delete(a: Actor, post: str, author: str, **also: Any) -> None:
+    """Delete a post as the app does: staff deleting another's post add the audit entry."""
+    values = {post: None, **also}
+    if a.uid == author:
+        a.update(values)
+    else:
+        a.audited(values, "delete", post)
+
+
 OPS: dict[str, Op] = {
     "read the catalog": lambda a: a.ref("courses").get(),
     "create a course": lambda a: a.ref("courses/c9").set({"title": "New", "order": 9}),
@@ -262,7 +276,7 @@ OPS: dict[str, Op] = {
     "edit q1": lambda a: a.ref(f"forum/c1/questions/{Q1}").update(
         {"title": "Why not?", "editedAt": NOW}
     ),
-    "delete q1": lambda a: a.ref(f"forum/c1/questions/{Q1}").delete(),
+    "delete q1": lambda a: _delete(a, f"forum/c1/questions/{Q1}", "learner"),
     "recreate q1 after its deletion (its answers remain)": lambda a: a.create(
         f"forum/c1/questions/{Q1}", a.question()
     ),
@@ -305,10 +319,10 @@ OPS: dict[str, Op] = {
     "answer a locked question": lambda a: a.create(_answer_path(Q2, NEW), a.post(score=0)),
     "answer a deleted question": lambda a: a.create(_answer_path(NEW2, NEW), a.post(score=0)),
     "edit a1": lambda a: a.ref(_answer_path(Q1, A1)).update({"body": "Edited.", "editedAt": NOW}),
-    "delete a1": lambda a: a.ref(_answer_path(Q1, A1)).delete(),
-    "delete a1 while q1 accepts it": lambda a: a.ref(_answer_path(Q1, A1)).delete(),
-    "delete a1, clearing q1's acceptedAnswerId in the same update": lambda a: a.update(
-        {_answer_path(Q1, A1): None, f"forum/c1/questions/{Q1}/acceptedAnswerId": None}
+    "delete a1": lambda a: _delete(a, _answer_path(Q1, A1), "other"),
+    "delete a1 while q1 accepts it": lambda a: _delete(a, _answer_path(Q1, A1), "other"),
+    "delete a1, clearing q1's acceptedAnswerId in the same update": lambda a: _delete(
+        a, _answer_path(Q1, A1), "other", **{f"forum/c1/questions/{Q1}/acceptedAnswerId": None}
     ),
     "recreate a1 after its deletion (its votes remain)": lambda a: a.create(
         _answer_path(Q1, A1), a.post(score=0)
@@ -339,17 +353,17 @@ OPS: dict[str, Op] = {
     "clear an acceptedAnswerId that names a deleted answer": lambda a: a.ref(
         f"forum/c1/questions/{Q1}/acceptedAnswerId"
     ).delete(),
-    "endorse a1": lambda a: a.ref(_answer_path(Q1, A1) + "/endorsed").set(True),
-    "pin q1": lambda a: a.ref(f"forum/c1/questions/{Q1}/pinned").set(True),
-    "lock q1": lambda a: a.ref(f"forum/c1/questions/{Q1}/locked").set(True),
-    "unlock q1 (locked; learner is its author)": lambda a: a.ref(
-        f"forum/c1/questions/{Q1}/locked"
-    ).delete(),  # as the UI clears a flag: by deleting it
-    "hide q1": lambda a: a.ref(f"forum/c1/questions/{Q1}/hidden").set(True),
-    "hide a1": lambda a: a.ref(_answer_path(Q1, A1) + "/hidden").set(True),
-    "unhide a1 (hidden; other learner is its author)": lambda a: a.ref(
-        _answer_path(Q1, A1) + "/hidden"
-    ).delete(),
+    "endorse a1": lambda a: _flag(a, _answer_path(Q1, A1), "endorsed", True),
+    "pin q1": lambda a: _flag(a, f"forum/c1/questions/{Q1}", "pinned", True),
+    "lock q1": lambda a: _flag(a, f"forum/c1/questions/{Q1}", "locked", True),
+    "unlock q1 (locked; learner is its author)": lambda a: _flag(
+        a, f"forum/c1/questions/{Q1}", "locked", False
+    ),  # as the UI clears a flag: by deleting it
+    "hide q1": lambda a: _flag(a, f"forum/c1/questions/{Q1}", "hidden", True),
+    "hide a1": lambda a: _flag(a, _answer_path(Q1, A1), "hidden", True),
+    "unhide a1 (hidden; other learner is its author)": lambda a: _flag(
+        a, _answer_path(Q1, A1), "hidden", False
+    ),
     "comment on q1": lambda a: _comment(a, Q1, Q1),
     "comment on a1": lambda a: _comment(a, Q1, A1),
     "comment on q1 with a qid field": lambda a: _comment(a, Q1, Q1, qid=Q1),

@@ -65,6 +65,11 @@ OTHER_MEANINGS = {
     ("app/services/database.py", 200): "pending writes before their settled proxies are pruned",
     ("app/ui/player_controls.py", 10): "seconds that j and l skip (YouTube's keys)",
     ("static/templates/lesson.html", 10): "the keyboard help: j and l skip 10 seconds",
+    ("app/services/clock.py", 3): "the civil-from-days month arithmetic",
+    ("app/ui/player.py", 3): "fresh media URLs tried in a row",
+    ("app/ui/search.py", 3): "the shortest text the similar-questions box searches for",
+    ("static/templates/lesson.html", 3): "the ask form's textarea rows",
+    ("static/templates/orders.html", 3): "skeleton rows while orders load",
     ("rules/nimbus_rules.py", 6): "an answer's depth below the root (up(6))",
 }
 MARKUP = re.compile(r"""maxlength\s*=\s*["']?\d|length\s*<=\s*\d""", re.I)
