@@ -264,9 +264,10 @@ class PlayerView:
 
     def _time(self, *args):
         video = self.video
-        self.tracker.at(video.currentTime, not video.paused and not video.seeking, _now())
-        if self.tracker.due(_now()):
-            self.save_progress()
+        if video.readyState >= 1:  # not the reset to 0 while a fresh URL loads
+            self.tracker.at(video.currentTime, not video.paused and not video.seeking, _now())
+            if self.tracker.due(_now()):
+                self.save_progress()
         if self.duration:
             pct = 100 * self.video.currentTime / self.duration
             self.fill.style.width = str(pct) + "%"

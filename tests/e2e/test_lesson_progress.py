@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import User, open_signed_in
-from tests.e2e.test_lesson_media import lesson_url, wait_playable
+from tests.e2e.test_lesson_media import lesson_url, media_responses, wait_playable
 from tools.testing.stacks import new_account
 from tools.testing.waiting import wait_until
 
@@ -89,6 +89,7 @@ def test_progress_is_saved_resumed_completed_and_shown(
     seek(page, 10)
     play_until(page, 13)
     assert record("l02") is None
+    seen = media_responses(page, local_stack)
     page.reload()
     saved = wait_until(lambda: record("l02"), timeout=10, what="the page-hide save")
     assert saved["position"] == pytest.approx(13, abs=0.8)
@@ -102,6 +103,7 @@ def test_progress_is_saved_resumed_completed_and_shown(
     page.wait_for_function("() => document.getElementById('video').currentTime > 12", timeout=WAIT)
     assert video(page, "v.currentTime") == pytest.approx(saved["position"], abs=0.3)
     assert video(page, "v.paused") is True
+    assert any(status == 206 for url, status in seen if ".webm?" in url), seen  # by Range
 
     # Playing on to the end: the skipped seconds still do not count, so not complete.
     play_to_end(page)
