@@ -210,7 +210,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, terminate)
     try:
-        stack.start()
+        stack.start(demo_forum=True)
     except (RuntimeError, TimeoutError) as err:
         say(f"local stack failed to start: {err}")
         for name in ("rtdb", "localstripe", "media", "mail", "emulators"):

@@ -5,6 +5,12 @@ from static/data/courses.json (lessons live apart, at /lessons/$cid/$lid, as the
 says); each course's instructorUid is the demo user named as its instructor; profiles, their
 displayNames index entries (the rules require both) and the demo learner's enrollments are
 (re)written; the forum is kept.
+
+With ``forum=True`` (``build.py serve``; tests seed without it) the demo forum
+(tools/demo_forum.py, static/data/forum.json) is written into each demo course whose forum is
+still empty, with accounts, profiles and enrolments for its authors, and the search index is
+built from it by the backfill (the code the triggers run). Seed before the database triggers
+are registered: 200 posts would otherwise each fire the search, notification and bot triggers.
 """
 
 from __future__ import annotations
@@ -73,12 +79,57 @@ def admin_app(stack: StackAddress):
         )
 
 
-def seed(stack: StackAddress) -> None:
+def forum_users() -> dict[str, tuple[str, dict]]:
+    """The demo forum's authors who are not demo logins: {email: (name, claims)}."""
+    from tools.demo_forum import load_forum
+
+    authors = load_forum()["authors"].values()
+    return {
+        a["email"]: (a["name"], {"role": "learner"})
+        for a in authors
+        if a["email"] not in DEMO_USERS
+    }
+
+
+def seed_forum(root, uids: dict[str, str]) -> dict[str, int]:
+    """Write the demo forum into each course whose forum is empty and index it; {cid: posts
+    written}. ``uids``: every demo account's uid by email."""
+    import time
+
+    from app.model import paths
+    from tools.demo_forum import authors_by_course, forum_nodes, load_forum
+    from tools.search_index import backfill
+
+    authors = load_forum()["authors"]
+    by_handle = {handle: uids[a["email"]] for handle, a in authors.items()}
+    update: dict = {}
+    for handle, author in authors.items():
+        uid = by_handle[handle]
+        update[paths.profile(uid)] = {"displayName": author["name"]}
+        update[paths.display_name(name_key(author["name"]))] = uid
+    for cid, handles in authors_by_course().items():
+        for handle in handles:
+            if authors[handle]["email"] not in DEMO_USERS:  # demo logins: DEMO_ENROLLMENTS
+                update[paths.enrollment(by_handle[handle], cid)] = True
+    written = {}
+    for cid, nodes in forum_nodes(int(time.time() * 1000), by_handle).items():
+        if root.child(paths.forum(cid)).get(shallow=True) is not None:
+            continue  # the course's forum has posts already: they are the user's, kept
+        update.update(nodes)
+        forum = nodes[paths.forum(cid)]
+        written[cid] = len(forum["questions"]) + sum(len(a) for a in forum["answers"].values())
+    root.update(update)
+    if written:
+        backfill(root)
+    return written
+
+
+def seed(stack: StackAddress, forum: bool = False) -> None:
     from firebase_admin import auth, db
 
     app = admin_app(stack)
     uids = {}
-    for email, (name, claims) in DEMO_USERS.items():
+    for email, (name, claims) in {**DEMO_USERS, **(forum_users() if forum else {})}.items():
         try:
             user = auth.get_user_by_email(email, app=app)
             auth.update_user(user.uid, display_name=name, password=DEMO_PASSWORD, app=app)
@@ -99,3 +150,5 @@ def seed(stack: StackAddress) -> None:
             **{f"enrollments/{uid}": e for uid, e in tree["enrollments"].items()},
         }
     )
+    if forum:
+        seed_forum(root, uids)

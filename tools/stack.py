@@ -222,9 +222,12 @@ class Stack:
                 start_new_session=True,  # own process group: stop() kills the whole tree
             )
 
-    def start(self, timeout: float = 60.0, seed_data: bool = True) -> None:
-        """Start all processes in parallel, wait until each answers, upload rules, register
-        the database triggers, seed."""
+    def start(
+        self, timeout: float = 60.0, seed_data: bool = True, demo_forum: bool = False
+    ) -> None:
+        """Start all processes in parallel, wait until each answers, upload rules, seed
+        (``demo_forum``: with the demo forum and its search index), register the database
+        triggers (after the seed, so seeded posts fire no search, bot or mail triggers)."""
         t0 = time.monotonic()
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -240,11 +243,11 @@ class Stack:
             self.media.fill(self.media_progress)
             self.register_stripe_webhook()
             self.upload_rules()
-            self.register_triggers()
             if seed_data:
                 from tools import seed
 
-                seed.seed(self)
+                seed.seed(self, forum=demo_forum)
+            self.register_triggers()
         except BaseException:
             self.stop()
             raise
