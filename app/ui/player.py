@@ -231,8 +231,16 @@ class PlayerView:
         tracker = self.tracker
         tracker.sent(values, now)
         progress.save(
-            uid, self.course_id, self.lesson_id, values, None, lambda e: tracker.refused()
+            uid, self.course_id, self.lesson_id, values, None, lambda e: self._refused(tracker)
         )
+
+    def _refused(self, tracker):
+        """A save was refused (another tab saved more, or the access went): re-read it."""
+        tracker.refused()
+        if self._uid is not None:
+            progress.read(
+                self._uid, self.course_id, self.lesson_id, lambda r: tracker.merge(r, _now())
+            )
 
     def _visibility(self, *args):
         if document.visibilityState == "hidden":

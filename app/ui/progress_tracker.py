@@ -143,3 +143,16 @@ class Tracker:
     def refused(self):
         """The last save was refused: send the same values again at the next chance."""
         self._sent_values = None
+
+    def merge(self, saved, now_ms):
+        """After a refusal, the record as it is now (another tab may have saved more): keep
+        this page's place, take the larger watched, and count the allowance from it."""
+        if not saved:
+            return
+        theirs = float(saved.get("watched") or 0)
+        self.watched = max(self.watched, theirs)
+        self.duration = float(saved.get("duration") or 0) or self.duration
+        self.saved = saved
+        self.complete = self.complete or saved.get("complete") is True
+        self._sent = (theirs, now_ms)
+        self._sent_values = None

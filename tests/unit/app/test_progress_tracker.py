@@ -117,3 +117,14 @@ def test_a_lesson_only_opened_gets_no_record() -> None:
     assert t.values(0) is None
     t.at(7, False, 10)  # moved there (a marker, a key): worth resuming
     assert t.values(10)["position"] == 7
+
+
+def test_after_a_refusal_another_tabs_record_is_merged() -> None:
+    t = Tracker()
+    t.load({"position": 5, "watched": 5, "duration": 20, "complete": False}, 0)
+    now = play(t, 5, 8, 0)  # this tab: 3 s more (watched 8)
+    t.sent(t.values(now), now)
+    t.refused()  # another tab had saved watched 12 meanwhile
+    t.merge({"position": 15, "watched": 12, "duration": 20, "complete": False}, now)
+    values = t.values(now)
+    assert values["watched"] == 12 and values["position"] == 8  # its own place, their watched
