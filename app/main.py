@@ -34,6 +34,10 @@ def _mount():
     if page in PAGES:
         args = [body.getAttribute(attribute(arg)) for arg in PAGES[page]["args"]]
         views.append(view_class(page)(*args))
+    if document.getElementById("bell") is not None:  # every page's header: the inbox
+        from app.ui.inbox import InboxBell
+
+        views.append(InboxBell())
     if document.getElementById("search") is not None:  # a course's pages: the header's box
         from app.ui.search import SearchBox
 

@@ -11,7 +11,7 @@ update, as the rules require; a refusal because the window is full says how long
 from pyscript import window
 
 from app.model import limits, paths
-from app.services import clock, database, errors
+from app.services import clock, database, errors, inbox
 from app.services.jsutil import to_py
 
 
@@ -70,8 +70,8 @@ def now_ms():
     return clock.epoch_ms(to_py(window.Date.new()))
 
 
-def _create(uid, path, value, on_done, on_error):
-    """Write a new post at path with its rate-limit tick, in one update."""
+def _create(uid, path, value, on_done, on_error, extra=None):
+    """Write a new post at path with its rate-limit tick (and extra paths), in one update."""
     limit = paths.rate_limit(uid)
 
     def got(state):
@@ -94,6 +94,8 @@ def _create(uid, path, value, on_done, on_error):
             database.read_once(limit, recheck, lambda e: on_error(err))
 
         tick[path] = value
+        for key in extra or {}:
+            tick[key] = extra[key]
         database.update(tick, on_done, refused)
 
     database.read_once(limit, got, on_error)
@@ -109,7 +111,8 @@ def ask(course_id, lesson_id, user, role, title, body, second, on_done, on_error
     if second is not None:
         question["videoSecond"] = second
     path = paths.question(course_id, qid)
-    _create(user["uid"], path, question, lambda: on_done(qid), on_error)
+    follow = inbox.follow_fields(course_id, qid, user["uid"])  # askers follow their question
+    _create(user["uid"], path, question, lambda: on_done(qid), on_error, follow)
     return qid
 
 
@@ -117,7 +120,8 @@ def answer(course_id, qid, user, role, body, on_done, on_error):
     aid = database.new_key(paths.answers(course_id, qid))
     post = _post(user, body, role)
     post["score"] = 0
-    _create(user["uid"], paths.answer(course_id, qid, aid), post, on_done, on_error)
+    follow = inbox.follow_fields(course_id, qid, user["uid"])  # answerers follow the thread
+    _create(user["uid"], paths.answer(course_id, qid, aid), post, on_done, on_error, follow)
     return aid
 
 
@@ -154,15 +158,13 @@ def set_flag(course_id, post, flag, value, on_done, on_error):
     """Set (value true) or clear (false: deleted, not stored as false) a staff-only flag.
 
     Questions: pinned, locked (no new answers or comments), hidden; answers: endorsed,
-    hidden. Hidden posts are still readable by members: the UI is what hides them. The
-    change travels with its audit entry (app/services/moderation.py), as the rules require.
+    hidden. Hidden posts are still readable by members: the UI is what hides them.
     """
-    from app.services import moderation
-
-    target = paths.forum_post(course_id, post)
-    values = {paths.child(target, flag): True if value else None}
-    moderation.audited(values, course_id, flag, target, bool(value))
-    database.update(values, on_done, on_error)
+    database.update(
+        {paths.child(paths.forum_post(course_id, post), flag): True if value else None},
+        on_done,
+        on_error,
+    )
 
 
 def edit(course_id, post, fields, on_done, on_error):
@@ -175,26 +177,19 @@ def edit(course_id, post, fields, on_done, on_error):
     database.update(values, on_done, on_error)
 
 
-def delete(course_id, qid, post_id, accepted, on_done, on_error, moderating=False):
-    """Delete a question (post_id == qid) or an answer, with its votes and reports, in one
-    update; moderating (staff deleting another's post) adds the audit entry.
+def delete(course_id, qid, post_id, accepted, on_done, on_error):
+    """Delete a question (post_id == qid) or an answer, with its votes, in one update.
 
     The rules refuse deleting the accepted answer unless the same update clears
     acceptedAnswerId (accepted=True). Votes go with the post, so its key stays reusable;
     answers and comments of a deleted question stay (and keep that key retired).
     """
-    post = paths.forum_post(course_id, paths.post_in_forum(qid, post_id))
     values = {
-        post: None,
+        paths.forum_post(course_id, paths.post_in_forum(qid, post_id)): None,
         paths.post_votes(course_id, qid, post_id): None,
-        paths.post_reports(course_id, qid, post_id): None,
     }
     if accepted and post_id != qid:
         values[paths.child(paths.question(course_id, qid), "acceptedAnswerId")] = None
-    if moderating:
-        from app.services import moderation
-
-        moderation.audited(values, course_id, "delete", post)
     database.update(values, on_done, on_error)
 
 

@@ -18,6 +18,7 @@ from app.model import paths
 from app.services import courses, errors, payments
 from app.ui.course_progress import CourseProgress
 from app.ui.dom import KeyedList, by_id, element, on, set_attr, set_text
+from app.ui.watch_level import WatchLevel
 
 LESSON_FIELDS = {"title": lambda lesson: lesson.get("title", "")}
 
@@ -247,6 +248,7 @@ class CourseView:
         self.lessons_loaded = False
         self.lessons = LiveList(courses.lessons_query(course_id), self.list)
         self.purchase = _Purchase(course_id, by_id("lessons"))
+        self.watch = WatchLevel(course_id)  # notifications: members only
         self.progress = CourseProgress(course_id, by_id("lessons"))  # signed in only
         self.header = LiveValue(
             courses.course_path(course_id),
@@ -271,6 +273,7 @@ class CourseView:
 
     def signed_in(self, user):
         self.purchase.signed_in(user)
+        self.watch.signed_in(user)
         self.progress.start(user["uid"])
         self.enrollment = LiveValue(
             courses.enrollments_path(user["uid"]), _Enrolment(self.purchase, self.course_id)
@@ -283,3 +286,4 @@ class CourseView:
             self.enrollment = None
         self.progress.stop()
         self.purchase.signed_out()
+        self.watch.signed_out()

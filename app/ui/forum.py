@@ -126,15 +126,20 @@ class ForumView:
         self._place(key)
         self._mark(key)
         self.counts_changed()
-        if created and window.location.hash == TARGET + key:
+        if created and str(window.location.hash).startswith(TARGET + key):
             self._open_target()
 
     def _open_target(self):
-        """The question the URL names (#q-<qid>, a search result's link): open it, show it."""
+        """The question the URL names (#q-<qid>, a search result's link): open it, show it.
+
+        #q-<qid>~<second> (an inbox entry's link) also puts the video at that second."""
         fragment = str(window.location.hash)
-        card = self.cards.get(fragment[len(TARGET) :]) if fragment.startswith(TARGET) else None
+        target = fragment[len(TARGET) :].split("~") if fragment.startswith(TARGET) else [""]
+        card = self.cards.get(target[0])
         if card is None:
             return
+        if len(target) > 1 and target[1].isdigit():
+            self.seek(int(target[1]))
         for qid in self.cards:
             set_attr(self.cards[qid].root, "data-target", self.cards[qid] is card or None)
         card.open()

@@ -8,7 +8,7 @@ one attribute update, never a re-render, so drafts and open editors survive it.
 
 from app.binding.live import LiveList, LiveValue
 from app.model import limits, paths
-from app.services import forum
+from app.services import forum, inbox
 from app.ui import session
 from app.ui.dom import clock, element, find, on, set_attr, set_text
 from app.ui.forms import FormState, post_text
@@ -35,7 +35,9 @@ QUESTION_HTML = (
     '<div class="q-detail">'
     '<button type="button" class="seek link" hidden></button>'
     '<div class="md post-body"></div>'
-    '<div class="q-tools"><button type="button" class="link staff-only" data-act="pin">Pin</button>'
+    '<div class="q-tools"><button type="button" class="link follow" data-act="follow" '
+    'aria-pressed="false" hidden>Follow</button>'
+    '<button type="button" class="link staff-only" data-act="pin">Pin</button>'
     '<button type="button" class="link staff-only" data-act="lock">Lock</button>'
     '<button type="button" class="link staff-only" data-act="hide">Hide</button>'
     "</div>"
@@ -188,6 +190,58 @@ class _Answers:
         self.card.answers_changed()
 
 
+class _Follow:
+    """follows/$cid/$qid/$uid for the signed-in user: the card's Follow / Following toggle."""
+
+    def __init__(self, card):
+        self.card = card
+        self.button = find(card.details, '[data-act="follow"]')
+        self.following = False
+        self.model = None
+        on(self.button, "click", self.toggle)
+
+    def start(self):
+        uid = session.uid()
+        if uid is None or self.model is not None:
+            return
+        path = inbox.follow_path(self.card.ctx.course_id, self.card.qid, uid)
+        self.model = LiveValue(path, self)
+        self.model.start()
+
+    def stop(self):
+        if self.model is not None:
+            self.model.stop()
+            self.model = None
+        self.button.hidden = True
+
+    def show(self, value):
+        self.following = value is True
+        self.button.hidden = False
+        set_text(self.button, "Following" if self.following else "Follow")
+        self.button.setAttribute("aria-pressed", "true" if self.following else "false")
+        self.button.title = (
+            "You are told of new answers and comments: click to stop"
+            if self.following
+            else "Be told of new answers and comments in your inbox"
+        )
+
+    def error(self, err):
+        self.model = None
+        self.button.hidden = True  # not a member (the rules refuse the read): nothing to follow
+
+    def toggle(self, *args):
+        uid = session.uid()
+        if uid is None:
+            return
+        said = "unfollowed" if self.following else "followed"
+
+        def refused(err):
+            self.card.report("Not " + said + ": " + err.message)
+
+        inbox.set_follow(self.card.ctx.course_id, self.card.qid, uid, not self.following, None,
+                         refused)  # fmt: skip
+
+
 class QuestionCard:
     """A live question: its own value, its answers and its votes, each bound separately."""
 
@@ -214,6 +268,7 @@ class QuestionCard:
         self.answers = _Answers(self)
         self.answers_model = LiveList(forum.answers_query(ctx.course_id, qid), self.answers)
         self.votes_model = LiveValue(paths.thread_votes(ctx.course_id, qid), self)
+        self.follow = _Follow(self)  # listens only once the card is opened
         self.answer_form = find(self.details, ".answer-form")
         self.answer_state = FormState(find(self.answer_form, "button"),
                                       find(self.answer_form, ".form-error"))  # fmt: skip
@@ -227,10 +282,13 @@ class QuestionCard:
     def start(self):
         self.answers_model.start()
         self.votes_model.start()
+        if self.opened:
+            self.follow.start()
 
     def stop(self):
         self.answers_model.stop()
         self.votes_model.stop()
+        self.follow.stop()
         self.comments.stop()
         for item in self.answers.items.values():
             item.comments.stop()
@@ -247,6 +305,7 @@ class QuestionCard:
         if find(self.details, "details").open and not self.opened:
             self.opened = True
             self.comments.start()
+            self.follow.start()
             for item in self.answers.items.values():
                 item.comments.start()
 
