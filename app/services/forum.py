@@ -158,13 +158,15 @@ def set_flag(course_id, post, flag, value, on_done, on_error):
     """Set (value true) or clear (false: deleted, not stored as false) a staff-only flag.
 
     Questions: pinned, locked (no new answers or comments), hidden; answers: endorsed,
-    hidden. Hidden posts are still readable by members: the UI is what hides them.
+    hidden. Hidden posts are still readable by members: the UI is what hides them. The
+    change travels with its audit entry (app/services/moderation.py), as the rules require.
     """
-    database.update(
-        {paths.child(paths.forum_post(course_id, post), flag): True if value else None},
-        on_done,
-        on_error,
-    )
+    from app.services import moderation
+
+    target = paths.forum_post(course_id, post)
+    values = {paths.child(target, flag): True if value else None}
+    moderation.audited(values, course_id, flag, target, bool(value))
+    database.update(values, on_done, on_error)
 
 
 def edit(course_id, post, fields, on_done, on_error):
@@ -177,19 +179,26 @@ def edit(course_id, post, fields, on_done, on_error):
     database.update(values, on_done, on_error)
 
 
-def delete(course_id, qid, post_id, accepted, on_done, on_error):
-    """Delete a question (post_id == qid) or an answer, with its votes, in one update.
+def delete(course_id, qid, post_id, accepted, on_done, on_error, moderating=False):
+    """Delete a question (post_id == qid) or an answer, with its votes and reports, in one
+    update; moderating (staff deleting another's post) adds the audit entry.
 
     The rules refuse deleting the accepted answer unless the same update clears
     acceptedAnswerId (accepted=True). Votes go with the post, so its key stays reusable;
     answers and comments of a deleted question stay (and keep that key retired).
     """
+    post = paths.forum_post(course_id, paths.post_in_forum(qid, post_id))
     values = {
-        paths.forum_post(course_id, paths.post_in_forum(qid, post_id)): None,
+        post: None,
         paths.post_votes(course_id, qid, post_id): None,
+        paths.post_reports(course_id, qid, post_id): None,
     }
     if accepted and post_id != qid:
         values[paths.child(paths.question(course_id, qid), "acceptedAnswerId")] = None
+    if moderating:
+        from app.services import moderation
+
+        moderation.audited(values, course_id, "delete", post)
     database.update(values, on_done, on_error)
 
 
