@@ -21,14 +21,21 @@ from app.model import paths
 from app.pages import PAGES
 from app.services import database, errors, forum
 from app.ui import status
+from app.ui.audit import AuditPanel
 from app.ui.dom import by_id, element, find, on, set_attr, set_text
 from app.ui.posts import author_line, role_label, show_role
 from app.ui.question import QUESTION_HTML, QuestionCard, _flip_flag
+from app.ui.reports import ThreadReports
 from app.ui.staff import read_staff_courses
 
 TITLE = "Console · Nimbus"
-SHOW = ("waiting", "all", "hidden")
-SHOW_WORDS = {"waiting": "Unanswered", "all": "All questions", "hidden": "Hidden"}
+SHOW = ("waiting", "all", "reported", "hidden")
+SHOW_WORDS = {
+    "waiting": "Unanswered",
+    "all": "All questions",
+    "reported": "Reported",
+    "hidden": "Hidden",
+}
 META_HTML = (
     '<p class="queue-meta"><span class="queue-course" data-field="course"></span> · '
     '<a class="queue-lesson" data-field="lesson"></a> · '
@@ -99,10 +106,13 @@ class _Course:
         self.answers_from = None  # the key the answers listener starts at
         self.answers_model = None
         self.strays = {}  # qid -> LiveValue: pushed out of the window, still in view
+        self.reports = {}  # qid -> {postId: {uid: report}} (issue 15: staff read them all)
+        self.reports_model = LiveValue(paths.reports(course_id), _CourseReports(self))
 
     def start(self):
         database.read_once(paths.lessons(self.course_id), self._lessons)
         self.model.start()
+        self.reports_model.start()
 
     def _listen_answers(self):
         """One listener for the answers of every question from the window's oldest on
@@ -130,6 +140,7 @@ class _Course:
 
     def stop(self):
         self.model.stop()
+        self.reports_model.stop()
         if self.answers_model is not None:
             self.answers_model.stop()
         for qid in self.strays:
@@ -191,6 +202,25 @@ class _Course:
     def error(self, err):
         self.done = True
         self.console.error(self, err)
+
+
+class _CourseReports:
+    """A course's reports (one listener): each queue item shows its thread's."""
+
+    def __init__(self, course):
+        self.course = course
+
+    def show(self, value):
+        self.course.reports = value or {}
+        console = self.course.console
+        for key in console.cards:
+            item = console.cards[key]
+            if item.ctx.course is self.course:
+                item.show_reports()
+        console.schedule()
+
+    def error(self, err):
+        self.course.reports = {}
 
 
 class _CourseAnswers:
@@ -280,6 +310,7 @@ class _Item:
         self.key = course.course_id + "/" + qid
         self.value = {}
         self.card = None
+        self.thread_reports = ThreadReports(course.course_id, qid, self.report)
         self.root = element("li", "question")
         self.details = element("div", "q-wrap", SUMMARY_HTML)
         self.root.appendChild(self.details)
@@ -295,6 +326,12 @@ class _Item:
         for flag in TOOLS:
             on(find(head, '[data-tool="' + flag + '"]'), "click", self._tool(flag))
         self._show_tools()
+        head.appendChild(self.thread_reports.root)  # moves along when the card opens
+
+    def show_reports(self):
+        """This thread's reports (count, reasons, resolutions) on the head line."""
+        self.thread_reports.show(self.ctx.course.reports.get(self.qid))
+        set_attr(self.root, "data-reported", self.thread_reports.count or None)
 
     def _tool(self, flag):
         def clicked(*args):
@@ -315,6 +352,7 @@ class _Item:
         set_text(find(self.details, ".queue-error"), message)
 
     def start(self):
+        self.show_reports()
         self.changed()
 
     def stop(self):
@@ -382,6 +420,7 @@ class ConsoleView:
         on(self.course_filter, "change", lambda *a: self.refresh())
         self.older = by_id("console-older")
         on(self.older, "click", self.show_older)
+        self.audit = AuditPanel(by_id("console-audit"))  # issue 15 item 5
 
     def _state(self, state):
         self.root.setAttribute("data-state", state)
@@ -410,6 +449,7 @@ class ConsoleView:
 
     def _stop(self):
         self.generation += 1
+        self.audit.stop()
         for cid in self.courses:
             self.courses[cid].stop()
         self.courses = {}
@@ -435,6 +475,7 @@ class ConsoleView:
         self.refresh()
         for cid in self.courses:
             self.courses[cid].start()
+        self.audit.start(mine, user)
 
     def _failed(self, err):
         self._clear_skeletons()
@@ -503,7 +544,7 @@ class ConsoleView:
         show = self.show.value or "waiting"
         only = self.course_filter.value or ""
         now = forum.now_ms()
-        counts = {"waiting": 0, "all": 0, "hidden": 0}
+        counts = {"waiting": 0, "all": 0, "reported": 0, "hidden": 0}
         per_course = {}
         waiting_total = 0
         order = []
@@ -519,11 +560,13 @@ class ConsoleView:
                 waiting_total += 1
                 per_course[cid] = per_course.get(cid, 0) + 1
             in_course = not only or only == cid
+            reported = card.thread_reports.count > 0
             if in_course:
                 counts["hidden" if hidden else "all"] += 1
+                counts["reported"] += 1 if reported else 0
                 if waiting:
                     counts["waiting"] += 1
-            kinds = {"waiting": waiting, "all": not hidden, "hidden": hidden}
+            kinds = {"waiting": waiting, "all": not hidden, "reported": reported, "hidden": hidden}
             self._show_item(key, card, in_course and kinds[show], waiting, now - created)
             order.append(((1, -created) if answered else (0, created), key))
         order.sort()

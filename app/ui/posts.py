@@ -113,6 +113,10 @@ class PostTools:
         self.form = FormState(find(self.editor, 'button[type="submit"]'),
                               find(self.editor, ".form-error"))  # fmt: skip
         self.delete_button = find(self.root, '[data-act="delete"]')
+        from app.ui.reports import ReportTool  # issue 15: members report others' posts
+
+        self.reporter = ReportTool(ctx, qid, post_id)
+        self.root.insertBefore(self.reporter.root, self.error)
         on(find(self.root, '[data-act="edit"]'), "click", self.open_editor)
         on(self.delete_button, "click", self.delete)
         on(find(self.editor, '[data-act="cancel"]'), "click", self.close_editor)
@@ -120,6 +124,7 @@ class PostTools:
 
     def show(self, post):
         self.post = post
+        self.reporter.show(post)
 
     def report(self, message):
         set_text(self.error, message)

@@ -73,7 +73,8 @@ def hidden_from_me(ctx, post):
     Their author still sees them, marked hidden, rather than watching a post vanish (and
     posting it again).
     """
-    return post.get("hidden") is True and not ctx.staff and post.get("uid") != session.uid()
+    held = post.get("hidden") is True or post.get("pendingReview") is True  # reported N times
+    return held and not ctx.staff and post.get("uid") != session.uid()
 
 
 def _show_flag(root, flag, post, button, on_text, off_text):
@@ -135,6 +136,7 @@ class AnswerItem:
                    "Remove endorsement", "Endorse")  # fmt: skip
         _show_flag(self.root, "hidden", value, find(self.root, '[data-act="hide"]'),
                    "Unhide", "Hide")  # fmt: skip
+        set_attr(self.root, "data-review", value.get("pendingReview") is True or None)
         self.tools.show(value)
 
     def show_accepted(self, accepted):
@@ -330,6 +332,7 @@ class QuestionCard:
                    "Unlock", "Lock")  # fmt: skip
         _show_flag(self.root, "hidden", value, find(self.details, '[data-act="hide"]'),
                    "Unhide", "Hide")  # fmt: skip
+        set_attr(self.root, "data-review", value.get("pendingReview") is True or None)
         self.tools.show(value)
         accepted = value.get("acceptedAnswerId")
         if accepted != old_accepted:

@@ -1,0 +1,123 @@
+"""Moderation in two browsers (issue 15): staff actions leave their audit entries, which
+the console shows live; the rules refuse the action without one (tests/rules covers every
+forged or missing entry, here: what the app sends is what the rules want)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import User, open_signed_in
+from tests.e2e.test_console import LIVE, ask, console_url, lesson_url
+
+pytestmark = pytest.mark.e2e
+
+
+def test_staff_actions_from_the_console_appear_in_its_audit_trail(
+    users: dict[str, User], local_stack, admin_db
+) -> None:
+    learner, instructor = users["learner"].page, users["instructor"].page
+    open_signed_in(
+        learner, lesson_url(local_stack, "thick-front-ends", "l01"), "learner@nimbus.test"
+    )
+    open_signed_in(instructor, console_url(local_stack), "instructor@nimbus.test")
+    expect(instructor.locator("#console")).to_have_attribute("data-state", "live", timeout=LIVE)
+    panel = instructor.locator("#console-audit")
+    expect(panel).to_be_visible()
+    expect(panel).to_have_attribute("data-state", "live", timeout=LIVE)
+    before = instructor.locator("#console-audit .audit-entry").count()
+
+    title = f"Audit me {uuid.uuid4().hex[:6]}"
+    ask(learner, title)
+    item = instructor.locator("#queue > .question", has_text=title)
+    expect(item).to_have_count(1, timeout=LIVE)
+    item.locator("summary").click()
+    item.locator('.q-tools [data-act="pin"]').click()
+    mine = learner.locator("#questions > .question", has_text=title)
+    expect(mine).to_have_attribute("data-pinned", "", timeout=LIVE)
+
+    entries = instructor.locator("#console-audit .audit-entry")
+    expect(entries).to_have_count(before + 1, timeout=LIVE)
+    newest = entries.first
+    expect(newest).to_have_attribute("data-action", "pinned")
+    expect(newest).to_contain_text("pinned a question")
+    expect(newest).to_contain_text("Thick Front Ends")
+    expect(newest.locator('[data-field="by"]')).not_to_have_text("")
+
+    item.locator('.q-tools [data-act="pin"]').click()  # unpin: a second entry
+    expect(mine).not_to_have_attribute("data-pinned", "", timeout=LIVE)
+    expect(entries).to_have_count(before + 2, timeout=LIVE)
+    expect(entries.first).to_contain_text("unpinned a question")
+
+    qid = item.get_attribute("data-key").split("/")[1]
+    trail = admin_db.child("audit/thick-front-ends").get() or {}
+    target = f"forum/thick-front-ends/questions/{qid}"
+    mine_entries = [e for e in trail.values() if e.get("target") == target]
+    assert sorted(e["value"] for e in mine_entries) == [False, True], mine_entries
+    assert len({e["by"] for e in mine_entries}) == 1
+
+
+def test_reports_up_to_the_threshold_hold_a_post_for_review_and_staff_dismiss_them(
+    users: dict[str, User], local_stack, admin_db
+) -> None:
+    """Two members have reported a question already; the learner's report, from the lesson
+    page, is the REPORTS_TO_HIDE-th: the post is held for review (gone from the learner's
+    page), the console's Reported filter shows its count and reasons, and Dismiss (audited)
+    brings it back."""
+    import time
+
+    from app.model.limits import REPORTS_TO_HIDE
+
+    assert REPORTS_TO_HIDE == 3  # the two seeded reports below plus the learner's
+    qid = "-Nreport" + uuid.uuid4().hex[:12]
+    title = f"Buy cheap followers {qid[-6:]}"
+    course = "thick-front-ends"
+    post = f"forum/{course}/questions/{qid}"
+    now = int(time.time() * 1000)
+    admin_db.update(
+        {
+            post: {"uid": "spammer-uid", "authorName": "Spammy", "title": title,
+                   "body": "Click here.", "createdAt": now, "score": 0, "lessonId": "l01",
+                   "reportCount": 2},
+            f"reports/{course}/{qid}/{qid}/member-a": {"reason": "spam", "createdAt": now},
+            f"reports/{course}/{qid}/{qid}/member-b": {"reason": "spam", "createdAt": now,
+                                                       "note": "Links to a shop."},
+        }
+    )  # fmt: skip
+    try:
+        learner, instructor = users["learner"].page, users["instructor"].page
+        open_signed_in(learner, lesson_url(local_stack, course, "l01"), "learner@nimbus.test")
+        card = learner.locator("#questions > .question", has_text=title)
+        expect(card).to_be_visible(timeout=LIVE)
+        card.locator("summary").click()
+        card.locator('.q-detail [data-act="report"]').first.click()
+        form = card.locator(".report-form").first
+        form.locator(".report-reason").select_option("abusive")
+        form.locator(".report-note").fill("Not about the lesson at all.")
+        form.locator("button[type=submit]").click()
+        expect(card).to_be_hidden(timeout=LIVE)  # held for review: not shown to members
+        held = admin_db.child(post).get()
+        assert held["reportCount"] == 3 and held["pendingReview"] is True, held
+
+        open_signed_in(instructor, console_url(local_stack), "instructor@nimbus.test")
+        expect(instructor.locator("#console")).to_have_attribute("data-state", "live",
+                                                                 timeout=LIVE)  # fmt: skip
+        instructor.select_option("#console-show", "reported")
+        item = instructor.locator("#queue > .question", has_text=title)
+        expect(item).to_be_visible(timeout=LIVE)
+        row = item.locator(".queue-report")
+        expect(row).to_contain_text("This question — 3 reports: Spam ×2, Abusive")
+        expect(row).to_contain_text("Not about the lesson at all.")
+        row.locator('[data-act="dismiss"]').click()
+        expect(item).to_be_hidden(timeout=LIVE)  # no longer reported
+        expect(instructor.locator("#console-audit .audit-entry").first).to_contain_text(
+            "dismissed the reports of a question", timeout=LIVE
+        )
+        expect(card).to_be_visible(timeout=LIVE)  # back for the learner, live
+        after = admin_db.child(post).get()
+        assert "reportCount" not in after and "pendingReview" not in after, after
+        assert admin_db.child(f"reports/{course}/{qid}").get() is None
+    finally:
+        admin_db.update({post: None, f"reports/{course}/{qid}": None})
