@@ -104,7 +104,7 @@ def main() -> None:
         enrolment = db.reference(f"enrollments/{uid}/{COURSE}", app=admin_app(stack))
         page = browser.new_context().new_page()
         page.goto(f"{stack.hosting_url}/course/{COURSE}.html")
-        page.wait_for_selector('#py-status[data-state="ready"]', timeout=30_000)
+        page.wait_for_selector('#py-status[data-state="ready"]', state="attached", timeout=30_000)
         fill_sign_in(page, email)
         page.wait_for_selector('#enrolment[data-state="not-enrolled"]', timeout=30_000)
         page.evaluate(OBSERVE_JS)

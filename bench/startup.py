@@ -121,7 +121,9 @@ def bench_page(url: str, runs: int) -> None:
             page = ctx.new_page()
             t0 = time.monotonic()
             page.goto(f"{url}/index.html")
-            page.wait_for_selector('#py-status[data-state="ready"]', timeout=30_000)
+            page.wait_for_selector(
+                '#py-status[data-state="ready"]', state="attached", timeout=30_000
+            )
             py.append(time.monotonic() - t0)
             page.fill("#signin-email", "learner@nimbus.test")
             page.fill("#signin-password", DEMO_PASSWORD)
