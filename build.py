@@ -180,6 +180,16 @@ def cmd_media(args: argparse.Namespace) -> int:
         f"lesson media in .nimbus/media/encoded: {len(result.files)} files, {result.made} encoded,"
         f" {result.cached} cached, {time.monotonic() - t0:.1f} s"
     )
+    if args.bucket:  # production: into the Cloud Storage bucket media_url signs for
+        from google.cloud import storage
+
+        from tools.media_store.upload import upload
+
+        # Application Default Credentials (`gcloud auth application-default login`, or
+        # GOOGLE_APPLICATION_CREDENTIALS), with write access to the bucket.
+        client = storage.Client(project=args.project)
+        sent = upload(client, args.bucket, result.files, progress=say)
+        say(f"gs://{args.bucket}: {len(sent)} uploaded, {len(result.files) - len(sent)} unchanged")
     return 0
 
 
@@ -395,7 +405,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("action", choices=["list", "run"])
     p.add_argument("name", nargs="?", help="the scheduled function to run now (with `run`)")
     p.add_argument("--port", type=int, default=5001, help="the Functions emulator's port")
-    sub.add_parser("media", help="encode lesson media: renditions, posters, captions (cached)")
+    p = sub.add_parser("media", help="encode lesson media: renditions, posters, captions (cached)")
+    p.add_argument("--bucket", help="then upload them to this Cloud Storage bucket (changed only)")
+    p.add_argument("--project", help="the Google Cloud project the bucket is billed to")
     p = sub.add_parser("search", help="backfill the search index from the forum (local stack)")
     p.add_argument("action", choices=["backfill"])
     p.add_argument("--port", type=int, default=9000, help="the database's port")
