@@ -53,7 +53,7 @@ def ms(x: float) -> str:
 
 def sign_in(page, url: str, email: str, ready: str) -> None:
     page.goto(url)
-    page.wait_for_selector('#py-status[data-state="ready"]', timeout=30_000)
+    page.wait_for_selector('#py-status[data-state="ready"]', state="attached", timeout=30_000)
     if page.get_attribute("#account", "data-state") != "signed-in":
         fill_sign_in(page, email)
     page.wait_for_selector(ready, timeout=30_000)

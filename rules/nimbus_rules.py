@@ -523,7 +523,13 @@ def refuse_priorities(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def rules() -> dict[str, Any]:
-    from rules import email_rules, moderation_rules, notifications_rules, progress_rules
+    from rules import (
+        email_rules,
+        moderation_rules,
+        notifications_rules,
+        office_hours_rules,
+        progress_rules,
+    )
 
     slug_key = {"$cid": {".validate": f"$cid.matches({SLUG})"}}
     tree = {
@@ -566,11 +572,13 @@ def rules() -> dict[str, Any]:
         "moderation": moderation_rules.moderation_tree(),
         **email_rules.tree(),  # emailSettings/, emailStatus/ (issue 14)
         **notifications_rules.tree(),  # follows/, watch/, inbox/ (issue 14)
+        **office_hours_rules.tree(),  # officeHours/, confusion/ (issue 15 items 6-7)
         # The search functions (firebase-admin) write the indexes; members read the public
         # one, staff the hidden posts' one, each author their own hidden posts' one.
         "search": {"$cid": {".read": MEMBER}},
         "searchHidden": {"$cid": {".read": f"{SIGNED_IN} && {STAFF}"}},
         "searchOwnHidden": {"$cid": {"$uid": {".read": f"{MEMBER} && auth.uid === $uid"}}},
+        "smoke": {".read": SIGNED_IN, ".write": f"{SIGNED_IN} && {ADMIN}"},
         "forum": {
             "$cid": {
                 ".read": MEMBER,

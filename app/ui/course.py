@@ -18,6 +18,7 @@ from app.model import paths
 from app.services import courses, errors, payments
 from app.ui.course_progress import CourseProgress
 from app.ui.dom import KeyedList, by_id, element, on, set_attr, set_text
+from app.ui.office_hours import LearnerOfficeHours
 from app.ui.watch_level import WatchLevel
 
 LESSON_FIELDS = {"title": lambda lesson: lesson.get("title", "")}
@@ -249,6 +250,7 @@ class CourseView:
         self.lessons = LiveList(courses.lessons_query(course_id), self.list)
         self.purchase = _Purchase(course_id, by_id("lessons"))
         self.watch = WatchLevel(course_id)  # notifications: members only
+        self.office_hours = LearnerOfficeHours(by_id("office-hours"), course_id)  # members only
         self.progress = CourseProgress(course_id, by_id("lessons"))  # signed in only
         self.header = LiveValue(
             courses.course_path(course_id),
@@ -274,6 +276,7 @@ class CourseView:
     def signed_in(self, user):
         self.purchase.signed_in(user)
         self.watch.signed_in(user)
+        self.office_hours.signed_in(user)
         self.progress.start(user["uid"])
         self.enrollment = LiveValue(
             courses.enrollments_path(user["uid"]), _Enrolment(self.purchase, self.course_id)
@@ -287,3 +290,4 @@ class CourseView:
         self.progress.stop()
         self.purchase.signed_out()
         self.watch.signed_out()
+        self.office_hours.signed_out()

@@ -3,6 +3,7 @@
 from app.binding.live import LiveValue
 from app.model import paths
 from app.ui.forum import ForumView
+from app.ui.heat_strip import HeatStrip
 from app.ui.player import PlayerView
 from app.ui.player_controls import PlayerControls
 
@@ -32,6 +33,7 @@ class LessonView:
         self.player = PlayerView(course_id, lesson_id)
         self.controls = PlayerControls(self.player)
         self.forum = ForumView(course_id, lesson_id, self.player)
+        self.heat = HeatStrip(course_id, lesson_id)  # "I'm lost here"; staff: the heat strip
         self.course = LiveValue(paths.course(course_id), _Course(self.forum))
         self.enrollment = None
 
@@ -43,11 +45,13 @@ class LessonView:
         )
         self.enrollment.start()
         self.player.signed_in(user["uid"])  # where the learner left it (resume, progress)
+        self.heat.signed_in(user)
         self.player.access_changed()
 
     def signed_out(self):
         self.forum.signed_out()
         self.player.signed_out()
+        self.heat.signed_out()
         self.player.access_changed()
         self.course.stop()
         if self.enrollment is not None:

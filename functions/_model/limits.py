@@ -37,4 +37,10 @@ REPORTS_TO_HIDE = 3
 REPORT_NOTE_MAX = 500
 REASON_MAX = 300
 
+# Office hours and the confusion map (issue 15 items 6-7): a queue entry's one-line
+# question; one "I'm lost here" per user per CONFUSION_BUCKET_S seconds of a lesson (it
+# must divide 60: the rules count a lesson's buckets from its minutes).
+OFFICE_QUESTION_MAX = 160
+CONFUSION_BUCKET_S = 10
+
 

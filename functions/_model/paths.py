@@ -74,6 +74,11 @@ def rate_limit(uid: str) -> str:
     return "rateLimits/" + uid
 
 
+def smoke_message() -> str:
+    """The status bar's live value (admins write it)."""
+    return "smoke/message"
+
+
 # ---- forum: posts inside forum/<cid>
 def forum(cid: str) -> str:
     return "forum/" + cid
@@ -304,6 +309,31 @@ def moderation(cid: str, uid: str = "") -> str:
 
 
 
+
+
+# ---- office hours and the confusion map (issue 15 items 6-7; rules/office_hours_rules.py)
+def office_hours(cid: str) -> str:
+    """A course's live session: {open, by, openedAt} (staff), its queue and served times."""
+    return "officeHours/" + cid
+
+
+def office_queue(cid: str, uid: str = "") -> str:
+    """The session's queue ({uid: {question, joinedAt, takenAt?, takenBy?}}), or one entry."""
+    return office_hours(cid) + "/queue" + ("/" + uid if uid else "")
+
+
+def office_served(cid: str, sid: str = "") -> str:
+    """Who was served, when taken and when done ({sid: {uid, joinedAt, takenAt, doneAt}})."""
+    return office_hours(cid) + "/served" + ("/" + sid if sid else "")
+
+
+def confusion(cid: str, lid: str = "") -> str:
+    """ "I'm lost here" taps: {lid: {bucket: {uid: at}}} (bucket = second // BUCKET_S)."""
+    return "confusion/" + cid + ("/" + lid if lid else "")
+
+
+def confusion_tap(cid: str, lid: str, bucket: str, uid: str) -> str:
+    return confusion(cid, lid) + "/" + bucket + "/" + uid
 
 
 # ---- email (issue 14): each user's choices per kind (app/model/email.py; the owner reads

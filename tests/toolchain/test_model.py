@@ -71,6 +71,14 @@ OTHER_MEANINGS = {
     ("static/templates/lesson.html", 3): "the ask form's textarea rows",
     ("static/templates/orders.html", 3): "skeleton rows while orders load",
     ("rules/nimbus_rules.py", 6): "an answer's depth below the root (up(6))",
+    ("app/services/confusion.py", 60): "seconds in a minute (a bucket's clock)",
+    ("app/services/confusion.py", 3): "how many hottest moments by default",
+    ("app/services/office_hours.py", 60): "seconds in a minute (the expected wait)",
+    ("app/ui/hot_moments.py", 3): "the hottest moments listed per lesson",
+    ("app/ui/office_hours.py", 60): "seconds in a minute (how long one waited)",
+    ("app/ui/office_hours.py", 3): "ordinal suffixes: 1st, 2nd, 3rd",
+    ("app/ui/office_hours.py", 10): "ordinal suffixes: the last digit",
+    ("rules/office_hours_rules.py", 60): "seconds in a minute (a lesson's minutes in buckets)",
 }
 MARKUP = re.compile(r"""maxlength\s*=\s*["']?\d|length\s*<=\s*\d""", re.I)
 
