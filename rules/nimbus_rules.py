@@ -578,7 +578,6 @@ def rules() -> dict[str, Any]:
         "search": {"$cid": {".read": MEMBER}},
         "searchHidden": {"$cid": {".read": f"{SIGNED_IN} && {STAFF}"}},
         "searchOwnHidden": {"$cid": {"$uid": {".read": f"{MEMBER} && auth.uid === $uid"}}},
-        "smoke": {".read": SIGNED_IN, ".write": f"{SIGNED_IN} && {ADMIN}"},
         "forum": {
             "$cid": {
                 ".read": MEMBER,

@@ -73,11 +73,6 @@ def rate_limit(uid: str) -> str:
     return "rateLimits/" + uid
 
 
-def smoke_message() -> str:
-    """The status bar's live value (admins write it)."""
-    return "smoke/message"
-
-
 # ---- forum: posts inside forum/<cid>
 def forum(cid: str) -> str:
     return "forum/" + cid
