@@ -19,10 +19,11 @@ from notifications.fanout import notify_answer, notify_comment, notify_question
 from payments import checkout, media, refunds, webhook
 from payments._stripe import STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET
 from search import indexing
+from search.gurubot import gurubot_reply
 
-# Notifications (issue 14): their triggers are decorated in notifications/fanout.py and
-# exposed here by name, as every function is.
-__all__ = ["notify_answer", "notify_comment", "notify_question"]
+# Notifications (issue 14) and Gurubot (issue 13): their triggers are decorated in
+# notifications/fanout.py and search/gurubot.py and exposed here by name, as every function is.
+__all__ = ["gurubot_reply", "notify_answer", "notify_comment", "notify_question"]
 
 _app.init()
 
@@ -70,6 +71,12 @@ def index_answer(event: db_fn.Event[db_fn.Change[Any]]) -> None:
     if search.changes_entries(event.data.before, event.data.after):
         p = event.params
         indexing.answer_written(p["cid"], p["qid"], p["aid"])
+
+
+@db_fn.on_value_written(reference=paths.transcript("{cid}", "{lid}"))
+def index_transcript(event: db_fn.Event[db_fn.Change[Any]]) -> None:
+    """Search: a lesson's transcript written (or deleted) re-indexes its moments."""
+    indexing.transcript_written(event.params["cid"], event.params["lid"])
 
 
 # ---- email (issue 14): notifications/mailing.py says what is mailed, _mail.py how.

@@ -90,7 +90,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from app.model import limits, names, paths
+from app.model import gurubot, limits, names, paths
 
 ADMIN = "auth.token.admin === true"
 SIGNED_IN = "auth != null"
@@ -231,7 +231,12 @@ def post_common(depth: int) -> dict[str, Any]:
     """
     profile_name = f"{up(depth)}.child({path_expr(paths.profile_name, 'auth.uid')}).val()"
     return {
-        "uid": {".validate": "newData.val() === (data.exists() ? data.val() : auth.uid)"},
+        "uid": {
+            ".validate": (
+                f"auth.uid !== '{gurubot.BOT_UID}' && "
+                "newData.val() === (data.exists() ? data.val() : auth.uid)"
+            )
+        },  # no browser posts as Gurubot (only the functions write its answers)
         "authorName": {
             ".validate": (
                 f"data.exists() ? newData.val() === data.val() : newData.val() === {profile_name}"
@@ -481,6 +486,7 @@ def display_name_entry() -> dict[str, Any]:
             "newData.val() === auth.uid)"
         ),  # claim a free name; release your own once your profile no longer uses it
         ".validate": (
+            f"$key !== '{name_key(gurubot.BOT_NAME)}' && "  # the bot's name is reserved
             f"newData.val() === auth.uid && {name}.isString() && "
             f"{name_key_expr(name + '.val()')} === $key"
         ),
@@ -525,6 +531,7 @@ def refuse_priorities(node: dict[str, Any]) -> dict[str, Any]:
 def rules() -> dict[str, Any]:
     from rules import (
         email_rules,
+        gurubot_rules,
         moderation_rules,
         notifications_rules,
         office_hours_rules,
@@ -572,6 +579,7 @@ def rules() -> dict[str, Any]:
         "moderation": moderation_rules.moderation_tree(),
         **email_rules.tree(),  # emailSettings/, emailStatus/ (issue 14)
         **notifications_rules.tree(),  # follows/, watch/, inbox/ (issue 14)
+        **gurubot_rules.tree(),  # transcripts/, gurubotFeedback/ (issue 13)
         **office_hours_rules.tree(),  # officeHours/, confusion/ (issue 15 items 6-7)
         # The search functions (firebase-admin) write the indexes; members read the public
         # one, staff the hidden posts' one, each author their own hidden posts' one.

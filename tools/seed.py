@@ -35,7 +35,7 @@ DEMO_ENROLLMENTS = {"learner@nimbus.test": ["serverless-101", "thick-front-ends"
 def database_tree(uids: dict[str, str]) -> dict[str, dict]:
     """The seeded top-level nodes, given each demo email's uid."""
     by_name = {name: uids[email] for email, (name, _) in DEMO_USERS.items()}
-    courses, lessons = {}, {}
+    courses, lessons, transcripts = {}, {}, {}
     for cid, course in load_courses().items():
         entry = {k: v for k, v in course.items() if k != "lessons"}
         if course.get("instructor") in by_name:
@@ -47,11 +47,22 @@ def database_tree(uids: dict[str, str]) -> dict[str, dict]:
             lid: {k: v for k, v in lesson.items() if k != "transcript"}
             for lid, lesson in course.get("lessons", {}).items()
         }
+        # ... and transcripts/$cid/$lid (members read it; the search triggers index it)
+        transcripts[cid] = {
+            lid: lesson["transcript"]
+            for lid, lesson in course.get("lessons", {}).items()
+            if lesson.get("transcript")
+        }
+    from app.model import gurubot
+
+    bot = {gurubot.BOT_UID: gurubot.BOT_NAME}  # Gurubot's profile: only a back end writes it
+    people = {uids[email]: name for email, (name, _) in DEMO_USERS.items()} | bot
     return {
         "courses": courses,
         "lessons": lessons,
-        "profiles": {uids[email]: {"displayName": name} for email, (name, _) in DEMO_USERS.items()},
-        "displayNames": {name_key(name): uids[email] for email, (name, _) in DEMO_USERS.items()},
+        "transcripts": transcripts,
+        "profiles": {uid: {"displayName": name} for uid, name in people.items()},
+        "displayNames": {name_key(name): uid for uid, name in people.items()},
         "enrollments": {
             uids[email]: dict.fromkeys(cids, True) for email, cids in DEMO_ENROLLMENTS.items()
         },
@@ -145,6 +156,7 @@ def seed(stack: StackAddress, forum: bool = False) -> None:
         {
             "courses": tree["courses"],
             "lessons": tree["lessons"],
+            "transcripts": tree["transcripts"],
             **{f"profiles/{uid}": p for uid, p in tree["profiles"].items()},
             **{f"displayNames/{key}": uid for key, uid in tree["displayNames"].items()},
             **{f"enrollments/{uid}": e for uid, e in tree["enrollments"].items()},
@@ -152,3 +164,6 @@ def seed(stack: StackAddress, forum: bool = False) -> None:
     )
     if forum:
         seed_forum(root, uids)
+    from tools.search_index import backfill
+
+    backfill(root)  # the transcripts' moments (the triggers are registered after the seed)

@@ -42,4 +42,15 @@ REASON_MAX = 300
 OFFICE_QUESTION_MAX = 160
 CONFUSION_BUCKET_S = 10
 
-
+# Gurubot (issue 13, app/model/gurubot.py): it replies to a new question with at most
+# GURUBOT_THREADS answered similar threads and GURUBOT_MOMENTS transcript moments, each at
+# least GURUBOT_MIN_RELEVANCE relevant (the idf-weighted share of the question's terms it
+# holds, the title's terms counting GURUBOT_TITLE_WEIGHT times), and stays silent when
+# nothing is; it reads at most GURUBOT_TERMS of the question's terms' postings and quotes
+# at most GURUBOT_QUOTE_MAX characters of an answer.
+GURUBOT_THREADS = 3
+GURUBOT_MOMENTS = 3
+GURUBOT_MIN_RELEVANCE = 0.5
+GURUBOT_TITLE_WEIGHT = 3
+GURUBOT_TERMS = 18
+GURUBOT_QUOTE_MAX = 240

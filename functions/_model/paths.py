@@ -257,6 +257,30 @@ def search_own_hidden_prefix(cid: str, uid: str, prefix: str) -> str:
     return search_own_hidden(cid, uid) + "/prefix/" + prefix
 
 
+# ---- transcripts and Gurubot (issue 13): lesson transcripts (the seed or an admin's back end
+# writes them; members read them), the bot's per-question record (functions only) and the
+# asker's "this answered it" (app/model/gurubot.py; rules/gurubot_rules.py)
+def transcripts(cid: str = "") -> str:
+    """Every course's transcripts, or one course's: {lid: [{start, end, text}, ...]}."""
+    return "transcripts/" + cid if cid else "transcripts"
+
+
+def transcript(cid: str, lid: str) -> str:
+    """One lesson's cues, in time order (seconds); the search functions index them."""
+    return transcripts(cid) + "/" + lid
+
+
+def gurubot(cid: str, qid: str = "") -> str:
+    """Functions-private: what Gurubot did for a question ({answerId?, picks, score, at}),
+    so a redelivered event never replies twice."""
+    return "gurubot/" + cid + ("/" + qid if qid else "")
+
+
+def gurubot_feedback(cid: str, qid: str = "") -> str:
+    """The asker's verdict on Gurubot's answer: {uid, answerId, helpful, at} (once)."""
+    return "gurubotFeedback/" + cid + ("/" + qid if qid else "")
+
+
 # ---- moderation (issue 15): the audit trail, learners' reports, mutes and bans; every
 # staff action writes its audit entry in the same update (rules/moderation_rules.py)
 def audit(cid: str) -> str:

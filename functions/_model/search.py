@@ -54,6 +54,8 @@ B = 0.75  # BM25's length normalisation
 AVG_LEN = 80  # a typical post's weighted length in words (title words count TITLE_BOOST)
 KEY_SEP = "~"  # in a post key between question and answer ids: not a push-id character
 DOCS_FLOOR = 20  # idf's corpus size is at least this (a query sees only the nodes it read)
+MOMENT = "~t~"  # a transcript moment's thread key begins so (see moment_key)
+BOT_ROLE = "bot"  # authorRole of Gurubot's answers (app/model/gurubot.py): never indexed
 
 _FOLD_GROUPS = (
     ("a", "àáâãäåāăąǎÀÁÂÃÄÅĀĂĄǍ"),
@@ -375,8 +377,9 @@ def post_key(qid: str, post_id: str) -> str:
 
 
 def split_post_key(key: str) -> tuple:
-    """(qid, postId) of a post key (postId == qid for the question)."""
-    at = key.find(KEY_SEP)
+    """(qid, postId) of a post key (postId == qid for the question); a transcript moment's
+    key splits into its lesson's thread key and its second (see moment_key)."""
+    at = key.find(KEY_SEP, len(MOMENT) if key.startswith(MOMENT) else 0)
     return (key, key) if at < 0 else (key[:at], key[at + 1 :])
 
 
@@ -405,8 +408,9 @@ def question_docs(question) -> tuple:
 
 def answer_docs(question, answer) -> tuple:
     """(public doc, hidden doc) of an answer: hidden when it or its question is; both None
-    when it, or its question, is absent (a deleted question's answers are not found)."""
-    if not isinstance(answer, dict):
+    when it, or its question, is absent (a deleted question's answers are not found), and
+    for Gurubot's answers (they quote other threads, which are found themselves)."""
+    if not isinstance(answer, dict) or answer.get("authorRole") == BOT_ROLE:
         return None, None
     return _post_docs(question, answer, [(str(answer.get("body") or ""), BODY_BOOST)])
 
@@ -481,6 +485,75 @@ def thread_update(
             public, hidden = answer_docs(question, answers.get(post_id))
         out.update(doc_update(paths, cid, qid, post_id, docs.get(post_id), public))
         out.update(doc_update(paths, cid, qid, post_id, hidden_docs.get(post_id), hidden, True))
+    return out
+
+
+# ---- lesson transcripts: each moment (the cues starting in one second) is a post of its own
+
+
+def moment_thread(lid: str) -> str:
+    """The docs key of lesson ``lid``'s moments: ``~t~<lid>`` (no push id holds "~")."""
+    return MOMENT + lid
+
+
+def moment_key(lid: str, second: int) -> str:
+    """The postings' key of the moment at ``second`` of lesson ``lid``: ``~t~<lid>~<second>``.
+    Safe as a database key (slugs and digits; no . $ # [ ] /), and never a post's key."""
+    return post_key(moment_thread(lid), str(second))
+
+
+def is_moment(key: str) -> bool:
+    return key.startswith(MOMENT)
+
+
+def split_moment(key: str) -> tuple:
+    """(lid, second) of a moment's key; ("", 0) for a post's key."""
+    if not is_moment(key):
+        return "", 0
+    thread, second = split_post_key(key)
+    return thread[len(MOMENT) :], int(second) if second.isdigit() else 0
+
+
+def cue_list(cues) -> list:
+    """A transcript as the database returns it (a list, or a dict of index -> cue) as a
+    list of {start, end, text} cues in time order; malformed cues left out."""
+    if isinstance(cues, dict):
+        cues = list(cues.values())
+    if not isinstance(cues, list):
+        return []
+    out = []
+    for cue in cues:
+        if isinstance(cue, dict) and isinstance(cue.get("start"), (int, float)):
+            if isinstance(cue.get("text"), str) and cue["start"] >= 0:
+                out.append(cue)
+    out.sort(key=lambda cue: cue["start"])
+    return out
+
+
+def moments(cues) -> dict:
+    """{second: text} of a transcript: the cues starting in the same second joined."""
+    out = {}
+    for cue in cue_list(cues):
+        second = int(cue["start"])
+        out[second] = (out[second] + " " + cue["text"]) if second in out else cue["text"]
+    return out
+
+
+def transcript_update(paths, cid: str, lid: str, cues, docs) -> dict:
+    """The update taking lesson ``lid``'s moments in the public index from ``docs`` (what
+    the index holds, {second: doc}) to the transcript ``cues`` (None: the lesson has none)."""
+    if isinstance(docs, list):  # the database answers dense integer keys as an array
+        docs = {str(i): doc for i, doc in enumerate(docs) if doc}
+    docs = docs if isinstance(docs, dict) else {}
+    want = {}
+    for second, text in moments(cues).items():
+        doc = weigh([(text, BODY_BOOST)])
+        if doc["t"]:
+            want[str(second)] = doc
+    out = {}
+    thread = moment_thread(lid)
+    for second in sorted(set(want) | set(docs)):
+        out.update(doc_update(paths, cid, thread, second, docs.get(second), want.get(second)))
     return out
 
 

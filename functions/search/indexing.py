@@ -70,3 +70,21 @@ def question_written(cid: str, qid: str) -> int:
 def answer_written(cid: str, qid: str, aid: str) -> int:
     """An answer was created, edited, hidden, unhidden or deleted."""
     return reindex_thread(cid, qid, aid)
+
+
+def transcript_written(cid: str, lid: str) -> int:
+    """A lesson's transcript was written (the seed, an admin's back end) or deleted: its
+    moments in the public index follow it, the same way (compare with the docs, write only
+    the difference, again while it keeps changing); the number of paths written."""
+    written = 0
+    thread = search.moment_thread(lid)
+    for _ in range(MAX_ROUNDS):
+        cues = _get(paths.transcript(cid, lid))
+        docs = _get(paths.search_docs(cid, thread))
+        update = search.transcript_update(paths, cid, lid, cues, docs)
+        if not update:
+            break
+        db.reference().update(update)
+        written += len(update)
+        log.info("search: %s/%s transcript: %d index paths", cid, lid, len(update))
+    return written

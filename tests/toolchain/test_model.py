@@ -189,7 +189,7 @@ def _builders() -> list[tuple[str, str]]:
 
 # Top-level keys only the functions (firebase-admin) read and write: no rule opens them, so
 # browsers meet the root's refusal.
-FUNCTIONS_ONLY = {"payments", "inboxByPost", "mail"}
+FUNCTIONS_ONLY = {"payments", "inboxByPost", "mail", "gurubot"}
 
 
 def test_every_built_path_is_one_the_rules_know() -> None:
