@@ -87,9 +87,20 @@ def _create(uid, path, value, on_done, on_error, extra=None):
                     paths.child(limit, "post"): path}  # fmt: skip
 
         def refused(err):
+            def restricted(record):  # or muted / banned by the course staff (issue 15)?
+                from app.services import moderation
+
+                words = moderation.restriction_words(record, now_ms())
+                on_error(errors.ServiceError(err.kind, words) if words else err)
+
             def recheck(fresh):  # refused because the window filled meanwhile?
                 wait = wait_seconds(fresh, now_ms())
-                on_error(_too_fast(wait) if wait else err)
+                if wait:
+                    on_error(_too_fast(wait))
+                    return
+                course_id = path.split("/")[1]  # forum/<cid>/...
+                database.read_once(paths.moderation(course_id, uid), restricted,
+                                   lambda e: on_error(err))  # fmt: skip
 
             database.read_once(limit, recheck, lambda e: on_error(err))
 

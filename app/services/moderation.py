@@ -129,7 +129,7 @@ def restrict(course_id, uid, kind, reason, until, on_done, on_error):
     """Mute or ban uid in the course (until: epoch ms, or None for until lifted)."""
     record = {"kind": kind, "reason": reason, "by": current_uid(), "at": database.SERVER_TIME}
     if until:
-        record["until"] = until
+        record["until"] = float(until)  # a float crosses the FFI whole (a large int does not)
     path = paths.moderation(course_id, uid)
     database.update(audited({path: record}, course_id, kind, path, None, reason), on_done,
                     on_error)  # fmt: skip
@@ -163,4 +163,4 @@ def _when(ms):
     """An epoch-ms moment in the reader's local words (the browser's Date)."""
     from pyscript import window
 
-    return str(window.Date.new(ms).toLocaleString())
+    return str(window.Date.new(float(ms)).toLocaleString())  # floats cross the FFI whole

@@ -109,7 +109,7 @@ class AuditPanel:
         at = entry.get("at") or 0
         item.setAttribute("data-at", str(at))
         item.setAttribute("data-action", entry.get("action", ""))
-        set_text(find(item, '[data-field="at"]'), str(window.Date.new(at).toLocaleString()))
+        set_text(find(item, '[data-field="at"]'), str(window.Date.new(float(at)).toLocaleString()))
         self._name(entry.get("by", ""), find(item, '[data-field="by"]'))
         set_text(find(item, '[data-field="what"]'), moderation.describe(entry))
         set_text(

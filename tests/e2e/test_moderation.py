@@ -121,3 +121,63 @@ def test_reports_up_to_the_threshold_hold_a_post_for_review_and_staff_dismiss_th
         assert admin_db.child(f"reports/{course}/{qid}").get() is None
     finally:
         admin_db.update({post: None, f"reports/{course}/{qid}": None})
+
+
+def test_a_muted_learner_is_told_why_and_until_when_and_keeps_the_draft(
+    users: dict[str, User], local_stack, admin_db
+) -> None:
+    """The instructor mutes a question's author from the console (reason, one day): the
+    rules refuse the learner's next question and the ask form says why and until when,
+    keeping the draft; once lifted, the same draft posts."""
+    from firebase_admin import auth
+
+    from tools.seed import admin_app
+
+    course = "thick-front-ends"
+    uid = auth.get_user_by_email("learner@nimbus.test", app=admin_app(local_stack)).uid
+    record = admin_db.child(f"moderation/{course}/{uid}")
+    learner, instructor = users["learner"].page, users["instructor"].page
+    try:
+        open_signed_in(learner, lesson_url(local_stack, course, "l01"), "learner@nimbus.test")
+        open_signed_in(instructor, console_url(local_stack), "instructor@nimbus.test")
+        expect(instructor.locator("#console")).to_have_attribute("data-state", "live",
+                                                                 timeout=LIVE)  # fmt: skip
+        title = f"Mute me {uuid.uuid4().hex[:6]}"
+        ask(learner, title)
+        item = instructor.locator("#queue > .question", has_text=title)
+        expect(item).to_have_count(1, timeout=LIVE)
+        tool = item.locator(".restrict-tool")
+        tool.locator('[data-act="restrict"]').click()
+        tool.locator(".restrict-reason").fill("Posting links to a shop")
+        tool.locator(".restrict-for").select_option("day")
+        tool.locator('[data-act="mute"]').click()
+        expect(tool.locator(".restrict-state")).to_contain_text("Author: muted until",
+                                                                timeout=LIVE)  # fmt: skip
+        stored = record.get()
+        assert stored["kind"] == "mute" and stored["reason"] == "Posting links to a shop"
+        assert stored["until"] > stored["at"] + 23 * 3600 * 1000, stored  # one day, whole
+        expect(instructor.locator("#console-audit .audit-entry").first).to_contain_text(
+            "muted a learner", timeout=LIVE
+        )
+
+        draft = f"Still here {uuid.uuid4().hex[:6]}?"
+        learner.fill("#ask-title", draft)
+        learner.fill("#ask-body", "Can I still ask?")
+        learner.click("#ask-submit")
+        error = learner.locator("#ask-error")
+        expect(error).to_contain_text(
+            "The course staff muted you in this course: Posting links to a shop. It ends",
+            timeout=LIVE,
+        )
+        expect(learner.locator("#ask-title")).to_have_value(draft)  # the draft stays
+        expect(learner.locator("#questions > .question", has_text=draft)).to_have_count(0)
+
+        tool.locator('[data-act="lift"]').click()
+        expect(tool.locator(".restrict-state")).to_have_text("", timeout=LIVE)
+        assert record.get() is None
+        learner.click("#ask-submit")
+        expect(learner.locator("#questions > .question", has_text=draft)).to_have_count(
+            1, timeout=LIVE
+        )
+    finally:
+        record.delete()
