@@ -23,6 +23,8 @@ from app.services import database, errors, forum
 from app.ui import status
 from app.ui.audit import AuditPanel
 from app.ui.dom import by_id, element, find, on, set_attr, set_text
+from app.ui.hot_moments import HotMoments
+from app.ui.office_hours import StaffOfficeHours
 from app.ui.posts import author_line, role_label, show_role
 from app.ui.question import QUESTION_HTML, QuestionCard, _flip_flag
 from app.ui.reports import ThreadReports
@@ -332,6 +334,7 @@ class _Item:
         self.key = course.course_id + "/" + qid
         self.value = {}
         self.card = None
+        self.count_shown = 0  # the markup says "0 answers"
         self.thread_reports = ThreadReports(course.course_id, qid, self.report)
         self.restrict = RestrictTool(course, self.report)
         self.root = element("li", "question")
@@ -346,8 +349,7 @@ class _Item:
         wrap.insertBefore(head, wrap.firstChild)
         self.root.setAttribute("data-key", self.key)
         self.root.setAttribute("data-course", self.ctx.course_id)
-        for flag in TOOLS:
-            on(find(head, '[data-tool="' + flag + '"]'), "click", self._tool(flag))
+        self.tools_shown = (False, False, False)  # the markup's labels: Pin, Lock, Hide
         self._show_tools()
         head.appendChild(self.thread_reports.root)  # moves along when the card opens
         head.appendChild(self.restrict.root)
@@ -357,19 +359,21 @@ class _Item:
         self.thread_reports.show(self.ctx.course.reports.get(self.qid))
         set_attr(self.root, "data-reported", self.thread_reports.count or None)
 
-    def _tool(self, flag):
-        def clicked(*args):
-            _on, _off, verb, unverb = TOOLS[flag]
-            set_text(find(self.details, ".queue-error"), "")
-            _flip_flag(self, paths.question_in_forum(self.qid), self.value, flag, verb, unverb)
-
-        return clicked
+    def tool(self, flag):
+        """A head-line button (one click listener on the queue serves every item)."""
+        _on, _off, verb, unverb = TOOLS[flag]
+        set_text(find(self.details, ".queue-error"), "")
+        _flip_flag(self, paths.question_in_forum(self.qid), self.value, flag, verb, unverb)
 
     def _show_tools(self):
-        for flag in TOOLS:
+        shown = tuple(self.value.get(flag) is True for flag in TOOLS)
+        if shown == self.tools_shown:
+            return  # most items: nothing set, the markup's labels stand
+        self.tools_shown = shown
+        for i, flag in enumerate(TOOLS):
             words = TOOLS[flag]
             button = find(self.details, '[data-tool="' + flag + '"]')
-            set_text(button, words[1] if self.value.get(flag) is True else words[0])
+            set_text(button, words[1] if shown[i] else words[0])
 
     def report(self, message):
         """A refused flag, in words, on the item's head line."""
@@ -384,8 +388,9 @@ class _Item:
             self.card.stop()
 
     def changed(self):
-        if self.card is None:
-            count = len(self.answers.hidden)
+        count = len(self.answers.hidden)
+        if self.card is None and count != self.count_shown:
+            self.count_shown = count
             set_text(find(self.details, '[data-field="answers"]'),
                      str(count) + (" answer" if count == 1 else " answers"))  # fmt: skip
         self.console.schedule()
@@ -445,6 +450,9 @@ class ConsoleView:
         on(self.course_filter, "change", lambda *a: self.refresh())
         self.older = by_id("console-older")
         on(self.older, "click", self.show_older)
+        on(self.list, "click", self._tool_click)
+        self.office_hours = StaffOfficeHours(by_id("office-hours"))  # issue 15 item 6
+        self.hot = HotMoments(by_id("hot-moments"), self)  # issue 15 item 7
         self.audit = AuditPanel(by_id("console-audit"))  # issue 15 item 5
 
     def _state(self, state):
@@ -474,6 +482,8 @@ class ConsoleView:
 
     def _stop(self):
         self.generation += 1
+        self.office_hours.stop()
+        self.hot.stop()
         self.audit.stop()
         for cid in self.courses:
             self.courses[cid].stop()
@@ -500,6 +510,8 @@ class ConsoleView:
         self.refresh()
         for cid in self.courses:
             self.courses[cid].start()
+        self.office_hours.start(mine, user)
+        self.hot.start(mine)
         self.audit.start(mine, user)
 
     def _failed(self, err):
@@ -612,9 +624,17 @@ class ConsoleView:
         if document.title != title:
             document.title = title
         self.older.hidden = not any(c.full() for c in self.courses.values())
+        self.hot.render()
         if not self.marked and self.courses and all(c.done for c in self.courses.values()):
             self.marked = True
             status.mark("console-live")  # what bench/console_bench.py times
+
+    def _tool_click(self, event):
+        button = event.target.closest("[data-tool]")
+        item_root = button.closest("[data-key]") if button else None
+        item = self.cards.get(item_root.getAttribute("data-key")) if item_root else None
+        if item is not None:
+            item.tool(button.getAttribute("data-tool"))
 
     def show_older(self, *args):
         for cid in self.courses:
