@@ -14,10 +14,18 @@ from app.ui.markdown import escape
 EXCERPT = 140  # characters of a post's body a result shows around its first match
 
 
+_WORDISH = {}  # char -> _wordish(char): results are drawn on every keystroke, in MicroPython
+
+
 def _wordish(char):
     """Whether char belongs to a word as search's pipeline cuts them."""
-    code = ord(char)
-    return (0x300 <= code <= 0x36F) or bool(core.words(char))
+    known = _WORDISH.get(char)
+    if known is None:
+        code = ord(char)
+        known = (0x300 <= code <= 0x36F) or bool(core.words(char))
+        if len(_WORDISH) < 4096:
+            _WORDISH[char] = known
+    return known
 
 
 def runs(text):
@@ -48,21 +56,38 @@ def matcher(query):
     terms, partial = core.parse_query(query)
     wanted = set(terms)
 
+    firsts = {term[0] for term in wanted}  # a stem keeps its word's first letter
+    seen = {}  # piece -> bool: a result's words repeat, and stemming is the slow part
+
     def matches(piece):
+        known = seen.get(piece)
+        if known is not None:
+            return known
         found = core.words(piece)
-        if not found:
-            return False
-        word = found[0]
-        if partial and word.startswith(partial):
-            return True
-        return core.keeps(word) and core.stem(word) in wanted
+        word = found[0] if found else ""
+        hit = bool(word) and (
+            (partial != "" and word.startswith(partial))
+            or (word[0] in firsts and core.keeps(word) and core.stem(word) in wanted)
+        )
+        seen[piece] = hit
+        return hit
 
     return matches
 
 
+_LAST = {}  # the latest query's matcher: one list of results asks it for every result
+
+
+def _matcher_of(query):
+    if query not in _LAST:
+        _LAST.clear()
+        _LAST[query] = matcher(query)
+    return _LAST[query]
+
+
 def spans(text, query):
     """[(piece, matched)] of text for query: the pieces join back into text."""
-    matches = matcher(query)
+    matches = _matcher_of(query)
     out = []
     for piece, word in runs(text):
         hit = word and matches(piece)
