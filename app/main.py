@@ -42,4 +42,8 @@ def _mount():
         from app.ui.search import SearchBox
 
         views.append(SearchBox(body.getAttribute("data-course-id")))
+    if document.getElementById("email-banner") is not None:  # every page: mail suppressed?
+        from app.ui.email_banner import EmailBanner
+
+        views.append(EmailBanner())
     AccountView(views).mount()

@@ -23,6 +23,11 @@ PAGES = {
     },
     "orders": {"view": "app.ui.orders.OrdersView", "args": (), "url": "orders.html"},
     "console": {"view": "app.ui.console.ConsoleView", "args": (), "url": "console.html"},
+    "settings": {
+        "view": "app.ui.email_settings.EmailSettingsView",
+        "args": (),
+        "url": "settings.html",
+    },
 }
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.model import limits
+from app.model import email, limits
 from app.pages import PAGES, attribute
 from tools.project import (
     DEMO_PASSWORD,
@@ -568,7 +568,24 @@ def page_contexts(courses: dict) -> dict[str, list[dict]]:
                     "next_title": nxt[1].get("title", ""),
                 }
             )
-    return {"catalog": [{"courses": ordered}], "course": course_pages, "lesson": lesson_pages}
+    return {
+        "catalog": [{"courses": ordered}],
+        "course": course_pages,
+        "lesson": lesson_pages,
+        "settings": [{"email_kinds": email_kinds()}],
+    }
+
+
+def email_kinds() -> list[dict]:
+    """The settings page's choices, per kind of mail (app/model/email.py): what it offers."""
+    return [
+        {
+            "id": kind,
+            "label": email.LABELS[kind],
+            "choices": [{"id": c, "label": email.CHOICE_LABELS[c]} for c in email.OFFERED[kind]],
+        }
+        for kind in email.KINDS
+    ]
 
 
 def render_pages(

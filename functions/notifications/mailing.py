@@ -153,7 +153,10 @@ def digest(uid: str) -> str | None:
     # One mail per set of news: the key is the newest entry's time, so a second run (or a
     # redelivered schedule) finds it sent; a rate-limited digest keeps its entries for the
     # next one (the cursor moves only once the mail went or cannot go).
-    outcome = _mail.send(uid, email.DIGEST, f"digest-{int(latest)}", mail)
+    key = f"digest-{int(latest)}"
+    outcome = _mail.send(uid, email.DIGEST, key, mail)
+    if outcome == _mail.RATE_LIMITED:
+        db.reference(paths.mail_sent(uid, key)).delete()  # the next run tries again
     if outcome in (_mail.SENT, _mail.DUPLICATE, _mail.SUPPRESSED, _mail.NO_ADDRESS):
         cursor_ref.set({"lastAt": latest})
     return outcome

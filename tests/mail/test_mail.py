@@ -276,3 +276,18 @@ def test_a_paid_order_mails_its_receipt_once(mail_stack, root, person) -> None:
     wait_until(lambda: settled(root, buyer.uid, "receipt-order-1"), what="the receipt settled")
     time.sleep(1)
     assert len(messages(mail_stack, buyer.email)) == 1
+
+
+def test_a_digest_over_the_hourly_limit_waits_for_the_next_run(mail_stack, root, person) -> None:
+    late = person("late")  # replies in the digest (the default)
+    qid = ask(root, late)
+    notify(root, late, qid, title="Kept for later", actor="Eve")
+    full = {"windowStart": int(time.time() * 1000), "count": limits.MAILS_PER_HOUR}
+    root.child(paths.mail_rate(late.uid)).set(full)  # as if the user had had their mails
+    mail_stack.run_scheduled("email_digest")
+    assert messages(mail_stack, late.email) == []
+    assert root.child(paths.mail_digest(late.uid)).get() is None  # the cursor did not move
+    root.child(paths.mail_rate(late.uid)).delete()  # the hour is over
+    mail_stack.run_scheduled("email_digest")
+    (digest,) = wait_messages(mail_stack, late.email, 1)
+    assert "Kept for later" in digest["text"]
