@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.model import gurubot, paths
-from rules.nimbus_rules import ASKER, MEMBER, PUSH_ID, SIGNED_IN, STAFF, path_expr, up
+from rules._common import ASKER, MEMBER, PUSH_ID, SIGNED_IN, STAFF, path_expr, up
 
 
 def _asker(root: str) -> str:

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.model import notices, paths
-from rules.nimbus_rules import COURSE_EXISTS, MEMBER, SIGNED_IN, path_expr, up
+from rules._common import COURSE_EXISTS, MEMBER, SIGNED_IN, path_expr, up
 
 OWN = "auth.uid === $uid"
 LEVEL_OK = " || ".join(f"newData.val() === '{level}'" for level in notices.LEVELS)

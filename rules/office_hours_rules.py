@@ -34,7 +34,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.model import limits, paths
-from rules.nimbus_rules import (
+from rules._common import (
     COURSE_EXISTS,
     MEMBER,
     PUSH_ID,

@@ -32,7 +32,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.model import limits, paths
-from rules.nimbus_rules import ADMIN, ENROLLED, SIGNED_IN, SLUG, field_of, instructor, path_expr
+from rules._common import ADMIN, ENROLLED, SIGNED_IN, SLUG, field_of, instructor, path_expr
 
 LESSON = path_expr(paths.lesson, "$cid", "$lid")
 PREVIEW = (

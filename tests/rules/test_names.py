@@ -10,17 +10,17 @@ from hypothesis import strategies as st
 from app.model import limits
 from app.model import names as model_names
 from app.services import names
-from rules import nimbus_rules
+from rules import _common
 
 
 def test_app_and_rules_share_one_table() -> None:
     """Both read app/model/names.py (the behaviour is compared below, both ways)."""
-    assert names.RANGES is model_names.RANGES is nimbus_rules.NAME_RANGES
-    assert names.KEY_ESCAPES is model_names.KEY_ESCAPES is nimbus_rules.KEY_ESCAPES
+    assert names.RANGES is model_names.RANGES is _common.NAME_RANGES
+    assert names.KEY_ESCAPES is model_names.KEY_ESCAPES is _common.KEY_ESCAPES
 
 
 def _rules_accept(name: str) -> bool:
-    pattern = re.search(r"matches\(/(.*?)/\)", nimbus_rules.NAME_OK).group(1)
+    pattern = re.search(r"matches\(/(.*?)/\)", _common.NAME_OK).group(1)
     return (
         0 < len(name) <= limits.NAME_MAX
         and re.fullmatch(pattern.strip("^$"), name) is not None
@@ -49,4 +49,4 @@ def test_invisible_and_lookalike_spaces_are_refused() -> None:
 
 
 def test_key_matches_the_rules() -> None:
-    assert names.key("a.b#c$d[e]f/g%h") == nimbus_rules.name_key("a.b#c$d[e]f/g%h")
+    assert names.key("a.b#c$d[e]f/g%h") == _common.name_key("a.b#c$d[e]f/g%h")
