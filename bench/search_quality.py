@@ -12,9 +12,12 @@ first). A query's relevant threads are its labelled question keys. recall@3: the
 a query's relevant threads (at most 3) in the first 3; MRR: the mean of 1 / the rank of the
 first relevant thread (0 if none in the first 10). Goals: 0.9 and 0.75.
 
-Gurubot (app/model/gurubot.py, issue 13 item 4) is scored the same way on its picks for a
-question titled with each query, and its silence on the off-topic questions, when that
-module exists. Prints tables, asserts nothing.
+Gurubot (app/model/gurubot.py's pick(), issue 13 item 4, given what its function reads) is
+scored the same way: on a new question titled with each query (against the labelled threads
+it may offer: those with an accepted or endorsed answer; and the labelled moments), on the
+labelled "reasked" demo questions asked again with their title and body (their own thread
+left out), and by how often it stays silent on the off-topic questions (goal: always) and on
+the labelled ones. Prints tables, asserts nothing.
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from app.model import paths
+from app.model import paths, search
 from app.services.search import Searcher
 from bench._table import print_table
 from tools.demo_forum import forum_nodes, load_forum, post_ids
+from tools.project import load_courses
 from tools.search_index import expected
 
 LABELS = Path(__file__).with_name("search_labelled.json")
@@ -49,12 +53,24 @@ def demo_forums() -> dict[str, dict[str, Any]]:
     return {cid: nodes[paths.forum(cid)] for cid, nodes in forum_nodes(NOW_MS, demo_uids()).items()}
 
 
-def index_nodes(forums: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
+def transcripts(cid: str) -> dict[str, Any]:
+    """{lid: cues} of a demo course, as the seed writes transcripts/$cid."""
+    lessons = load_courses()[cid]["lessons"]
+    return {
+        lid: lesson["transcript"] for lid, lesson in lessons.items() if lesson.get("transcript")
+    }
+
+
+def index_nodes(
+    forums: dict[str, dict[str, Any]], with_transcripts: bool = True
+) -> dict[str, dict[str, float]]:
     """{node path: {postKey: weight}} of every term and prefix node of the courses' public
-    indexes, from the backfill's build (the triggers' code) of ``forums``."""
+    indexes, from the backfill's build (the triggers' code) of ``forums`` and, unless
+    ``with_transcripts`` is false, the lessons' transcripts."""
     nodes: dict[str, dict[str, float]] = {}
     for cid, forum in forums.items():
-        for leaf, value in expected(cid, forum).items():
+        cues = transcripts(cid) if with_transcripts else None
+        for leaf, value in expected(cid, forum, cues).items():
             node, _, key = leaf.rpartition("/")
             if not node.startswith(paths.search(cid) + "/terms/") and not node.startswith(
                 paths.search(cid) + "/prefix/"
@@ -89,6 +105,8 @@ class Corpus:
         order: list[str] = []
         answered: dict[str, bool] = {}
         for hit in self.hits(cid, text):
+            if search.is_moment(hit["key"]):
+                continue  # the box lists transcript moments apart (see moments())
             qid = hit["qid"]
             if qid not in answered:
                 order.append(qid)
@@ -99,6 +117,11 @@ class Corpus:
         done = [q for q in order if answered[q] or questions[q].get("acceptedAnswerId")]
         rest = [q for q in order if q not in done]
         return [self.key_of[q] for q in (done + rest)[:limit]]
+
+    def moments(self, cid: str, text: str, limit: int = DEPTH) -> list[tuple[str, int]]:
+        """The (lesson, second) transcript moments the search box offers, in rank order."""
+        hits = [hit["key"] for hit in self.hits(cid, text) if search.is_moment(hit["key"])]
+        return [search.split_moment(key) for key in hits[:limit]]
 
 
 def score(ranked: list[str], relevant: list[str]) -> tuple[float, float]:
@@ -123,11 +146,34 @@ def search_quality(corpus: Corpus, show_misses: bool) -> list[tuple[str, str, st
         print_table(misses, "score", 20)
     n = len(queries)
     reads = corpus.reads / n
+    rows = moment_quality(corpus, queries)
     return [
         ("search recall@3", f"{sum(recalls) / n:.3f}", f"goal 0.9; {n} labelled queries"),
         ("search MRR", f"{sum(rrs) / n:.3f}", "goal 0.75; first relevant thread in the first 10"),
         ("search: queries with a relevant thread first", f"{sum(r == 1 for r in rrs)}/{n}", ""),
         ("search: nodes read per query", f"{reads:.1f}", "one per finished word + the typed one"),
+        *rows,
+    ]
+
+
+def labelled_moments(item: dict[str, Any]) -> list[tuple[str, int]]:
+    return [(m["lesson"], int(m["second"])) for m in item.get("moments", [])]
+
+
+def moment_quality(corpus: Corpus, queries: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """recall@3 and MRR of the box's transcript moments, over the queries labelled with some."""
+    labelled = [item for item in queries if item.get("moments")]
+    if not labelled:
+        return []
+    recalls, rrs = [], []
+    for item in labelled:
+        recall, rr = score(corpus.moments(item["course"], item["q"]), labelled_moments(item))
+        recalls.append(recall)
+        rrs.append(rr)
+    n = len(labelled)
+    return [
+        ("transcript moments recall@3", f"{sum(recalls) / n:.3f}", f"{n} queries with moments"),
+        ("transcript moments MRR", f"{sum(rrs) / n:.3f}", "the box lists moments apart"),
     ]
 
 
@@ -135,13 +181,110 @@ def gurubot_quality(corpus: Corpus) -> list[tuple[str, str, str]]:
     try:
         from app.model import gurubot
     except ImportError:
-        return [("gurubot", "n/a", "app/model/gurubot.py is not on main yet: search only")]
+        return [("gurubot", "n/a", "app/model/gurubot.py is not on main: search only")]
     return gurubot_rows(gurubot, corpus)
 
 
+def gurubot_picks(
+    gurubot: Any, corpus: Corpus, cid: str, title: str, body: str = "", qid: str = ""
+) -> dict[str, Any]:
+    """pick() for a new question (``qid``: its own thread, left out), given what
+    functions/search/gurubot.py reads: the terms' nodes, then the candidate threads and
+    lessons."""
+    question = {"title": title, "body": body}
+    terms = gurubot.query_terms(title, body)
+    nodes = {term: corpus.nodes.get(paths.search_term(cid, term)) or {} for term in terms}
+    qids, lids = gurubot.candidates(question, nodes, qid)
+    forum = corpus.forums[cid]
+    threads = {
+        q: {"question": forum["questions"].get(q), "answers": forum["answers"].get(q) or {}}
+        for q in qids
+    }
+    course = load_courses()[cid]["lessons"]
+    lessons = {
+        lid: {"title": course[lid]["title"], "cues": course[lid].get("transcript")}
+        for lid in lids
+        if lid in course
+    }
+    return gurubot.pick(question, nodes, threads, lessons, qid)
+
+
+def answered(corpus: Corpus, cid: str, key: str) -> bool:
+    """Whether Gurubot may offer the thread (an accepted or an endorsed answer)."""
+    _, qid, _ = corpus.ids[key]
+    question = corpus.forums[cid]["questions"][qid]
+    answers = corpus.forums[cid]["answers"].get(qid) or {}
+    return bool(question.get("acceptedAnswerId")) or any(
+        a.get("endorsed") for a in answers.values()
+    )
+
+
 def gurubot_rows(gurubot: Any, corpus: Corpus) -> list[tuple[str, str, str]]:
-    """Gurubot's picks scored like the search box; filled in once pick() lands."""
-    return [("gurubot", "n/a", "pick() not wired into this bench yet")]
+    """Gurubot's picks for each labelled query as a new question's title: its threads scored
+    against the labelled threads it may offer (answered ones), its moments against the
+    labelled moments; and how often it stays silent, on topic and off."""
+    data = labels()
+    recalls, rrs, m_recalls, m_rrs = [], [], [], []
+    silent_on_topic = 0
+    for item in data["queries"]:
+        picks = gurubot_picks(gurubot, corpus, item["course"], item["q"])
+        if not picks["threads"] and not picks["moments"]:
+            silent_on_topic += 1
+        relevant = [k for k in item["posts"] if answered(corpus, item["course"], k)]
+        if relevant:
+            offered = [corpus.key_of[row["qid"]] for row in picks["threads"]]
+            recall, rr = score(offered, relevant)
+            recalls.append(recall)
+            rrs.append(rr)
+        if item.get("moments"):
+            offered_m = [(row["lessonId"], row["second"]) for row in picks["moments"]]
+            recall, rr = score(offered_m, labelled_moments(item))
+            m_recalls.append(recall)
+            m_rrs.append(rr)
+    off = data["off_topic"]
+    silent_off = 0
+    for item in off:
+        picks = gurubot_picks(gurubot, corpus, item["course"], item["q"])
+        silent_off += not picks["threads"] and not picks["moments"]
+    re_recalls, re_rrs = [], []
+    for item in data["reasked"]:
+        cid, qid, _ = corpus.ids[item["post"]]
+        asked = corpus.forums[cid]["questions"][qid]
+        picks = gurubot_picks(gurubot, corpus, cid, asked["title"], asked["body"], qid)
+        recall, rr = score([corpus.key_of[row["qid"]] for row in picks["threads"]], item["posts"])
+        re_recalls.append(recall)
+        re_rrs.append(rr)
+    n, m = len(recalls), len(m_recalls)
+    queries = len(data["queries"])
+    rows = [
+        (
+            "gurubot threads recall@3",
+            f"{sum(recalls) / n:.3f}",
+            f"{n} queries with an answered thread",
+        ),
+        ("gurubot threads MRR", f"{sum(rrs) / n:.3f}", "offered threads, best first (at most 3)"),
+    ]
+    if m:
+        rows += [
+            ("gurubot moments recall@3", f"{sum(m_recalls) / m:.3f}", f"{m} queries with moments"),
+            ("gurubot moments MRR", f"{sum(m_rrs) / m:.3f}", "offered moments (at most 3)"),
+        ]
+    r = len(re_recalls)
+    rows += [
+        (
+            "gurubot re-asked recall@3",
+            f"{sum(re_recalls) / r:.3f}",
+            f"{r} demo questions asked again",
+        ),
+        (
+            "gurubot re-asked MRR",
+            f"{sum(re_rrs) / r:.3f}",
+            "title and body; its own thread left out",
+        ),
+        ("gurubot silent on off-topic", f"{silent_off}/{len(off)}", "goal: all"),
+        ("gurubot silent on labelled", f"{silent_on_topic}/{queries}", "a miss when relevant"),
+    ]
+    return rows
 
 
 def main() -> None:

@@ -95,6 +95,10 @@ def test_labelled_set_names_existing_posts_and_moments() -> None:
         for moment in item.get("moments", []):
             cues = courses[item["course"]]["lessons"][moment["lesson"]]["transcript"]
             assert moment["second"] in [cue["start"] for cue in cues], (item["q"], moment)
+    for item in data["reasked"]:
+        course = keys[item["post"]]
+        assert item["post"] not in item["posts"]
+        assert all(keys.get(key) == course for key in item["posts"]), item
     for item in data["off_topic"]:
         assert item["course"] in courses and item["q"].strip()
 
