@@ -103,13 +103,12 @@ def forum_users() -> dict[str, tuple[str, dict]]:
 
 
 def seed_forum(root, uids: dict[str, str]) -> dict[str, int]:
-    """Write the demo forum into each course whose forum is empty and index it; {cid: posts
-    written}. ``uids``: every demo account's uid by email."""
+    """Write the demo forum into each course whose forum is empty; {cid: posts written}.
+    ``uids``: every demo account's uid by email. seed() then indexes it (the backfill)."""
     import time
 
     from app.model import paths
     from tools.demo_forum import authors_by_course, forum_nodes, load_forum
-    from tools.search_index import backfill
 
     authors = load_forum()["authors"]
     by_handle = {handle: uids[a["email"]] for handle, a in authors.items()}
@@ -130,8 +129,6 @@ def seed_forum(root, uids: dict[str, str]) -> dict[str, int]:
         forum = nodes[paths.forum(cid)]
         written[cid] = len(forum["questions"]) + sum(len(a) for a in forum["answers"].values())
     root.update(update)
-    if written:
-        backfill(root)
     return written
 
 
@@ -166,4 +163,4 @@ def seed(stack: StackAddress, forum: bool = False) -> None:
         seed_forum(root, uids)
     from tools.search_index import backfill
 
-    backfill(root)  # the transcripts' moments (the triggers are registered after the seed)
+    backfill(root)  # transcripts' moments, the demo forum (the triggers come after the seed)
