@@ -15,7 +15,7 @@ import _app
 from _model import paths, search
 from firebase_functions import db_fn, https_fn, scheduler_fn
 from notifications import _mail, events, mailing, unsubscribe
-from notifications.fanout import notify_answer, notify_comment, notify_question
+from notifications.fanout import forget_member, notify_answer, notify_comment, notify_question
 from payments import checkout, media, refunds, webhook
 from payments._stripe import STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET
 from search import indexing

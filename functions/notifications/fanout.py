@@ -10,9 +10,12 @@ Each trigger below is one decorated module-level def (main.py exposes them). Why
   writes only for recipients it lacks (none), so a read or deleted entry is never reset.
 - Batched: recipients go ``BATCH_RECIPIENTS`` to an update (two paths each), one request
   per batch however many followers a thread has.
-- Never the actor, never a muted member, only members: a recipient must still be enrolled
-  (or be the course's instructor, or an admin), so a refunded learner's stale follow
-  shows them nothing more of the course.
+- Never the actor, never a muted member, only members. Follows and levels can only be
+  written by members (the rules), and ``forget_member`` removes a learner's follows and
+  level in a course when their enrolment goes (a refund), so a stale follow shows them
+  nothing more; a banned member (``moderation/$cid``, one read per event) is skipped.
+  (Checking every recipient's enrolment instead cost one read each: 200 reads put ~250 ms
+  on a 200-follower fan-out locally, bench/notifications_bench.py.)
 - Hidden and deleted posts: the handlers read the post as the database holds it now, so
   a post hidden or deleted before its fan-out ran notifies nobody, and the removal reads
   the record above and deletes those entries (a question's removal takes its whole
@@ -23,15 +26,13 @@ from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from _model import notices, paths
-from firebase_admin import auth, db
+from firebase_admin import db
 from firebase_functions import db_fn
 
 log = logging.getLogger(__name__)
-READERS = 16  # parallel membership reads per event
 
 
 def _get(path: str) -> Any:
@@ -47,22 +48,16 @@ def _flag(post: Any, name: str) -> bool:
     return isinstance(post, dict) and post.get(name) is True
 
 
-def _member(cid: str, uid: str, instructor_uid: str) -> bool:
-    if uid == instructor_uid or _get(paths.enrollment(uid, cid)) is True:
-        return True
-    try:
-        return (auth.get_user(uid).custom_claims or {}).get("admin") is True
-    except (auth.UserNotFoundError, ValueError):
-        return False
-
-
-def members(cid: str, uids: list[str], instructor_uid: str) -> list[str]:
-    """Those of ``uids`` who may read the course's forum now (reads in parallel)."""
-    if not uids:
-        return []
-    with ThreadPoolExecutor(max_workers=min(READERS, len(uids))) as pool:
-        ok = list(pool.map(lambda u: _member(cid, u, instructor_uid), uids))
-    return [uid for uid, keep in zip(uids, ok, strict=True) if keep]
+def banned(cid: str) -> set[str]:
+    """The course's members under an active ban (rules/moderation_rules.py): not members."""
+    now = _now_ms()
+    out = set()
+    for uid, record in (_get(paths.moderation(cid)) or {}).items():
+        if isinstance(record, dict) and record.get("kind") == "ban":
+            until = record.get("until")
+            if not isinstance(until, (int, float)) or until > now:
+                out.add(uid)
+    return out
 
 
 def entry(kind: str, cid: str, qid: str, post_id: str, question: dict[str, Any],
@@ -99,7 +94,8 @@ def deliver(cid: str, qid: str, value: dict[str, Any], actor: str, also: tuple =
     levels = _get(paths.watch(cid)) or {}
     wanted = notices.recipients(kind, actor, followers or {}, levels, instructor_uid, also)
     done = _get(paths.inbox_by_post(cid, qid, nid)) or {}
-    todo = members(cid, [u for u in wanted if u not in done], instructor_uid)
+    out = banned(cid)
+    todo = [u for u in wanted if u not in done and u not in out]
     for start in range(0, len(todo), notices.BATCH_RECIPIENTS):
         update: dict[str, Any] = {}
         for uid in todo[start : start + notices.BATCH_RECIPIENTS]:
@@ -233,3 +229,23 @@ def notify_comment(event: db_fn.Event[db_fn.Change[Any]]) -> None:
     p = event.params
     comment_written(p["cid"], p["qid"], p["postId"], p["cmid"], event.data.before,
                     event.data.after)  # fmt: skip
+
+
+def forget(uid: str, cid: str) -> int:
+    """uid is no longer enrolled in cid: drop their follows and level there (how many)."""
+    if _get(paths.enrollment(uid, cid)) is True:
+        return 0  # enrolled again meanwhile
+    update: dict[str, Any] = {}
+    for qid, followers in (_get(paths.follows(cid)) or {}).items():
+        if isinstance(followers, dict) and uid in followers:
+            update[paths.follow(cid, qid, uid)] = None
+    update[paths.watch(cid, uid)] = None
+    db.reference().update(update)
+    log.info("notifications: %s left %s: %d follows dropped", uid, cid, len(update) - 1)
+    return len(update) - 1
+
+
+@db_fn.on_value_deleted(reference=paths.enrollment("{uid}", "{cid}"))
+def forget_member(event: db_fn.Event[Any]) -> None:
+    """Notifications: an enrolment ended (a refund): the learner's follows and level go."""
+    forget(event.params["uid"], event.params["cid"])

@@ -82,25 +82,35 @@ def until(probe, what: str) -> Any:
     return wait_until(probe, timeout=30, what=what)
 
 
-def test_an_answer_reaches_the_followers_but_not_its_author_the_muted_or_non_members(
+def test_an_answer_reaches_the_followers_not_its_author_the_muted_refunded_or_banned(
     root,
 ) -> None:
-    labels = ("asker", "fan", "mute", "gone", "ans")
-    asker, fan, muted, refunded, answerer = (uid(x) for x in labels)
-    course(root, asker, fan, muted, answerer, levels={muted: notices.MUTED})
+    labels = ("asker", "fan", "mute", "gone", "ans", "ban")
+    asker, fan, muted, refunded, answerer, banned = (uid(x) for x in labels)
+    course(root, asker, fan, muted, refunded, answerer, banned, levels={muted: notices.MUTED,
+           refunded: notices.ALL})  # fmt: skip
     qid, aid = push_id(), push_id()
-    ask(root, qid, asker, fan, muted, refunded)  # refunded follows but is enrolled no more
+    ask(root, qid, asker, fan, muted, refunded, banned)
+    root.child(paths.moderation(CID, banned)).set({"kind": "ban", "reason": "spam", "by": TEACHER,
+                                                   "at": 1})  # fmt: skip
+    # A refund ends the enrolment: forget_member drops that learner's follows and level.
+    root.child(paths.enrollment(refunded, CID)).delete()
+    until(lambda: root.child(paths.follow(CID, qid, refunded)).get() is None, "follow dropped")
+    until(lambda: root.child(paths.watch(CID, refunded)).get() is None, "level dropped")
+    assert root.child(paths.follow(CID, qid, fan)).get() is True  # the others' stay
     root.child(paths.answer(CID, qid, aid)).set(post(answerer, "Raise the  timeout\nto 60 s."))
     nid = notices.nid(notices.ANSWER, aid)
     until(lambda: nid in inbox(root, asker) and nid in inbox(root, fan), "the followers' entries")
-    boxes = settled(root, asker, fan, muted, refunded, answerer, TEACHER)
+    boxes = settled(root, asker, fan, muted, refunded, answerer, banned, TEACHER)
     assert boxes[asker][nid] == {
         "kind": "answer", "courseId": CID, "questionId": qid, "postId": aid, "lessonId": LESSON,
         "second": 42, "actorName": "Name " + answerer, "title": "Why does it time out?",
         "snippet": "Raise the timeout to 60 s.", "createdAt": 1_700_000_001_000,
     }  # fmt: skip
     assert boxes[fan][nid] == boxes[asker][nid]
-    assert boxes[muted] == {} and boxes[refunded] == {} and boxes[answerer] == {}
+    assert boxes[muted] == {} and boxes[answerer] == {}
+    assert nid not in boxes[refunded]  # (it watched "all" while enrolled: it has the question)
+    assert boxes[banned] == {}
     assert nid not in boxes[TEACHER]  # the instructor watches new questions, not every answer
     assert set(root.child(paths.inbox_by_post(CID, qid, nid)).get()) == {asker, fan}
 
