@@ -23,7 +23,13 @@ from search.gurubot import gurubot_reply
 
 # Notifications (issue 14) and Gurubot (issue 13): their triggers are decorated in
 # notifications/fanout.py and search/gurubot.py and exposed here by name, as every function is.
-__all__ = ["gurubot_reply", "notify_answer", "notify_comment", "notify_question"]
+__all__ = [
+    "forget_member",
+    "gurubot_reply",
+    "notify_answer",
+    "notify_comment",
+    "notify_question",
+]
 
 _app.init()
 

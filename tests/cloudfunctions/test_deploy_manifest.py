@@ -24,6 +24,7 @@ EXPECTED = {
     "notify_question": ("google.firebase.database.ref.v1.written", ["us-central1"], []),
     "notify_answer": ("google.firebase.database.ref.v1.written", ["us-central1"], []),
     "notify_comment": ("google.firebase.database.ref.v1.written", ["us-central1"], []),
+    "forget_member": ("google.firebase.database.ref.v1.deleted", ["us-central1"], []),
     # email (issue 14): each function that mails declares the token secret and the relay's
     "email_instant": ("google.firebase.database.ref.v1.created", ["us-central1"], _SENDING),
     "email_digest": ("schedule", ["us-central1"], _SENDING),
