@@ -51,7 +51,7 @@ CONFUSION_BUCKET_S = 10
 # at most GURUBOT_QUOTE_MAX characters of an answer.
 GURUBOT_THREADS = 3
 GURUBOT_MOMENTS = 3
-GURUBOT_MIN_RELEVANCE = 0.5
+GURUBOT_MIN_RELEVANCE = 0.3  # bench/search_quality.py: off-topic questions reach at most 0.26
 GURUBOT_TITLE_WEIGHT = 3
 GURUBOT_TERMS = 18
 GURUBOT_QUOTE_MAX = 240
