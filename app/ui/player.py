@@ -32,6 +32,18 @@ def _now():
     return float(window.performance.now())
 
 
+SECOND_FRAGMENT = "#t="  # a link to a moment of the lesson (search, Gurubot): #t=192
+
+
+def fragment_second(fragment):
+    """The second a URL fragment names ("#t=192" -> 192), or None."""
+    fragment = str(fragment or "")
+    if not fragment.startswith(SECOND_FRAGMENT):
+        return None
+    digits = fragment[len(SECOND_FRAGMENT) :]
+    return int(digits) if digits.isdigit() else None
+
+
 class PlayerView:
     def __init__(self, course_id, lesson_id):
         self.course_id = course_id
@@ -64,6 +76,8 @@ class PlayerView:
         self._uid = None  # the signed-in learner whose progress this page saves
         self.tracker = Tracker()
         self._start_at = None  # the saved place to seek to once the metadata is in
+        self._linked = fragment_second(window.location.hash)  # #t=<s>: beats the saved place
+        on(document.defaultView, "hashchange", lambda *a: self._hash_changed())
         on(self.video, "seeking", lambda *a: self.tracker.seeking())
         on(self.video, "pause", lambda *a: self.save_progress())
         on(self.video, "ended", lambda *a: self.save_progress())
@@ -132,6 +146,8 @@ class PlayerView:
         second, playing = self._resume or (0, False)
         if self._resume is None and not self._framed and self.tracker.loaded:
             self._start_at = resume_at(self.tracker.saved) or None  # first load: resume
+        if self._linked is not None and self._resume is None and not self._framed:
+            self._start_at = self._linked or None  # the moment the link names
         self._resume = None
         self.video.preload = "metadata"
         self.video.src = result["url"]
@@ -209,7 +225,7 @@ class PlayerView:
         self.tracker.load(record, _now())
         video = self.video
         untouched = video.paused and video.currentTime < 1
-        if not video.getAttribute("src") or not untouched:
+        if not video.getAttribute("src") or not untouched or self._linked is not None:
             return  # _got_url resumes, or the learner is already watching
         second = resume_at(record)
         if not second:
@@ -252,6 +268,17 @@ class PlayerView:
     def seek(self, second):
         self.video.currentTime = second
         self._time()
+
+    def _hash_changed(self):
+        """A #t=<second> link followed on this lesson's page: the video goes there."""
+        second = fragment_second(window.location.hash)
+        if second is None:
+            return
+        self._linked = second
+        if self.video.readyState >= 1:
+            self.seek(second)
+        else:
+            self._start_at = second or None
 
     def _metadata(self, *args):
         self._tries = 0

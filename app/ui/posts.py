@@ -28,7 +28,8 @@ EDIT_HTML = (
 )
 
 
-ROLE_LABELS = {"instructor": "Instructor", "admin": "Admin"}
+ROLE_LABELS = {"instructor": "Instructor", "admin": "Admin", "bot": "Bot"}  # bot: Gurubot's
+# answers (only the functions write authorRole "bot"; the rules refuse it from browsers)
 ROLE_BADGE = '<span class="badge badge-role" data-field="role"></span>'
 
 
@@ -38,7 +39,8 @@ def author_line(post):
 
 
 def role_label(post):
-    """The staff badge's text: only from authorRole, which the rules give staff alone."""
+    """The staff (or bot) badge's text: only from authorRole, which the rules give staff
+    alone (and the functions to Gurubot)."""
     return ROLE_LABELS.get(post.get("authorRole"), "")
 
 

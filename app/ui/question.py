@@ -7,8 +7,9 @@ one attribute update, never a re-render, so drafts and open editors survive it.
 """
 
 from app.binding.live import LiveList, LiveValue
-from app.model import limits, paths
+from app.model import gurubot, limits, paths
 from app.services import forum, inbox
+from app.services import gurubot as bot_feedback
 from app.ui import session
 from app.ui.dom import clock, element, find, on, set_attr, set_text
 from app.ui.forms import FormState, post_text
@@ -139,12 +140,26 @@ class AnswerItem:
         set_attr(self.root, "data-review", value.get("pendingReview") is True or None)
         self.tools.show(value)
 
+    def is_bot(self):
+        """Gurubot's answer: the asker's Accept reads "This answered it" (and is feedback)."""
+        return self.value.get("authorRole") == gurubot.BOT_ROLE
+
     def show_accepted(self, accepted):
         set_attr(self.root, "data-accepted", accepted or None)
-        set_text(find(self.root, '[data-act="accept"]'), "Unaccept" if accepted else "Accept")
+        label = "This answered it" if self.is_bot() else "Accept"
+        set_text(find(self.root, '[data-act="accept"]'), "Unaccept" if accepted else label)
 
     def accept(self, *args):
         accepted = self.card.value.get("acceptedAnswerId") == self.aid
+        uid = session.uid()
+        if self.is_bot() and not accepted and uid:
+
+            def refused(err):
+                self.card.report("Not marked as answered: " + err.message)
+
+            ctx = self.card.ctx
+            bot_feedback.answered_it(ctx.course_id, self.card.qid, self.aid, uid, None, refused)
+            return
         forum.accept(self.card.ctx.course_id, self.card.qid, None if accepted else self.aid,
                      None, lambda e: self.card.report("Not accepted: " + e.message))  # fmt: skip
 

@@ -12,7 +12,8 @@ Text reaches the page only through app/ui/highlight.py (escape-first) or textCon
 from pyscript import document, window
 from pyscript.ffi import create_proxy
 
-from app.model import paths
+from app.model import gurubot, paths
+from app.model import search as core
 from app.services import database, errors
 from app.services.search import Searcher
 from app.ui import highlight
@@ -20,6 +21,7 @@ from app.ui.dom import by_id, element, on, set_attr, set_text
 
 DEBOUNCE_MS = 120  # typing faster than this asks once, for the latest text
 BOX_RESULTS = 8
+BOX_MOMENTS = 3  # transcript moments among the box's results
 SIMILAR_RESULTS = 5
 MEMBERS_ONLY = "Search is for learners enrolled in this course."
 SIGN_IN = "Sign in: search is for learners enrolled in this course."
@@ -41,13 +43,22 @@ def _failed(err):
     return "Search is unavailable right now: " + err.message
 
 
-class Finder:
-    """Question threads matching a text, answered first: [{qid, question, answered}]."""
+def moment_label(second, title):
+    """A transcript hit's link text: "at 3:12 in <lesson>"."""
+    return "at " + gurubot.clock(second) + " in " + title
 
-    def __init__(self, course_id):
+
+class Finder:
+    """Question threads matching a text, answered first: [{qid, question, answered}]; with
+    ``moments``, up to that many transcript moments after the answered threads, each
+    {moment: True, lessonId, second, title, text} (the lesson's title and the cue's text)."""
+
+    def __init__(self, course_id, moments=0):
         self.course_id = course_id
+        self.moments = moments
         self.searcher = None
         self.questions = {}  # qid -> the question as read (None: gone)
+        self.lessons = {}  # lid -> {"title", "cues"} as read (None: gone)
         self.latest = 0
 
     def signed_in(self, user):
@@ -68,6 +79,7 @@ class Finder:
     def signed_out(self):
         self.searcher = None
         self.questions = {}
+        self.lessons = {}
         self.latest += 1
 
     def new_session(self):
@@ -91,15 +103,24 @@ class Finder:
                 return
             order = []
             answered = {}
+            moments = []
             for hit in results:
                 qid = hit["qid"]
+                if core.is_moment(hit["key"]):
+                    if len(moments) < self.moments:
+                        moments.append(core.split_moment(hit["key"]))
+                    continue
                 if qid not in answered:
                     order.append(qid)
                     answered[qid] = False
                 if hit["postId"] != qid:
                     answered[qid] = True
             order = order[: limit * 2]  # some may be gone since they were indexed
-            self._read(order, lambda: self._deliver(seq, order, answered, limit, on_found))
+
+            def deliver():
+                self._deliver(seq, order, answered, moments, limit, on_found)
+
+            self._read(order, lambda: self._read_lessons(moments, deliver))
 
         def failed(err):
             if seq == self.latest:
@@ -126,7 +147,46 @@ class Finder:
 
             database.read_once(paths.question(self.course_id, qid), got, failed)
 
-    def _deliver(self, seq, order, answered, limit, on_found):
+    def _read_lessons(self, moments, then):
+        """Each moment's lesson title (public) and transcript (members), once per lesson."""
+        lids = []
+        for lid, _ in moments:
+            if lid not in self.lessons and lid not in lids:
+                lids.append(lid)
+        state = {"left": 2 * len(lids)}
+        if not lids:
+            then()
+            return
+        for lid in lids:
+            self.lessons[lid] = {"title": "", "cues": None}
+
+            def done():
+                state["left"] -= 1
+                if state["left"] == 0:
+                    then()
+
+            def title(value, lid=lid):
+                self.lessons[lid]["title"] = (value or {}).get("title", "") if value else ""
+                done()
+
+            def cues(value, lid=lid):
+                self.lessons[lid]["cues"] = core.moments(value)
+                done()
+
+            database.read_once(paths.lesson(self.course_id, lid), title, lambda e: done())
+            database.read_once(paths.transcript(self.course_id, lid), cues, lambda e: done())
+
+    def _moments(self, moments):
+        out = []
+        for lid, second in moments:
+            lesson = self.lessons.get(lid) or {}
+            text = (lesson.get("cues") or {}).get(second)
+            if lesson.get("title") and text:
+                out.append({"moment": True, "lessonId": lid, "second": second,
+                            "title": lesson["title"], "text": text})  # fmt: skip
+        return out
+
+    def _deliver(self, seq, order, answered, moments, limit, on_found):
         if seq != self.latest:
             return
         threads = []
@@ -136,23 +196,34 @@ class Finder:
                 done = answered[qid] or bool(question.get("acceptedAnswerId"))
                 threads.append({"qid": qid, "question": question, "answered": done})
         firsts = [t for t in threads if t["answered"]]  # (MicroPython's sort is not stable)
+        firsts = firsts + self._moments(moments)
         on_found((firsts + [t for t in threads if not t["answered"]])[:limit])
 
 
 class _Debounced:
-    """Calls fire(text) DEBOUNCE_MS after the last input event of an input element."""
+    """Calls fire(text) for an input element's text: at once for a key typed after a pause
+    of DEBOUNCE_MS (nothing to wait for: the results show as the key lands), and for a
+    burst of faster keys once, DEBOUNCE_MS after its last (bench/search_bench.py)."""
 
     def __init__(self, input_el, fire):
         self.input = input_el
         self.fire = fire
         self.timer = None
+        self.last = -DEBOUNCE_MS
         self._proxy = create_proxy(self._elapsed)
         on(input_el, "input", self._typed)
 
     def _typed(self, *args):
+        now = float(window.performance.now())
+        quiet = now - self.last >= DEBOUNCE_MS
+        self.last = now
         if self.timer is not None:
             window.clearTimeout(self.timer)
-        self.timer = window.setTimeout(self._proxy, DEBOUNCE_MS)
+            self.timer = None
+        if quiet:
+            self.fire(self.input.value)
+        else:
+            self.timer = window.setTimeout(self._proxy, DEBOUNCE_MS)
 
     def _elapsed(self, *args):
         self.timer = None
@@ -173,7 +244,7 @@ class SearchBox:
 
     def __init__(self, course_id):
         self.course_id = course_id
-        self.finder = Finder(course_id)
+        self.finder = Finder(course_id, BOX_MOMENTS)
         self.root = by_id("search")
         self.input = by_id("search-input")
         self.pop = by_id("search-pop")
@@ -251,13 +322,12 @@ class SearchBox:
         self._clear()
         self.shown = text
         for i, thread in enumerate(threads):
+            if thread.get("moment"):
+                self._show_moment(i, text, thread)
+                continue
             question = thread["question"]
             url = lesson_url(self.course_id, question["lessonId"], thread["qid"])
-            item = element("li", "search-result")
-            item.id = "search-opt-" + str(i)
-            item.setAttribute("role", "option")
-            item.setAttribute("aria-selected", "false")
-            item.setAttribute("data-key", thread["qid"])
+            item = self._option(i, thread["qid"])
             link = element("a", "search-title")
             link.href = url
             link.tabIndex = -1
@@ -275,12 +345,36 @@ class SearchBox:
             self.urls.append(url)
         if threads:
             count = len(threads)
-            said = str(count) + (" question" if count == 1 else " questions")
+            said = str(count) + (" result" if count == 1 else " results")
             self._state("results", said + " found; use the arrow keys to choose one")
             self.root.setAttribute("data-shown", "results")
         else:
             self._state("empty", no_results(text))
             self.root.setAttribute("data-shown", "empty")
+
+    def _option(self, i, key):
+        item = element("li", "search-result")
+        item.id = "search-opt-" + str(i)
+        item.setAttribute("role", "option")
+        item.setAttribute("aria-selected", "false")
+        item.setAttribute("data-key", key)
+        return item
+
+    def _show_moment(self, i, text, moment):
+        """A transcript hit: "at 3:12 in <lesson>", opening the lesson at that second."""
+        url = gurubot.moment_url(self.course_id, moment["lessonId"], moment["second"])
+        item = self._option(i, core.moment_key(moment["lessonId"], moment["second"]))
+        item.setAttribute("data-moment", "1")
+        link = element("a", "search-title search-moment")
+        link.href = url
+        link.tabIndex = -1
+        link.textContent = moment_label(moment["second"], moment["title"])
+        item.appendChild(link)
+        line = element("p", "search-snippet")
+        line.innerHTML = highlight.to_html(moment["text"], text)  # escape-first
+        item.appendChild(line)
+        self.list.appendChild(item)
+        self.urls.append(url)
 
     def _select(self, index):
         for i, item in enumerate(self.list.children):
