@@ -291,3 +291,26 @@ def test_a_digest_over_the_hourly_limit_waits_for_the_next_run(mail_stack, root,
     mail_stack.run_scheduled("email_digest")
     (digest,) = wait_messages(mail_stack, late.email, 1)
     assert "Kept for later" in digest["text"]
+
+
+def test_an_answer_in_the_forum_reaches_the_askers_mailbox_through_the_fan_out(
+    mail_stack, root, person
+) -> None:
+    """The whole chain: an answer is written, the fan-out puts it in the asker's inbox (they
+    follow their own question), and that entry is mailed (the asker chose instant)."""
+    from tests.mail.conftest import push_key
+
+    asker, answerer = person("chain"), person("helper")
+    _choose(root, asker.uid, replies=email.INSTANT)
+    qid = ask(root, asker, title="Does the chain hold?")
+    root.update({paths.follow(COURSE, qid, asker.uid): True,
+                 paths.enrollment(asker.uid, COURSE): True,
+                 paths.enrollment(answerer.uid, COURSE): True})  # fmt: skip
+    root.child(paths.answer(COURSE, qid, push_key())).set(
+        {"uid": answerer.uid, "authorName": answerer.name, "body": "It holds.",
+         "createdAt": int(time.time() * 1000), "score": 0}
+    )  # fmt: skip
+    (got,) = wait_messages(mail_stack, asker.email, 1, timeout=60)
+    assert got["subject"] == f"{answerer.name} answered \u201cDoes the chain hold?\u201d"
+    assert "It holds." in got["text"]
+    assert messages(mail_stack, answerer.email) == []  # never the actor
