@@ -103,5 +103,17 @@ def sign_up(email, password, display_name, on_done, on_error):
     )
 
 
+def change_email(new_email, on_done, on_error):
+    """Ask Auth to mail new_email a confirmation link; the account's address changes only
+    when it is opened (then Firebase ends the session: sign in with the new address)."""
+    user = _auth().currentUser
+    if is_nullish(user):
+        on_error(errors.ServiceError(errors.UNAUTHENTICATED, "Sign in first."))
+        return
+    fa.verifyBeforeUpdateEmail(user, new_email).then(
+        _keep(lambda *a: on_done()), _keep(lambda *a: on_error(error(a[0] if a else None)))
+    )
+
+
 def sign_out():
     fa.signOut(_auth())

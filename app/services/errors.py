@@ -165,6 +165,8 @@ AUTH_MESSAGES = {
     "auth/missing-password": "Enter a password.",
     "auth/too-many-requests": "Too many attempts: wait a moment and try again.",
     "auth/network-request-failed": "Cannot reach the sign-in service.",
+    "auth/requires-recent-login": "Sign out and in again, then change your address.",
+    "auth/missing-email": "Enter the new address.",
 }
 
 

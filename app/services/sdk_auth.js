@@ -7,4 +7,5 @@ export {
   signInWithEmailAndPassword,
   signOut,
   updateProfile,
+  verifyBeforeUpdateEmail,
 } from "firebase/auth";

@@ -8,7 +8,7 @@ changed since a bounce lifts the banner at once, and shows why mail stopped, if 
 """
 
 from app.model import email
-from app.services import mail_settings
+from app.services import auth, mail_settings
 from app.ui.dom import by_id, on, set_text
 from app.ui.email_banner import banner_text, reason_text
 
@@ -26,6 +26,38 @@ class EmailSettingsView:
             for radio in box.querySelectorAll("input"):
                 on(radio, "change", self._picker(kind, radio))
 
+        on(by_id("email-change"), "submit", self._change_address)
+
+    def _change_address(self, event):
+        """Auth mails the new address a link; the draft stays until it is sent."""
+        event.preventDefault()
+        field = by_id("email-new")
+        new = str(field.value or "").strip()
+        problem = by_id("email-change-error")
+        sent = by_id("email-change-sent")
+        set_text(sent, "")
+        if "@" not in new or new.startswith("@") or new.endswith("@"):
+            set_text(problem, "Enter the new address, like name@example.com.")
+            return
+        set_text(problem, "")
+        button = by_id("email-change-submit")
+        button.disabled = True
+
+        def done():
+            button.disabled = False
+            field.value = ""
+            set_text(
+                sent,
+                "We sent a link to " + new + ". Your address changes when you open it; "
+                "then sign in with the new address.",
+            )
+
+        def failed(err):
+            button.disabled = False
+            set_text(problem, "The address was not changed: " + err.message)
+
+        auth.change_email(new, done, failed)
+
     def _picker(self, kind, radio):
         return lambda *args: self._pick(kind, radio.value)
 
@@ -36,6 +68,9 @@ class EmailSettingsView:
         self._stop()
         self.uid = user["uid"]
         self._state("pending")
+        current = by_id("email-current")
+        set_text(current, user.get("email") or "")
+        current.classList.remove("skeleton-text")
         uid = self.uid
         self.subs.append(mail_settings.watch_settings(uid, self._settings, self._failed))
         self.subs.append(mail_settings.watch_status(uid, self._status, self._failed))

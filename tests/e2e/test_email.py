@@ -9,8 +9,10 @@ trigger, Auth, the SMTP sink, its signed Mailgun webhook, the rules, the page.
 
 from __future__ import annotations
 
+import json
 import re
 import time
+import urllib.request
 import uuid
 
 import pytest
@@ -22,6 +24,8 @@ from tests.e2e.conftest import User, guard, open_signed_in
 from tests.mail.conftest import messages, wait_messages
 from tools.project import DEMO_PASSWORD
 from tools.seed import admin_app
+from tools.testing.browser import fill_sign_in
+from tools.testing.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 COURSE, LESSON = "serverless-101", "l01"
@@ -67,6 +71,15 @@ def own_question_entry(admin_db, uid: str, snippet: str) -> str:
          "snippet": snippet, "createdAt": int(time.time() * 1000)}
     )  # fmt: skip
     return qid
+
+
+def _change_link(stack, new_email: str) -> str | None:
+    """The Auth emulator's link for a pending address change to new_email (its oobCodes)."""
+    url = f"http://{stack.auth_host}/emulator/v1/projects/{stack.project}/oobCodes"
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        codes = json.load(resp).get("oobCodes", [])
+    found = [c for c in codes if c.get("newEmail") == new_email or c.get("email") == new_email]
+    return found[-1]["oobLink"] if found else None
 
 
 def choice(page: Page, kind: str, value: str):
@@ -138,11 +151,29 @@ def test_a_bounce_shows_the_banner_live_and_a_new_address_lifts_it(
     expect(me.locator("#email-settings")).to_have_attribute("data-state", "live", timeout=15_000)
     expect(me.locator("#email-suppressed")).to_contain_text("the mailbox does not exist")
     assert len(messages(local_stack, address)) == 1
-    # The account's address changes (in Auth); the settings page re-checks on load.
+    # The user changes their address on the settings page: Auth mails the new address a
+    # link (the Auth emulator keeps it), which they open; the address changes then.
+    expect(me.locator("#email-current")).to_have_text(address)
     fixed = address.replace("@bounce.nimbus.test", "@nimbus.test")
-    auth.update_user(uid, email=fixed, app=admin_app(local_stack))
-    # Changing the address ends the session (as Firebase does): sign in with the new one.
-    open_signed_in(me, f"{local_stack.hosting_url}/settings.html", fixed)
+    me.fill("#email-new", "not-an-address")
+    me.click("#email-change-submit")
+    expect(me.locator("#email-change-error")).to_contain_text("Enter the new address")
+    expect(me.locator("#email-new")).to_have_value("not-an-address")  # the draft stays
+    me.fill("#email-new", fixed)
+    me.click("#email-change-submit")
+    expect(me.locator("#email-change-sent")).to_contain_text("We sent a link to " + fixed)
+    link = wait_until(lambda: _change_link(local_stack, fixed), what="the confirmation link")
+    confirm = people("mailbox").page
+    confirm.goto(link)
+    expect(confirm.locator("body")).to_contain_text("successfully changed")
+    assert auth.get_user(uid, app=admin_app(local_stack)).email == fixed
+    # Reopened, the page re-checks the address (email_status_check) and the banner goes.
+    # Firebase may end the session when the address changes: then sign in with the new one.
+    me.goto(f"{local_stack.hosting_url}/settings.html")
+    box = me.locator("#account")
+    expect(box).to_have_attribute("data-state", re.compile("signed-(in|out)"), timeout=15_000)
+    if box.get_attribute("data-state") == "signed-out":
+        fill_sign_in(me, fixed)
     expect(me.locator("#email-settings")).to_have_attribute("data-state", "live", timeout=15_000)
     expect(banner).to_be_hidden(timeout=LIVE)
     expect(me.locator("#email-suppressed")).to_be_hidden()

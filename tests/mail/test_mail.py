@@ -314,3 +314,20 @@ def test_an_answer_in_the_forum_reaches_the_askers_mailbox_through_the_fan_out(
     assert got["subject"] == f"{answerer.name} answered \u201cDoes the chain hold?\u201d"
     assert "It holds." in got["text"]
     assert messages(mail_stack, answerer.email) == []  # never the actor
+
+
+def test_a_run_without_cloud_schedulers_headers_mails_no_digest(mail_stack, root, person) -> None:
+    """The emulator's readiness probe reaches a scheduled function's code too (once per cold
+    start, with no Cloud Scheduler headers): such a call must not send the digest."""
+    early = person("early")
+    notify(root, early, ask(root, early), title="Only on a real run")
+    (definition,) = [d for d in mail_stack.backends() if d["name"] == "email_digest"]
+    url = (f"{mail_stack.functions_url}/functions/projects/{mail_stack.project}/triggers/"
+           + mail_stack.trigger_key(definition))  # fmt: skip
+    status, _ = _http("POST", url, b"{}", "application/json")
+    assert status == 200
+    assert messages(mail_stack, early.email) == []
+    assert root.child(paths.mail_digest(early.uid)).get() is None
+    mail_stack.run_scheduled("email_digest")
+    (digest,) = wait_messages(mail_stack, early.email, 1)
+    assert "Only on a real run" in digest["text"]
