@@ -353,6 +353,7 @@ class QuestionCard:
         if accepted != old_accepted:
             for aid in self.answers.items:
                 self.answers.items[aid].show_accepted(aid == accepted)
+            self.answers_changed()  # an accepted bot answer now counts as answering it
 
     def show(self, votes):
         """votes/$cid/$qid changed: {postId: {uid: ±1}}; update my marks."""
@@ -364,18 +365,22 @@ class QuestionCard:
     def hidden_from_me(self):
         return hidden_from_me(self.ctx, self.value)
 
-    def visible_answers(self):
-        """How many answers this user sees: hidden ones count for staff and their author."""
+    def visible_answers(self, bots=False):
+        """How many answers this user sees: hidden ones count for staff and their author.
+        Gurubot's answer counts (for the unanswered filter and count) once the asker has
+        accepted it; ``bots`` counts it anyway (the summary's number of answers)."""
         count = 0
         for item in self.answers.items.values():
-            if not hidden_from_me(self.ctx, item.value):
+            if hidden_from_me(self.ctx, item.value):
+                continue
+            if bots or not item.is_bot() or item.is_accepted():
                 count += 1
         return count
 
     def answers_changed(self):
         """Recount what this user sees: the summary, data-answers (the unanswered filter)."""
-        count = self.visible_answers()
-        set_attr(self.root, "data-answers", count)
+        count = self.visible_answers(bots=True)
+        set_attr(self.root, "data-answers", self.visible_answers())
         set_text(find(self.details, '[data-field="answers"]'),
                  str(count) + (" answer" if count == 1 else " answers"))  # fmt: skip
         self.ctx.counts_changed()

@@ -61,6 +61,9 @@ def test_gurubot_answers_links_seek_and_this_answered_it(
     card = page.locator(f'#questions > .question[data-key="{qid}"]')
     bot = card.locator('.answer[data-role="bot"]')
     expect(bot).to_have_count(1, timeout=REPLIED_MS)
+    # a bot's suggestion is not an answer yet: the question stays in the unanswered filter
+    expect(card).to_have_attribute("data-answers", "0")
+    expect(card.locator('summary [data-field="answers"]')).to_have_text("1 answer")
     card.locator("summary").click()
     expect(bot.locator(".badge-role")).to_have_text("Bot")
     expect(bot.locator('[data-field="author"]')).to_have_text(gurubot.BOT_NAME)
@@ -94,6 +97,7 @@ def test_gurubot_answers_links_seek_and_this_answered_it(
     button.click()
     expect(bot).to_have_attribute("data-accepted", "", timeout=LIVE)
     expect(card).to_have_attribute("data-accepted", "")
+    expect(card).to_have_attribute("data-answers", "1")  # accepted: it answers the question
     expect(button).to_have_text("Unaccept")
     bot_aid = bot.get_attribute("data-key")
     question = admin_db.child(paths.question(COURSE, qid)).get()
