@@ -119,6 +119,8 @@ def reply(cid: str, qid: str) -> str:
         return ""  # the claimer wrote it meanwhile
     if not body:  # another delivery claimed an answer this one would not give: it is theirs
         return ""
+    if _get(paths.question(cid, qid)) is None:
+        return ""  # deleted meanwhile: an answer now would keep its key from being reused
     db.reference().update(
         {
             paths.answer(cid, qid, aid): {

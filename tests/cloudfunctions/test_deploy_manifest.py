@@ -20,6 +20,8 @@ EXPECTED = {
     "media_url": ("callable", ["us-central1"], []),
     "index_question": ("google.firebase.database.ref.v1.written", ["us-central1"], []),
     "index_answer": ("google.firebase.database.ref.v1.written", ["us-central1"], []),
+    "index_transcript": ("google.firebase.database.ref.v1.written", ["us-central1"], []),
+    "gurubot_reply": ("google.firebase.database.ref.v1.created", ["us-central1"], []),
     # notifications (issue 14): the inbox fan-out
     "notify_question": ("google.firebase.database.ref.v1.written", ["us-central1"], []),
     "notify_answer": ("google.firebase.database.ref.v1.written", ["us-central1"], []),
