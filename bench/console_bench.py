@@ -31,15 +31,28 @@ from tools.testing.browser import fill_sign_in
 from tools.testing.stacks import local_stack
 
 LESSON = "/course/thick-front-ends/lesson/l02.html"
+# The console's own marks on a cold open (app/ui/console.py), in the order they come.
+STEPS = [
+    ("console-signed-in", "session restored (signed in)"),
+    ("console-courses", "catalog read: listeners start"),
+    ("console-windows", "every window's questions in and placed"),
+]
 CONSOLE = "/console.html"
 ROWS: list[tuple[str, str, str]] = []
 
+# The moment (performance.now(), taken in the page as the condition first holds) when every
+# course is in (nimbus:console-live) and every item is placed, the waiting ones first.
 SETTLED_JS = """(n) => {
+  if (!performance.getEntriesByName('nimbus:console-live').length) return false;
   const items = document.querySelectorAll('#queue > .question');
   if (items.length < n) return false;
   const waiting = [...items].map(i => i.hasAttribute('data-waiting'));
-  return waiting.indexOf(false) === -1 || waiting.lastIndexOf(true) < waiting.indexOf(false);
+  const first = waiting.indexOf(false);
+  const sorted = first === -1 || waiting.lastIndexOf(true) < first;
+  return sorted ? performance.now() : false;
 }"""
+MARKS_JS = """(names) => names.map(
+  n => (performance.getEntriesByName('nimbus:' + n)[0] || {startTime: 0}).startTime)"""
 
 
 def row(what: str, value: str, note: str = "") -> None:
@@ -131,24 +144,26 @@ def bench_cold_open(browser, stack, total: int, runs: int) -> None:
     state = setup.storage_state(indexed_db=True)  # Auth keeps its session in IndexedDB
     setup.close()
     live, settled, ready = [], [], []
+    steps: dict[str, list[float]] = {name: [] for name, _ in STEPS}
     for _ in range(runs):
         ctx = browser.new_context(storage_state=state)
         page = ctx.new_page()
         page.goto(url)
-        page.wait_for_function(
-            "() => performance.getEntriesByName('nimbus:console-live').length", timeout=60_000
-        )
-        live.append(page.evaluate(
-            "() => performance.getEntriesByName('nimbus:console-live')[0].startTime"))  # fmt: skip
-        ready.append(page.evaluate(
-            "() => performance.getEntriesByName('nimbus:py-ready')[0].startTime"))  # fmt: skip
-        page.wait_for_function(SETTLED_JS, arg=shown, timeout=60_000, polling=20)
-        settled.append(page.evaluate("() => performance.now()"))
+        done = page.wait_for_function(SETTLED_JS, arg=shown, timeout=60_000, polling=20)
+        settled.append(done.json_value())
+        names = ["console-live", "py-ready", *(name for name, _ in STEPS)]
+        marks = dict(zip(names, page.evaluate(MARKS_JS, names), strict=True))
+        live.append(marks["console-live"])
+        ready.append(marks["py-ready"])
+        for name, _ in STEPS:
+            steps[name].append(marks[name])
         ctx.close()
     note = f"(median of {runs}; {shown} in the windows; goal <= 800 ms)"
     row(f"console cold open, {total} questions over every course: windows in",
         ms(statistics.median(live)), note)  # fmt: skip
     row("  views mounted (py-ready)", ms(statistics.median(ready)))
+    for name, what in STEPS:
+        row("  " + what, ms(statistics.median(steps[name])))
     row("console cold open: every answer counted, queue sorted",
         ms(statistics.median(settled)), f"(median of {runs})")  # fmt: skip
 

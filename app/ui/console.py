@@ -85,6 +85,11 @@ def answers_query(course_id, from_qid):
     return {"path": paths.forum_post(course_id, "answers"), "start_at": from_qid}
 
 
+def last_answers_query(course_id, count):
+    """The answers of the count newest questions (by key) that have any."""
+    return {"path": paths.forum_post(course_id, "answers"), "limit_to_last": count}
+
+
 def lesson_url(course_id, lesson_id):
     return "/" + PAGES["lesson"]["url"].format(course_id=course_id, lesson_id=lesson_id)
 
@@ -106,9 +111,12 @@ class _Course:
         self.keys = {}  # the questions in the window now
         self.model = LiveList(forum.queue_query(course_id, self.window), self)
         self.answers = {}  # qid -> {aid: hidden}, for the window's questions (and newer)
-        self.answers_from = None  # the key the answers listener starts at
+        self.answers_from = None  # the key the answers listener starts at (None: the last)
         self.answers_model = None
+        self.answers_in = False
+        self.pushed = False  # the last-N answers listener let one go before the window was in
         self.strays = {}  # qid -> LiveValue: pushed out of the window, still in view
+        self.windowed = False
         self.reports = {}  # qid -> {postId: {uid: report}} (issue 15: staff read them all)
         self.reports_model = LiveValue(paths.reports(course_id), _CourseReports(self))
         self.restrictions = {}  # uid -> {kind, reason, until?, by, at}: mutes and bans
@@ -119,6 +127,23 @@ class _Course:
         self.model.start()
         self.reports_model.start()
         self.restrictions_model.start()
+        # At the same time as the window, not after it: the answers of the newest
+        # questions by key, which hold the window's unless that many newer keys have answers.
+        self.answers_limit = self.window
+        view = _CourseAnswers(self, last=True)
+        self.answers_model = LiveList(last_answers_query(self.course_id, self.window), view)
+        self.answers_model.start()
+
+    def _covered(self):
+        """The answers listener holds every windowed question's answers (or may yet)."""
+        if not self.keys:
+            return True
+        start = min(self.keys)
+        if self.answers_from is not None:
+            return self.answers_from <= start
+        if not self.answers_in:
+            return True  # asked in parallel: judged once it is in
+        return len(self.answers) < self.answers_limit or min(self.answers) <= start
 
     def _listen_answers(self):
         """One listener for the answers of every question from the window's oldest on
@@ -129,6 +154,7 @@ class _Course:
         self.answers_from = start
         if self.answers_model is not None:
             self.answers_model.stop()
+        self.answers_in = False
         view = _CourseAnswers(self)
         self.answers_model = LiveList(answers_query(self.course_id, start), view)
         self.answers_model.start()
@@ -195,11 +221,33 @@ class _Course:
 
     def loaded(self):
         """The window is in; the course is done once its questions' answers are too."""
-        self._listen_answers()
+        self.windowed = True
+        if all(c.windowed for c in self.console.courses.values()):
+            status.mark("console-windows")  # bench/console_bench.py's breakdown
+        self._settle()
 
     def answers_loaded(self):
-        self.done = True
-        self.console.loaded()
+        self.answers_in = True
+        self._settle()
+
+    def _settle(self):
+        """Done once the window and its answers are in; a listener that misses some of the
+        window's questions (widened, or many newer ones answered) starts from its oldest."""
+        if not self._covered():
+            self._listen_answers()
+            return
+        if self.windowed and self.answers_in and not self.done:
+            self.done = True
+            self.console.loaded()
+            if self.pushed:
+                self.answers_pushed_out()
+
+    def answers_pushed_out(self):
+        """The last-N listener let go of its oldest (a question newly answered, or one's
+        answers deleted): from now on, one that starts at the window's oldest question."""
+        self.pushed = True
+        if self.done and self.answers_from is None:
+            self._listen_answers()
 
     def answers_changed(self, qid):
         item = self.console.cards.get(self.course_id + "/" + qid)
@@ -250,22 +298,35 @@ class _CourseReports:
 class _CourseAnswers:
     """Keyed view of a course's answers, one child per question: {aid: answer}."""
 
-    def __init__(self, course):
+    def __init__(self, course, last=False):
         self.course = course
         self.first = True
+        self.last = last  # a last-N listener: a removal is a push-out, not a deletion
+        self.seen = {}  # what this listener's first load brought
 
     def upsert(self, qid, value, prev_key=None):
         value = value or {}
+        if self.first:
+            self.seen[qid] = True
         self.course.answers[qid] = {aid: (value[aid] or {}).get("hidden") is True for aid in value}
         self.course.answers_changed(qid)
 
     def remove(self, qid):
+        if self.last:  # pushed out, or deleted: the listener that replaces it tells which
+            self.course.answers_pushed_out()
+            return
         self.course.answers.pop(qid, None)
         self.course.answers_changed(qid)
 
     def loaded(self):
         if self.first:
             self.first = False
+            start = self.course.answers_from
+            if start is not None:  # a replacement: what it did not bring is gone
+                for qid in list(self.course.answers):
+                    if qid >= start and qid not in self.seen:
+                        self.course.answers.pop(qid, None)
+                        self.course.answers_changed(qid)
             self.course.answers_loaded()
 
     def error(self, err):
@@ -324,6 +385,21 @@ class _Answers:
         return self.course.answers.get(self.qid) or {}
 
 
+_template = []
+
+
+def _parse(html):
+    """The element html spells (fixed markup and escaped keys only), via one <template>."""
+    if not _template:
+        _template.append(document.createElement("template"))
+    _template[0].innerHTML = html
+    return _template[0].content.firstElementChild
+
+
+def _attr(text):
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
 class _Item:
     """One queue item: a summary line bound to its question, a full QuestionCard once opened."""
 
@@ -337,18 +413,21 @@ class _Item:
         self.count_shown = 0  # the markup says "0 answers"
         self.thread_reports = ThreadReports(course.course_id, qid, self.report)
         self.restrict = RestrictTool(course, self.report)
-        self.root = element("li", "question")
-        self.details = element("div", "q-wrap", SUMMARY_HTML)
-        self.root.appendChild(self.details)
-        self._meta(self.details)
-        self.answers = _Answers(course, qid)
-        on(find(self.details, "details"), "toggle", self.open)
+        self.root = _parse(  # one parse per item: hundreds of them on a cold open
+            '<li class="question" data-key="' + _attr(self.key) + '" data-course="'
+            + _attr(course.course_id) + '"><div class="q-wrap"><div class="queue-head">'
+            + META_HTML + "</div>" + SUMMARY_HTML + "</div></li>"
+        )  # fmt: skip
+        self.details = self.root.firstElementChild
+        self._meta(self.details, self.details.firstElementChild)
+        self.answers = _Answers(course, qid)  # the queue's one toggle listener opens it
 
-    def _meta(self, wrap):
-        head = element("div", "queue-head", META_HTML)
-        wrap.insertBefore(head, wrap.firstChild)
-        self.root.setAttribute("data-key", self.key)
-        self.root.setAttribute("data-course", self.ctx.course_id)
+    def _meta(self, wrap, head=None):
+        if head is None:  # an opened card: its head line joins it
+            head = element("div", "queue-head", META_HTML)
+            wrap.insertBefore(head, wrap.firstChild)
+            self.root.setAttribute("data-key", self.key)
+            self.root.setAttribute("data-course", self.ctx.course_id)
         self.tools_shown = (False, False, False)  # the markup's labels: Pin, Lock, Hide
         self._show_tools()
         head.appendChild(self.thread_reports.root)  # moves along when the card opens
@@ -451,6 +530,8 @@ class ConsoleView:
         self.older = by_id("console-older")
         on(self.older, "click", self.show_older)
         on(self.list, "click", self._tool_click)
+        self._toggle = create_proxy(self._toggled)  # toggle does not bubble: capture it
+        self.list.addEventListener("toggle", self._toggle, True)
         self.office_hours = StaffOfficeHours(by_id("office-hours"))  # issue 15 item 6
         self.hot = HotMoments(by_id("hot-moments"), self)  # issue 15 item 7
         self.audit = AuditPanel(by_id("console-audit"))  # issue 15 item 5
@@ -460,6 +541,7 @@ class ConsoleView:
 
     # ---- session
     def signed_in(self, user):
+        status.mark("console-signed-in")
         self._stop()
         self._state("pending")
         generation = self.generation
@@ -500,6 +582,7 @@ class ConsoleView:
         document.title = TITLE
 
     def _courses_known(self, mine, user):
+        status.mark("console-courses")  # the catalog is in: the listeners start
         for cid in sorted(mine):
             course = _Course(self, cid, mine[cid], user)
             self.courses[cid] = course
@@ -628,6 +711,12 @@ class ConsoleView:
         if not self.marked and self.courses and all(c.done for c in self.courses.values()):
             self.marked = True
             status.mark("console-live")  # what bench/console_bench.py times
+
+    def _toggled(self, event):
+        root = event.target.closest("[data-key]")
+        item = self.cards.get(root.getAttribute("data-key")) if root else None
+        if item is not None:
+            item.open()
 
     def _tool_click(self, event):
         button = event.target.closest("[data-tool]")
