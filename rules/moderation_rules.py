@@ -41,7 +41,7 @@ from rules.nimbus_rules import ADMIN, PUSH_ID, SIGNED_IN, instructor, path_expr,
 
 STAFF = f"({instructor()} || {ADMIN})"
 FLAG_ACTIONS = ("pinned", "locked", "hidden", "endorsed")
-ACTIONS = (*FLAG_ACTIONS, "delete", "dismiss", "mute", "ban", "lift")
+ACTIONS = (*FLAG_ACTIONS, "delete", "dismiss", "mute", "ban", "lift", "slow")
 REASONS = ("spam", "abusive", "off-topic", "other")
 KINDS = ("mute", "ban")
 LAST = path_expr(paths.audit_last, "$cid", "auth.uid")
@@ -108,7 +108,9 @@ def _happened() -> str:
         f"!{new}.child('reportCount').exists()) || "
         f"({action}.matches({_one_of(KINDS)}) && {is_record} && "
         f"{new}.child('kind').val() === {action} && {new}.child('at').val() === now) || "
-        f"({action} === 'lift' && {is_record} && {old}.exists() && !{new}.exists()))"
+        f"({action} === 'lift' && {is_record} && {old}.exists() && !{new}.exists()) || "
+        f"({action} === 'slow' && {target}.beginsWith({path_expr(paths.slow_mode, '$cid')} + '/') "
+        f"&& {old}.val() !== {new}.val()))"
     )
 
 
@@ -273,5 +275,72 @@ def moderation_tree() -> dict[str, Any]:
                 "at": {".validate": "newData.val() === now"},
                 "$other": {".validate": False},
             },
+        }
+    }
+
+
+# ---- slow mode
+def _slow_wait(seconds: str) -> str:
+    """The setting at ``seconds`` (a path expression) is off, or the writer's last post in
+    this course is at least that long ago."""
+    setting = f"root.child({seconds})"
+    stamp = f"root.child({path_expr(paths.slow_stamp, '$cid', 'auth.uid')} + '/at')"
+    return (
+        f"(!{setting}.exists() || !{stamp}.exists() || "
+        f"now - {stamp}.val() >= {setting}.val() * 1000)"
+    )
+
+
+def may_post(new_root: str) -> str:
+    """A new post (question, answer or comment of thread ``$qid``) by a member who is not
+    muted or banned, and, while slow mode holds for the course or the thread, at least its
+    seconds after their last post here, ticking ``slowStamps/$cid/$uid/at`` to ``now`` in the
+    same update. Staff are neither muted nor slowed."""
+    course = path_expr(paths.slow_mode_course, "$cid")
+    thread = path_expr(paths.slow_mode_question, "$cid", "$qid")
+    slow_on = f"(root.child({course}).exists() || root.child({thread}).exists())"
+    stamp = path_expr(paths.slow_stamp, "$cid", "auth.uid")
+    ticked = f"{new_root}.child({stamp} + '/at').val() === now"
+    return (
+        f"({STAFF} || (!{silenced()} && (!{slow_on} || "
+        f"({ticked} && {_slow_wait(course)} && {_slow_wait(thread)}))))"
+    )
+
+
+def slow_mode_tree() -> dict[str, Any]:
+    from rules.nimbus_rules import MEMBER
+
+    def setting(build: Any, *args: str) -> dict[str, Any]:
+        path = path_expr(build, *args)
+        levels = build(*args).count("/") + 1  # the root is that many parents above
+        audit = audited(up(levels), "'slow'", path)
+        return {
+            ".write": f"{SIGNED_IN} && {STAFF} && {audit}",
+            ".validate": (
+                f"newData.isNumber() && newData.val() >= 1 && "
+                f"newData.val() <= {limits.SLOW_MODE_MAX_S}"
+            ),
+        }
+
+    return {
+        "$cid": {
+            ".read": MEMBER,
+            "course": setting(paths.slow_mode_course, "$cid"),
+            "questions": {"$qid": setting(paths.slow_mode_question, "$cid", "$qid")},
+            "$other": {".validate": False},
+        }
+    }
+
+
+def slow_stamps_tree() -> dict[str, Any]:
+    return {
+        "$cid": {
+            "$uid": {
+                ".read": f"{SIGNED_IN} && auth.uid === $uid",
+                ".write": f"{SIGNED_IN} && auth.uid === $uid && newData.exists()",
+                ".validate": "newData.hasChildren(['at'])",
+                "at": {".validate": "newData.val() === now"},  # only ever ticked to the present
+                "$other": {".validate": False},
+            }
         }
     }

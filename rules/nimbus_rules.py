@@ -275,8 +275,8 @@ def post_write(
 
     create = (
         f"(!data.exists() && newData.child('uid').val() === auth.uid && {COURSE_EXISTS} && "
-        f"(!{moderation_rules.silenced()} || {STAFF}) && {create_check})"
-    )  # a muted or banned learner creates nothing
+        f"{moderation_rules.may_post(new_root)} && {create_check})"
+    )  # a muted or banned learner creates nothing; slow mode spaces a learner's posts
     own = f"(data.exists() && data.child('uid').val() === auth.uid{flags_kept(flags)})"
     audit = moderation_rules.audited(new_root, "'delete'", post_path)
     moderate = f"(!newData.exists() && {STAFF} && {audit})"
@@ -577,6 +577,8 @@ def rules() -> dict[str, Any]:
         "auditLast": moderation_rules.audit_last_tree(),
         "reports": moderation_rules.reports_tree(),
         "moderation": moderation_rules.moderation_tree(),
+        "slowMode": moderation_rules.slow_mode_tree(),
+        "slowStamps": moderation_rules.slow_stamps_tree(),
         **email_rules.tree(),  # emailSettings/, emailStatus/ (issue 14)
         **notifications_rules.tree(),  # follows/, watch/, inbox/ (issue 14)
         **gurubot_rules.tree(),  # transcripts/, gurubotFeedback/ (issue 13)

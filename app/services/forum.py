@@ -73,6 +73,7 @@ def now_ms():
 def _create(uid, path, value, on_done, on_error, extra=None):
     """Write a new post at path with its rate-limit tick (and extra paths), in one update."""
     limit = paths.rate_limit(uid)
+    course_id = path.split("/")[1]  # forum/<cid>/...
 
     def got(state):
         now = now_ms()
@@ -91,20 +92,23 @@ def _create(uid, path, value, on_done, on_error, extra=None):
                 from app.services import moderation
 
                 words = moderation.restriction_words(record, now_ms())
-                on_error(errors.ServiceError(err.kind, words) if words else err)
+                if words:
+                    on_error(errors.ServiceError(err.kind, words))
+                    return
+                moderation.slow_refusal(course_id, uid, path, err, on_error)
 
             def recheck(fresh):  # refused because the window filled meanwhile?
                 wait = wait_seconds(fresh, now_ms())
                 if wait:
                     on_error(_too_fast(wait))
                     return
-                course_id = path.split("/")[1]  # forum/<cid>/...
                 database.read_once(paths.moderation(course_id, uid), restricted,
                                    lambda e: on_error(err))  # fmt: skip
 
             database.read_once(limit, recheck, lambda e: on_error(err))
 
         tick[path] = value
+        tick[paths.slow_stamp(course_id, uid)] = {"at": database.SERVER_TIME}  # slow mode's
         for key in extra or {}:
             tick[key] = extra[key]
         database.update(tick, on_done, refused)

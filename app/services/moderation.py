@@ -29,6 +29,7 @@ ACTION_WORDS = {
     "mute": ("muted", "muted"),
     "ban": ("banned", "banned"),
     "lift": ("lifted the mute or ban of", "lifted the mute or ban of"),
+    "slow": ("changed the slow mode of", "changed the slow mode of"),
 }
 AUDIT_WINDOW = 50  # the console lists each course's newest entries
 
@@ -138,6 +139,68 @@ def restrict(course_id, uid, kind, reason, until, on_done, on_error):
 def lift(course_id, uid, on_done, on_error):
     path = paths.moderation(course_id, uid)
     database.update(audited({path: None}, course_id, "lift", path), on_done, on_error)
+
+
+# ---- slow mode
+SLOW_CHOICES = (0, *limits.SLOW_MODE_CHOICES_S)  # seconds the console offers (0: off)
+
+
+def slow_seconds(setting, thread_setting=None):
+    """The slow mode that holds for a post (the longer of the course's and the thread's)."""
+    values = [v for v in (setting, thread_setting) if isinstance(v, (int, float)) and v > 0]
+    return int(max(values)) if values else 0
+
+
+def slow_wait(seconds, stamp, now):
+    """Seconds until slow mode lets the next post in (0: now)."""
+    if not seconds or not stamp:
+        return 0
+    left = stamp + seconds * 1000 - now
+    return int((left + 999) // 1000) if left > 0 else 0
+
+
+def slow_words(seconds, wait):
+    sentence = "Slow mode: one post every " + str(seconds) + " s in this course."
+    if wait:
+        sentence += " You can post again in " + str(wait) + " s."
+    return sentence
+
+
+def set_slow_mode(course_id, seconds, on_done, on_error, qid=None):
+    """Staff set (seconds) or turn off (0) slow mode for the course (or one thread)."""
+    path = paths.slow_mode_question(course_id, qid) if qid else paths.slow_mode_course(course_id)
+    values = audited({path: seconds or None}, course_id, "slow", path)
+    database.update(values, on_done, on_error)
+
+
+def slow_refusal(course_id, uid, path, err, on_error):
+    """A refused post: explained by slow mode if it holds (and how long to wait), else err."""
+    from app.services import forum
+
+    kind_and_qid = path.split("/")[2:4]  # forum/<cid>/<kind>/<qid>/...
+    qid = kind_and_qid[-1]
+    got = {}
+
+    def check():
+        if "mode" not in got or "stamp" not in got:
+            return
+        mode = got["mode"] or {}
+        seconds = slow_seconds(mode.get("course"), (mode.get("questions") or {}).get(qid))
+        wait = slow_wait(seconds, (got["stamp"] or {}).get("at"), forum.now_ms())
+        if seconds and wait:
+            on_error(errors.ServiceError(err.kind, slow_words(seconds, wait)))
+        else:
+            on_error(err)
+
+    def keep(name):
+        def value(v):
+            got[name] = v
+            check()
+
+        return value
+
+    database.read_once(paths.slow_mode(course_id), keep("mode"), lambda e: on_error(err))
+    database.read_once(paths.slow_stamp(course_id, uid), keep("stamp"), lambda e: on_error(err))
 
 
 def restriction_words(record, now):

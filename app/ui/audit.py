@@ -5,12 +5,12 @@ the same update as its staff action, so this list is every flag, staff delete, r
 resolution, mute and ban, newest first: who, what, on which post or learner, when.
 """
 
-from pyscript import window
+from pyscript import document, window
 
 from app.binding.live import LiveList
 from app.model import paths
 from app.services import database, moderation
-from app.ui.dom import element, find, set_attr, set_text
+from app.ui.dom import element, find, on, set_attr, set_text
 
 ENTRY_HTML = (
     '<time data-field="at"></time> <b data-field="by"></b> <span data-field="what"></span> '
@@ -24,6 +24,10 @@ def target_words(target, course_id):
     learner's mute or ban."""
     if target.startswith(paths.moderation(course_id) + "/"):
         return "a learner"
+    if target == paths.slow_mode_course(course_id):
+        return "the course"
+    if target.startswith(paths.slow_mode(course_id) + "/"):
+        return "a question"
     rest = target[len(paths.forum(course_id)) + 1 :]
     kind = rest.split("/")[0]
     return {"questions": "a question", "answers": "an answer", "comments": "a comment"}.get(
@@ -61,6 +65,8 @@ class AuditPanel:
         self.logs = []
         self.items = {}
         self.names = {}
+        self.slow = element("div", "slow-controls")
+        self.list.parentNode.insertBefore(self.slow, self.list)
 
     def start(self, mine, user):
         self.stop()
@@ -70,6 +76,7 @@ class AuditPanel:
             log = _CourseLog(self, cid, (mine[cid] or {}).get("title") or cid)
             self.logs.append(log)
             log.model.start()
+            self.slow.appendChild(self._slow_control(cid, log.title))
 
     def stop(self):
         for log in self.logs:
@@ -79,9 +86,37 @@ class AuditPanel:
             self.remove(key)
         self.root.hidden = True
         set_text(self.error, "")
+        self.slow.innerHTML = ""
 
     def loaded(self):
         set_attr(self.root, "data-state", "live")
+
+    def _slow_control(self, course_id, title):
+        """Slow mode for one course: minimum seconds between a learner's posts (audited)."""
+        label = element("label", "slow-control")
+        label.setAttribute("data-course", course_id)
+        set_text(label, "Slow mode in " + title + " ")
+        select = document.createElement("select")
+        for seconds in moderation.SLOW_CHOICES:
+            option = document.createElement("option")
+            option.value = str(seconds)
+            option.textContent = "off" if not seconds else "one post every " + str(seconds) + " s"
+            select.appendChild(option)
+        label.appendChild(select)
+
+        def got(value):
+            select.value = str(int(value)) if isinstance(value, (int, float)) else "0"
+
+        database.read_once(paths.slow_mode_course(course_id), got)
+
+        def changed(*args):
+            def refused(err):
+                self.failed("Slow mode not changed: " + err.message)
+
+            moderation.set_slow_mode(course_id, int(select.value), None, refused)
+
+        on(select, "change", changed)
+        return label
 
     def failed(self, message):
         set_text(self.error, message)

@@ -43,6 +43,13 @@ class ForumView:
         on(self.form_el, "submit", self.ask)
         on(by_id("filter-unanswered"), "change", self.filter_changed)
         self.similar = SimilarQuestions(course_id)
+        note = document.createElement("p")
+        note.className = "slow-note meta"
+        note.hidden = True
+        self.form_el.insertBefore(note, by_id("ask-error"))
+        from app.ui.slow_mode import SlowModeNote  # issue 15 item 4
+
+        self.slow = SlowModeNote(note)
         # document.defaultView, not pyscript's window: under PyScript `window` is the `js`
         # module, and addEventListener called on it throws "Illegal invocation".
         on(document.defaultView, "hashchange", lambda *a: self._open_target())
@@ -78,6 +85,7 @@ class ForumView:
 
     def signed_out(self):
         self.similar.signed_out()
+        self.slow.stop()
         self.model.stop()
         for qid in list(self.cards):
             self.remove(qid)
@@ -96,6 +104,7 @@ class ForumView:
         user = session.user()
         staff = user is not None and (user["admin"] or user["uid"] == self.instructor_uid)
         set_attr(self.root, "data-staff", staff or None)
+        self.slow.start(self.course_id, session.uid(), staff)
         if staff != self.staff:
             self.staff = staff  # what counts as seen changed: recount, re-mark
             for qid in self.cards:

@@ -36,6 +36,10 @@ WATCH_SLACK_S = 30
 REPORTS_TO_HIDE = 3
 REPORT_NOTE_MAX = 500
 REASON_MAX = 300
+# Slow mode: at most SLOW_MODE_MAX_S seconds between one member's posts; the console
+# offers SLOW_MODE_CHOICES_S (and off).
+SLOW_MODE_MAX_S = 1200
+SLOW_MODE_CHOICES_S = (10, 30, 60, 300)
 
 # Office hours and the confusion map (issue 15 items 6-7): a queue entry's one-line
 # question; one "I'm lost here" per user per CONFUSION_BUCKET_S seconds of a lesson (it

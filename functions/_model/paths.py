@@ -320,14 +320,25 @@ def moderation(cid: str, uid: str = "") -> str:
     return "moderation/" + cid + ("/" + uid if uid else "")
 
 
+def slow_mode(cid: str) -> str:
+    """A course's slow mode: {course?: seconds, questions?: {qid: seconds}} (staff set it)."""
+    return "slowMode/" + cid
 
 
+def slow_mode_course(cid: str) -> str:
+    """Minimum seconds between one member's posts anywhere in the course."""
+    return slow_mode(cid) + "/course"
 
 
+def slow_mode_question(cid: str, qid: str) -> str:
+    """Minimum seconds between one member's posts (answers, comments) in one thread."""
+    return slow_mode(cid) + "/questions/" + qid
 
 
-
-
+def slow_stamp(cid: str, uid: str) -> str:
+    """{at}: the server time of the member's latest post in cid, ticked with each post (an
+    object: a bare epoch-ms number would cross MicroPython's FFI cut to 32 bits)."""
+    return "slowStamps/" + cid + "/" + uid
 
 
 # ---- office hours and the confusion map (issue 15 items 6-7; rules/office_hours_rules.py)

@@ -181,3 +181,56 @@ def test_a_muted_learner_is_told_why_and_until_when_and_keeps_the_draft(
         )
     finally:
         record.delete()
+
+
+def test_slow_mode_counts_down_in_the_ask_form_and_the_rules_refuse_a_post_too_soon(
+    users: dict[str, User], local_stack, admin_db
+) -> None:
+    """The instructor turns on slow mode (one post every 30 s) from the console: the
+    learner's ask form says so, counts down after a question, and a second one within the
+    30 s is refused in words with the draft kept."""
+    import time
+
+    from firebase_admin import auth
+
+    from tools.seed import admin_app
+
+    course = "thick-front-ends"
+    uid = auth.get_user_by_email("learner@nimbus.test", app=admin_app(local_stack)).uid
+    # the session's other tests posted as this learner moments ago: their last post, a
+    # minute back, leaves this test's first question free to go
+    admin_db.child(f"slowStamps/{course}/{uid}").set({"at": int(time.time() * 1000) - 60_000})
+    learner, instructor = users["learner"].page, users["instructor"].page
+    try:
+        open_signed_in(instructor, console_url(local_stack), "instructor@nimbus.test")
+        expect(instructor.locator("#console")).to_have_attribute("data-state", "live",
+                                                                 timeout=LIVE)  # fmt: skip
+        control = instructor.locator(f'.slow-control[data-course="{course}"] select')
+        control.select_option("30")
+        expect(instructor.locator("#console-audit .audit-entry").first).to_contain_text(
+            "changed the slow mode of the course", timeout=LIVE
+        )
+        assert admin_db.child(f"slowMode/{course}/course").get() == 30
+
+        open_signed_in(learner, lesson_url(local_stack, course, "l01"), "learner@nimbus.test")
+        note = learner.locator("#ask-form .slow-note")
+        expect(note).to_contain_text("Slow mode: one post every 30 s in this course.",
+                                     timeout=LIVE)  # fmt: skip
+        ask(learner, f"Slow one {uuid.uuid4().hex[:6]}")
+        expect(note).to_contain_text("You can post again in", timeout=LIVE)
+        first = int(note.inner_text().split("again in ")[1].split(" s")[0])
+        assert 20 <= first <= 30, first
+        learner.wait_for_timeout(2_000)
+        later = int(note.inner_text().split("again in ")[1].split(" s")[0])
+        assert later < first  # it counts down
+
+        draft = f"Too soon {uuid.uuid4().hex[:6]}"
+        learner.fill("#ask-title", draft)
+        learner.fill("#ask-body", "Another one?")
+        learner.click("#ask-submit")
+        expect(learner.locator("#ask-error")).to_contain_text(
+            "Slow mode: one post every 30 s in this course. You can post again in", timeout=LIVE
+        )
+        expect(learner.locator("#ask-title")).to_have_value(draft)
+    finally:
+        admin_db.child(f"slowMode/{course}").delete()

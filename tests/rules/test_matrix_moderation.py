@@ -242,7 +242,62 @@ OPS: dict[str, Op] = {
     "read c1's search index while banned": lambda a: a.ref("search/c1").get(),
     "read one's own ban in c1": lambda a: a.ref(f"moderation/c1/{a.uid}").get(),
     "read the c1 forum once the ban has ended": lambda a: a.ref("forum/c1").get(),
+    # ---- slow mode
+    "ask a question in slow mode, the last post 60 s ago": lambda a: _slow_create(a, QUESTION),
+    "ask a question in slow mode, the last post 5 s ago": lambda a: _slow_create(a, QUESTION),
+    "ask a question in slow mode without ticking the stamp": lambda a: _slow_create(
+        a, QUESTION, tick=None
+    ),
+    "ask a question in slow mode with the stamp ticked to the past": lambda a: _slow_create(
+        a, QUESTION, tick=1
+    ),
+    "answer q1 in q1's slow mode, the last post 5 s ago": lambda a: _slow_create(a, ANSWER),
+    "answer q1 in q1's slow mode, the last post 60 s ago": lambda a: _slow_create(a, ANSWER),
+    "comment on q1 in q1's slow mode, the last post 5 s ago": lambda a: _slow_create(a, COMMENT),
+    "ask a question while only q1 is in slow mode, the last post 5 s ago": lambda a: _slow_create(
+        a, QUESTION
+    ),
+    "tick own slow-mode stamp": lambda a: a.ref(f"slowStamps/c1/{a.uid}").set({"at": NOW}),
+    "rewind own slow-mode stamp": lambda a: a.ref(f"slowStamps/c1/{a.uid}/at").set(1),
+    "delete own slow-mode stamp": lambda a: a.ref(f"slowStamps/c1/{a.uid}").delete(),
+    "turn on slow mode for c1 (30 s, audited)": lambda a: a.audited(
+        {"slowMode/c1/course": 30}, "slow", "slowMode/c1/course"
+    ),
+    "turn on slow mode for c1 without an audit entry": lambda a: a.ref("slowMode/c1/course").set(
+        30
+    ),
+    "turn on slow mode for q1 (audited)": lambda a: a.audited(
+        {f"slowMode/c1/questions/{Q1}": 30}, "slow", f"slowMode/c1/questions/{Q1}"
+    ),
+    "set c1's slow mode beyond the maximum (audited)": lambda a: a.audited(
+        {"slowMode/c1/course": limits.SLOW_MODE_MAX_S + 1}, "slow", "slowMode/c1/course"
+    ),
+    "turn off c1's slow mode (audited)": lambda a: a.audited(
+        {"slowMode/c1/course": None}, "slow", "slowMode/c1/course"
+    ),
+    "read c1's slow mode": lambda a: a.ref("slowMode/c1").get(),
 }
+
+
+QUESTION, ANSWER, COMMENT = (f"forum/c1/questions/{NEW}", f"forum/c1/answers/{Q1}/{NEW}",
+                             f"forum/c1/comments/{Q1}/{Q1}/{NEW}")  # fmt: skip
+
+
+def _slow_create(a: Actor, path: str, tick: Any = NOW) -> None:
+    """Create a post as the app does in slow mode: with its slow-mode stamp ticked."""
+    post = a.question() if path == QUESTION else a.post(score=0) if path == ANSWER else a.post()
+    extra = {} if tick is None else {f"slowStamps/c1/{a.uid}": {"at": tick}}
+    a.create(path, post, **extra)
+
+
+def _slow(setting: str, last_post_ago_ms: int) -> Setup:
+    """Setup: slow mode of 30 s at ``setting``; the actor's last post that long ago."""
+
+    def setup(owner: db.Reference, actor: Actor) -> None:
+        stamp = int(time.time() * 1000) - last_post_ago_ms
+        owner.update({setting: 30, f"slowStamps/c1/{actor.uid}": {"at": stamp}})
+
+    return setup
 
 
 def _owner_sets(values: dict[str, Any]) -> Setup:
@@ -350,6 +405,28 @@ SETUP: dict[str, Setup] = {
     "read c1's search index while banned": _on_everyone("ban"),
     "read one's own ban in c1": _on_everyone("ban"),
     "read the c1 forum once the ban has ended": _on_everyone("ban", until=1),
+    "ask a question in slow mode, the last post 60 s ago": _slow("slowMode/c1/course", 60_000),
+    "ask a question in slow mode, the last post 5 s ago": _slow("slowMode/c1/course", 5_000),
+    "ask a question in slow mode without ticking the stamp": _slow("slowMode/c1/course", 60_000),
+    "ask a question in slow mode with the stamp ticked to the past": _slow(
+        "slowMode/c1/course", 60_000
+    ),
+    "answer q1 in q1's slow mode, the last post 5 s ago": _slow(
+        f"slowMode/c1/questions/{Q1}", 5_000
+    ),
+    "answer q1 in q1's slow mode, the last post 60 s ago": _slow(
+        f"slowMode/c1/questions/{Q1}", 60_000
+    ),
+    "comment on q1 in q1's slow mode, the last post 5 s ago": _slow(
+        f"slowMode/c1/questions/{Q1}", 5_000
+    ),
+    "ask a question while only q1 is in slow mode, the last post 5 s ago": _slow(
+        f"slowMode/c1/questions/{Q1}", 5_000
+    ),
+    "rewind own slow-mode stamp": _slow("slowMode/c1/course", 5_000),
+    "delete own slow-mode stamp": _slow("slowMode/c1/course", 5_000),
+    "turn off c1's slow mode (audited)": _owner_sets({"slowMode/c1/course": 30}),
+    "read c1's slow mode": _owner_sets({"slowMode/c1/course": 30}),
 }
 
 CELLS = parse_matrix(HERE / "matrix_moderation.md")
