@@ -19,6 +19,7 @@ from . import limits, search
 
 BOT_UID = "gurubot"  # profiles/gurubot: written by firebase-admin only (the seed, the function)
 BOT_NAME = "Gurubot"
+COURSE_SWITCH = "gurubot"  # courses/$cid/gurubot: true turns it on for a course (the catalog)
 BOT_ROLE = search.BOT_ROLE  # its answers' authorRole: the bot badge; the rules refuse it
 INTRO = "I'm Gurubot, the course's bot. This may already be answered:"
 THREADS_HEADING = "Answered questions like yours:"

@@ -11,7 +11,8 @@ writes. Why it holds:
   ``gurubot/$cid/$qid`` (functions-only) is claimed by a transaction before anything is
   written. A redelivered or concurrent event finds it and at most finishes the one answer it
   names (same key), so the thread never holds two bot answers; a silence is recorded too.
-- Silent below the threshold: nothing relevant enough means no answer at all.
+- Silent below the threshold: nothing relevant enough means no answer at all; and in a
+  course whose catalog entry does not say ``gurubot: true`` (the admins' switch).
 - Reads in parallel: the question's term nodes at once, then the candidate threads and
   lessons at once, so the reply costs a few round trips (bench/gurubot_bench.py).
 """
@@ -96,6 +97,8 @@ def reply(cid: str, qid: str) -> str:
         return ""
     if question.get("uid") == gurubot.BOT_UID or question.get("authorRole") == gurubot.BOT_ROLE:
         return ""  # never to its own posts
+    if _get(paths.child(paths.course(cid), gurubot.COURSE_SWITCH)) is not True:
+        return ""  # the course has not turned Gurubot on
     record = _get(paths.gurubot(cid, qid))
     if isinstance(record, dict) and (record.get("posted") or record.get("silent")):
         return ""  # a redelivered event: done already

@@ -120,3 +120,18 @@ def test_gurubot_never_replies_to_its_own_post(search_stack: Stack, root) -> Non
     until(lambda: qid in term(root, "inbox") or None, "the question indexed (its triggers ran)")
     time.sleep(1)
     assert answers(root, qid) == {} and record(root, qid) is None
+
+
+def test_a_course_without_the_switch_gets_no_bot(search_stack: Stack, root) -> None:
+    _course(root)
+    root.child(paths.child(paths.course(CID), gurubot.COURSE_SWITCH)).delete()
+    try:
+        qid = ask(root, "Fan-out trigger misses a follower inbox", "Follower inbox empty.")
+        ref = paths.question(CID, qid)
+        event = _event(search_stack, ref, None, root.child(ref).get(), "g4")
+        _redeliver(search_stack, "gurubot_reply", {**event, "type": CREATED})  # to its end
+        until(lambda: qid in term(root, "inbox") or None, "the question indexed")
+        time.sleep(1)
+        assert answers(root, qid) == {} and record(root, qid) is None
+    finally:
+        root.child(paths.child(paths.course(CID), gurubot.COURSE_SWITCH)).set(True)
