@@ -142,7 +142,7 @@ def lift(course_id, uid, on_done, on_error):
 
 
 # ---- slow mode
-SLOW_CHOICES = (0, *limits.SLOW_MODE_CHOICES_S)  # seconds the console offers (0: off)
+SLOW_CHOICES = (0,) + limits.SLOW_MODE_CHOICES_S  # noqa: RUF005 - no *x in MicroPython displays
 
 
 def slow_seconds(setting, thread_setting=None):
@@ -201,6 +201,11 @@ def slow_refusal(course_id, uid, path, err, on_error):
 
     database.read_once(paths.slow_mode(course_id), keep("mode"), lambda e: on_error(err))
     database.read_once(paths.slow_stamp(course_id, uid), keep("stamp"), lambda e: on_error(err))
+
+
+def read_restriction(course_id, uid, on_record):
+    """on_record(the user's own mute or ban record in the course, or None)."""
+    database.read_once(paths.moderation(course_id, uid), on_record, lambda err: on_record(None))
 
 
 def restriction_words(record, now):
