@@ -37,7 +37,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.model import limits, paths
-from rules.nimbus_rules import ADMIN, PUSH_ID, SIGNED_IN, instructor, path_expr, text, up
+from rules._common import ADMIN, MEMBER, PUSH_ID, SIGNED_IN, instructor, path_expr, text, up
 
 STAFF = f"({instructor()} || {ADMIN})"
 FLAG_ACTIONS = ("pinned", "locked", "hidden", "endorsed")
@@ -168,7 +168,6 @@ def _post_path(post_id: str = "$postId") -> str:
 
 
 def reports_tree() -> dict[str, Any]:
-    from rules.nimbus_rules import MEMBER
 
     post = _post_path()
     count = f"{post} + '/reportCount'"
@@ -205,7 +204,6 @@ def reports_tree() -> dict[str, Any]:
 
 def report_fields(new_root: str, post_id: str, post_path: str) -> dict[str, Any]:
     """``reportCount`` and ``pendingReview`` on a post (question: post_id ``$qid``)."""
-    from rules.nimbus_rules import MEMBER
 
     mine = path_expr(paths.report, "$cid", "$qid", post_id, "auth.uid")
     reports = path_expr(paths.post_reports, "$cid", "$qid", post_id)
@@ -308,8 +306,6 @@ def may_post(new_root: str) -> str:
 
 
 def slow_mode_tree() -> dict[str, Any]:
-    from rules.nimbus_rules import MEMBER
-
     def setting(build: Any, *args: str) -> dict[str, Any]:
         path = path_expr(build, *args)
         levels = build(*args).count("/") + 1  # the root is that many parents above

@@ -87,101 +87,36 @@ Why these hold under any sequence of allowed writes:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
-from app.model import gurubot, limits, names, paths
-
-ADMIN = "auth.token.admin === true"
-SIGNED_IN = "auth != null"
-PUSH_ID = "/^" + paths.PUSH_ID + "$/"
-SLUG = "/^" + paths.SLUG + "$/"
-NO_PRIORITY = "newData.getPriority() === null"
-
-# Display names: the characters a name may use and its displayNames key, from app/model.
-NAME_RANGES = names.RANGES
-KEY_ESCAPES = names.KEY_ESCAPES
-
-
-def path_expr(build: Callable[..., str], *exprs: str) -> str:
-    """``build(*exprs)`` (a builder of app/model/paths.py) as a rules-language string
-    expression whose arguments are rule expressions: ``path_expr(paths.enrollment,
-    "auth.uid", "$cid")`` is ``'enrollments/' + auth.uid + '/' + $cid``."""
-    text = build(*(f"\0{i}\0" for i in range(len(exprs))))
-    out = []
-    for i, part in enumerate(text.split("\0")):
-        if i % 2:
-            out.append(exprs[int(part)])
-        elif part:
-            assert "'" not in part and "\\" not in part, part
-            out.append(f"'{part}'")
-    return " + ".join(out)
-
-
-def field_of(build: Callable[..., str], name: str) -> Callable[..., str]:
-    """A builder for the child ``name`` of what ``build`` builds (for :func:`path_expr`)."""
-    return lambda *args: paths.child(build(*args), name)
-
-
-def name_key(name: str) -> str:
-    """The ``displayNames`` key of a name, as the rules compute it (for seeding and tests)."""
-    key = name.lower()
-    for char, escaped in KEY_ESCAPES:
-        key = key.replace(char, escaped)
-    return key
-
-
-def name_key_expr(value: str) -> str:
-    """:func:`name_key` in the rules language, of the string expression ``value``."""
-    expr = f"{value}.toLowerCase()"
-    for char, escaped in KEY_ESCAPES:
-        expr += f".replace('{char}', '{escaped}')"
-    return expr
-
-
-def _name_class() -> str:
-    def literal(cp: int) -> str:
-        char = chr(cp)
-        return "\\" + char if char in "\\]-^/[" else char
-
-    return "".join(
-        literal(lo) if lo == hi else literal(lo) + "-" + literal(hi) for lo, hi in NAME_RANGES
-    )
-
-
-NAME_OK = (
-    "newData.isString() && newData.val().length > 0 && "
-    f"newData.val().length <= {limits.NAME_MAX} && "
-    f"newData.val().matches(/^[{_name_class()}]+$/) && "
-    "!newData.val().beginsWith(' ') && !newData.val().endsWith(' ') && "
-    "!newData.val().contains('  ')"
+from app.model import gurubot, limits, paths
+from rules import (
+    email_rules,
+    gurubot_rules,
+    moderation_rules,
+    notifications_rules,
+    office_hours_rules,
+    progress_rules,
 )
-
-
-def up(levels: int, of: str = "newData") -> str:
-    """The snapshot ``levels`` parents above ``of`` (the new root, seen from a rule)."""
-    return of + ".parent()" * levels
-
-
-def instructor(cid: str = "$cid") -> str:
-    return f"root.child({path_expr(paths.course_instructor, cid)}).val() === auth.uid"
-
-
-ENROLLED = f"root.child({path_expr(paths.enrollment, 'auth.uid', '$cid')}).val() === true"
-STAFF = f"({instructor()} || {ADMIN})"
-# A ban (moderation/$cid/$uid, rules/moderation_rules.py) ends an enrolled learner's
-# membership until it is lifted or its end time passes.
-BANNED = (
-    f"(root.child({path_expr(paths.moderation, '$cid', 'auth.uid')} + '/kind').val() === 'ban' "
-    f"&& (!root.child({path_expr(paths.moderation, '$cid', 'auth.uid')} + '/until').exists() || "
-    f"root.child({path_expr(paths.moderation, '$cid', 'auth.uid')} + '/until').val() > now))"
+from rules._common import (
+    ADMIN,
+    ASKER,
+    COURSE_EXISTS,
+    MEMBER,
+    NAME_OK,
+    NO_PRIORITY,
+    PUSH_ID,
+    SIGNED_IN,
+    SLUG,
+    STAFF,
+    field_of,
+    instructor,
+    name_key,
+    name_key_expr,
+    path_expr,
+    text,
+    up,
 )
-MEMBER = f"{SIGNED_IN} && (({ENROLLED} && !{BANNED}) || {instructor()} || {ADMIN})"
-COURSE_EXISTS = f"root.child({path_expr(paths.course, '$cid')}).exists()"
-
-
-def text(max_len: int) -> str:
-    return f"newData.isString() && newData.val().length > 0 && newData.val().length <= {max_len}"
 
 
 def vote_value(snapshot: str) -> str:
@@ -271,7 +206,6 @@ def post_write(
     without this an author could unlock or unhide their own post. ``delete_check`` must
     hold for any deletion.
     """
-    from rules import moderation_rules
 
     create = (
         f"(!data.exists() && newData.child('uid').val() === auth.uid && {COURSE_EXISTS} && "
@@ -287,7 +221,6 @@ def post_write(
 def staff_flag(flag: str, new_root: str, post_path: str) -> dict[str, str]:
     """A moderation flag (pinned, locked, hidden, endorsed): only staff change it, and only
     with its audit entry (action ``flag``, the post, the new value) in the same update."""
-    from rules import moderation_rules
 
     audit = moderation_rules.audited(new_root, f"'{flag}'", post_path, "(newData.val() === true)")
     return {
@@ -303,7 +236,6 @@ ANSWER_FLAGS = ("endorsed", "hidden")
 QUESTION_PATH = path_expr(paths.question, "$cid", "$qid")
 ANSWER_PATH = path_expr(paths.answer, "$cid", "$qid", "$aid")
 COMMENT_PATH = path_expr(paths.comment, "$cid", "$qid", "$postId", "$cmid")
-ASKER = path_expr(field_of(paths.question, "uid"), "$cid", "$qid")
 NOT_LOCKED = (
     f"root.child({path_expr(field_of(paths.question, 'locked'), '$cid', '$qid')}).val() !== true"
 )
@@ -326,8 +258,6 @@ def question() -> dict[str, Any]:
 
     def accepted(aid: str) -> str:  # the answer acceptedAnswerId names, in the forum
         return path_expr(paths.answer_in_forum, "$qid", aid)
-
-    from rules import moderation_rules
 
     return {
         ".write": post_write(
@@ -377,7 +307,6 @@ def answer() -> dict[str, Any]:
     accepted = path_expr(field_of(paths.question_in_forum, "acceptedAnswerId"), "$qid")
     question_open = f"{up(3)}.child({THE_QUESTION}).exists() && {NOT_LOCKED}"
     released = f"{up(3)}.child({accepted}).val() !== $aid"
-    from rules import moderation_rules
 
     return {
         ".write": post_write(
@@ -529,14 +458,6 @@ def refuse_priorities(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def rules() -> dict[str, Any]:
-    from rules import (
-        email_rules,
-        gurubot_rules,
-        moderation_rules,
-        notifications_rules,
-        office_hours_rules,
-        progress_rules,
-    )
 
     slug_key = {"$cid": {".validate": f"$cid.matches({SLUG})"}}
     tree = {
@@ -572,7 +493,6 @@ def rules() -> dict[str, Any]:
             "$uid": {".read": f"{SIGNED_IN} && auth.uid === $uid"},
         },
         "rateLimits": {"$uid": rate_limit()},
-        "progress": progress_rules.tree(),
         "audit": moderation_rules.audit_tree(),
         "auditLast": moderation_rules.audit_last_tree(),
         "reports": moderation_rules.reports_tree(),
@@ -580,6 +500,7 @@ def rules() -> dict[str, Any]:
         "slowMode": moderation_rules.slow_mode_tree(),
         "slowStamps": moderation_rules.slow_stamps_tree(),
         **email_rules.tree(),  # emailSettings/, emailStatus/ (issue 14)
+        "progress": progress_rules.tree(),
         **notifications_rules.tree(),  # follows/, watch/, inbox/ (issue 14)
         **gurubot_rules.tree(),  # transcripts/, gurubotFeedback/ (issue 13)
         **office_hours_rules.tree(),  # officeHours/, confusion/ (issue 15 items 6-7)
