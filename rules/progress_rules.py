@@ -1,20 +1,24 @@
 """Rules for ``progress/$uid/$cid/$lid``: each learner's place in a lesson, written by the
 player in their own browser (issue 12).
 
-A record is ``{position, watched, duration, complete, updatedAt}``: seconds of the video
-(the place, the seconds actually played, not seek jumps, and the clip's length), whether
-the lesson is complete and the server's time of the save. Only its owner reads or writes
-it, and only for a lesson they may watch: enrolled in the course, its instructor, an admin,
-or the lesson is a free preview (``lessons/$cid/$lid/preview``, what ``media_url``
-decides by). Why each value holds:
+A record is ``{position, watched, duration, complete, startedAt, updatedAt}``: seconds of
+the video (the place, the seconds actually played, not seek jumps, and the clip's length),
+whether the lesson is complete, and the server's times of the first save and of this one.
+Only its owner reads or writes it, and only for a lesson they may watch: enrolled in the
+course, its instructor, an admin, or the lesson is a free preview
+(``lessons/$cid/$lid/preview``, what ``media_url`` decides by). Why each value holds:
 
 - ``duration`` is 0 < d <= ``LESSON_SECONDS_MAX`` and never changes once saved, so a
   record cannot be shortened to make what was watched look like most of it;
   ``position`` and ``watched`` lie in [0, duration].
 - ``watched`` never decreases and grows by at most one second per ``WATCH_MS_PER_S`` of
   server time since the last save (the player's top speed is 2x), plus ``WATCH_SLACK_S``;
-  a first save holds at most ``WATCH_SLACK_S``. A record cannot be deleted (and so not
-  recreated), so a lesson takes real time to complete.
+  a first save holds at most ``WATCH_SLACK_S``. That slack is per save, so on its own many
+  saves a millisecond apart would add it up; ``startedAt`` (the server's ``now`` at the
+  first save; a save may only keep it or move it to ``now``, never earlier) bounds the
+  sum: watched is at most one second per ``WATCH_MS_PER_S`` since ``startedAt`` plus one
+  ``WATCH_SLACK_S``. A record cannot be deleted (and so not recreated), so a lesson takes
+  real time to complete.
 - ``complete`` is exactly "it was complete, or watched >= ``COMPLETE_FRACTION`` of
   duration": it turns true only then and stays true.
 - ``updatedAt`` is the server's ``now`` (what the allowance above is counted from), on
@@ -40,7 +44,7 @@ PREVIEW = (
 )
 MAY_WATCH = f"({ENROLLED} || {instructor()} || {ADMIN} || {PREVIEW})"
 OWNER = f"{SIGNED_IN} && auth.uid === $uid"
-FIELDS = "['position', 'watched', 'duration', 'complete', 'updatedAt']"
+FIELDS = "['position', 'watched', 'duration', 'complete', 'startedAt', 'updatedAt']"
 
 
 def _sibling(name: str) -> str:
@@ -54,6 +58,7 @@ def record() -> dict[str, Any]:
         f"(data.exists() ? data.val() + (now - {last_save}) / {limits.WATCH_MS_PER_S} : 0) + "
         f"{limits.WATCH_SLACK_S}"
     )
+    since_start = f"(now - {_sibling('startedAt')}) / {limits.WATCH_MS_PER_S} + {limits.WATCH_SLACK_S}"  # the per-save slack above, summed over rapid saves, stays within one slack of this
     return {
         ".write": f"{OWNER} && newData.exists() && {MAY_WATCH}",
         ".validate": (
@@ -73,7 +78,8 @@ def record() -> dict[str, Any]:
         "watched": {
             ".validate": (
                 f"newData.isNumber() && newData.val() >= 0 && newData.val() <= {duration} && "
-                f"(!data.exists() || newData.val() >= data.val()) && newData.val() <= {allowance}"
+                "(!data.exists() || newData.val() >= data.val()) && "
+                f"newData.val() <= {allowance} && newData.val() <= {since_start}"
             )
         },
         "complete": {
@@ -82,6 +88,7 @@ def record() -> dict[str, Any]:
                 f"{_sibling('watched')} >= {duration} * {limits.COMPLETE_FRACTION})"
             )
         },
+        "startedAt": {".validate": "newData.val() === now || newData.val() === data.val()"},
         "updatedAt": {".validate": "newData.val() === now"},
         "$other": {".validate": False},
     }

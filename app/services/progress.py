@@ -20,12 +20,17 @@ def read(uid, course_id, lesson_id, on_value, on_error=None):
     database.read_once(paths.lesson_progress(uid, course_id, lesson_id), on_value, on_error)
 
 
-def save(uid, course_id, lesson_id, values, on_done=None, on_error=None):
+def save(uid, course_id, lesson_id, values, first, on_done=None, on_error=None):
     """Save {position, watched, duration, complete}, stamped with the server's time.
 
-    A set of the whole record: the rules want every field in each save. Writes made
-    while offline are queued by the SDK and sent on reconnection.
+    One update of every field (the rules want them all after each save); ``first`` (no
+    record is known to exist) also stamps ``startedAt``, which later saves leave as the
+    server set it: the rules bound watched by the time since then. Writes made while
+    offline are queued by the SDK and sent on reconnection.
     """
     record = dict(values)
     record["updatedAt"] = database.SERVER_TIME
-    database.set_value(paths.lesson_progress(uid, course_id, lesson_id), record, on_done, on_error)
+    if first:
+        record["startedAt"] = database.SERVER_TIME
+    path = paths.lesson_progress(uid, course_id, lesson_id)
+    database.update({paths.child(path, k): v for k, v in record.items()}, on_done, on_error)

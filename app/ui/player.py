@@ -245,9 +245,16 @@ class PlayerView:
         if values is None:
             return
         tracker = self.tracker
+        first = not tracker.exists
         tracker.sent(values, now)
         progress.save(
-            uid, self.course_id, self.lesson_id, values, None, lambda e: self._refused(tracker)
+            uid,
+            self.course_id,
+            self.lesson_id,
+            values,
+            first,
+            tracker.stored,
+            lambda e: self._refused(tracker),
         )
 
     def _refused(self, tracker):

@@ -58,12 +58,14 @@ class Tracker:
         self._sent = None  # (watched, now_ms) of the last save sent, for the allowance
         self._sent_values = None
         self._save_due_from = None  # now_ms the throttle counts from
+        self.exists = False  # a record is known to be stored: its startedAt stays as it is
 
     def load(self, saved, now_ms):
         """The record read from the database (None: never saved). A record's duration is
         kept (the rules never let it change)."""
         self.loaded = True
         if saved:
+            self.exists = True
             self.saved = saved
             self.watched = max(self.watched, float(saved.get("watched") or 0))
             self.duration = float(saved.get("duration") or 0) or self.duration
@@ -140,6 +142,10 @@ class Tracker:
         self.complete = values["complete"]
         self._save_due_from = now_ms if self._save_due_from is not None else None
 
+    def stored(self):
+        """A save was acknowledged: the record exists, later saves keep its startedAt."""
+        self.exists = True
+
     def refused(self):
         """The last save was refused: send the same values again at the next chance."""
         self._sent_values = None
@@ -149,6 +155,7 @@ class Tracker:
         this page's place, take the larger watched, and count the allowance from it."""
         if not saved:
             return
+        self.exists = True
         theirs = float(saved.get("watched") or 0)
         self.watched = max(self.watched, theirs)
         self.duration = float(saved.get("duration") or 0) or self.duration

@@ -3,12 +3,13 @@ against the real server, each from the attacker's side (what a browser or curl c
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from firebase_admin import db
+from firebase_admin import db, exceptions
 from forum_world import NOW, T0, USERS, Actor, forum_namespace
 from matrix_runner import Op, Setup, parse_matrix, run_cell
 from matrix_runner import rest as _rest
@@ -25,6 +26,7 @@ def record(
     duration: float = DURATION,
     complete: bool | None = None,
     updated: Any = NOW,
+    started: Any = NOW,
     **extra: Any,
 ) -> dict[str, Any]:
     """A save as the player sends it; ``complete`` derived as the rules want unless given."""
@@ -35,6 +37,7 @@ def record(
         "watched": watched,
         "duration": duration,
         "complete": complete,
+        "startedAt": started,
         "updatedAt": updated,
         **extra,
     }
@@ -49,7 +52,15 @@ def _save(lid: str = "l1", cid: str = "c1", uid: str = "", **fields: Any) -> Op:
     return lambda a: a.ref(_path(uid or a.uid, cid, lid)).set(record(**fields))
 
 
-SAVED = record(position=5, watched=5, updated=T0)
+def _update(**fields: Any) -> Op:
+    """A save as the player sends it after the first: startedAt left as it is."""
+    return lambda a: a.ref(_path(a.uid)).update(record(started=None, **fields))
+
+
+_STEP = limits.WATCH_SLACK_S - 5  # within one save's slack, with next to no time between
+
+
+SAVED = record(position=5, watched=5, updated=T0, started=T0)
 SAVERS = [u.uid for u in USERS if u.uid]  # each signed-in user has a c1/l1 record
 
 
@@ -148,12 +159,31 @@ OPS: dict[str, Op] = {
     "save own progress and enroll self in c2 in one update": lambda a: a.update(
         {_path(a.uid): record(), f"enrollments/{a.uid}/c2": True}
     ),
+    "after a save just now and a second save 25 s more, save 25 s more again": _update(
+        position=5 + 2 * _STEP, watched=5 + 2 * _STEP, duration=600
+    ),
+    "save own first progress without startedAt": lambda a: a.ref(_path(a.uid, "c1", "l2")).set(
+        record(started=None)
+    ),
+    "save own progress with a startedAt earlier than saved": _save(started=T0 - 60_000),
+    "remove own startedAt": lambda a: a.ref(_path(a.uid)).update(
+        {"startedAt": None, "updatedAt": NOW}
+    ),
 }
 
 _JUST_NOW = {_path(uid): record(position=5, watched=5, duration=600) for uid in SAVERS}
-_COMPLETED = {_path("learner"): record(position=DURATION, watched=19, updated=T0)}
+_COMPLETED = {_path("learner"): record(position=DURATION, watched=19, updated=T0, started=T0)}
+
+
+def _saved_twice(owner: db.Reference, actor: Actor) -> None:
+    """A save just now, then the actor's own next save a slack's worth more at once."""
+    _fixture(owner, actor, **_JUST_NOW)
+    with contextlib.suppress(exceptions.FirebaseError):  # users who may not save
+        _update(position=5 + _STEP, watched=5 + _STEP, duration=600)(actor)
+
 
 SETUP: dict[str, Setup] = dict.fromkeys(OPS, _fixture)
+SETUP["after a save just now and a second save 25 s more, save 25 s more again"] = _saved_twice
 SETUP["after learner's enrollment in c1 is removed, save own progress in c1/l1"] = _then(
     **{"enrollments/learner/c1": None}
 )

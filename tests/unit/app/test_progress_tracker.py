@@ -128,3 +128,18 @@ def test_after_a_refusal_another_tabs_record_is_merged() -> None:
     t.merge({"position": 15, "watched": 12, "duration": 20, "complete": False}, now)
     values = t.values(now)
     assert values["watched"] == 12 and values["position"] == 8  # its own place, their watched
+
+
+def test_only_a_save_with_no_record_known_stamps_startedat() -> None:
+    t = Tracker()
+    t.load(None, 0)
+    assert not t.exists  # the first save stamps startedAt
+    t.stored()  # its acknowledgement: later saves keep the server's startedAt
+    assert t.exists
+    reopened = Tracker()
+    reopened.load({"position": 5, "watched": 5, "duration": 20, "complete": False}, 0)
+    assert reopened.exists
+    merged = Tracker()
+    merged.load(None, 0)
+    merged.merge({"position": 5, "watched": 5, "duration": 20, "complete": False}, 0)
+    assert merged.exists  # another tab created it: its startedAt stands
