@@ -187,9 +187,25 @@ class ForumView:
         self._clear_skeletons()
         if err.kind == errors.PERMISSION:
             self._state("locked")
+            self._banned_words()
         else:
             self._state("error")
             set_text(by_id("forum-error"), "The discussion could not load: " + err.message)
+
+    def _banned_words(self):
+        """Refused because the course staff banned this learner? Then say so, and until when."""
+        uid = session.uid()
+        if uid is None:
+            return
+        from app.services import moderation
+
+        def got(record):
+            words = moderation.restriction_words(record, forum.now_ms())
+            if words and (record or {}).get("kind") == "ban":
+                self._state("error")
+                set_text(by_id("forum-error"), words)
+
+        moderation.read_restriction(self.course_id, uid, got)
 
     def loaded(self):
         """The first snapshot is in (maybe empty): drop the skeletons."""

@@ -15,6 +15,19 @@ from tests.e2e.test_console import LIVE, ask, console_url, lesson_url
 pytestmark = pytest.mark.e2e
 
 
+@pytest.fixture(autouse=True)
+def _fresh_posting_window(local_stack, admin_db):
+    """These tests post several times a minute as the session's one learner: afterwards
+    their rate-limit window and slow-mode stamp go, so later tests start with a full one."""
+    yield
+    from firebase_admin import auth
+
+    from tools.seed import admin_app
+
+    uid = auth.get_user_by_email("learner@nimbus.test", app=admin_app(local_stack)).uid
+    admin_db.update({f"rateLimits/{uid}": None, f"slowStamps/thick-front-ends/{uid}": None})
+
+
 def test_staff_actions_from_the_console_appear_in_its_audit_trail(
     users: dict[str, User], local_stack, admin_db
 ) -> None:
@@ -234,3 +247,44 @@ def test_slow_mode_counts_down_in_the_ask_form_and_the_rules_refuse_a_post_too_s
         expect(learner.locator("#ask-title")).to_have_value(draft)
     finally:
         admin_db.child(f"slowMode/{course}").delete()
+
+
+def test_a_banned_learner_reads_why_instead_of_the_forum(
+    users: dict[str, User], local_stack, admin_db
+) -> None:
+    """Banned from the console (until lifted): the rules refuse the learner's forum read,
+    and the lesson page says who banned them, why and that it holds until lifted."""
+    from firebase_admin import auth
+
+    from tools.seed import admin_app
+
+    course = "thick-front-ends"
+    uid = auth.get_user_by_email("learner@nimbus.test", app=admin_app(local_stack)).uid
+    record = admin_db.child(f"moderation/{course}/{uid}")
+    learner, instructor = users["learner"].page, users["instructor"].page
+    try:
+        open_signed_in(learner, lesson_url(local_stack, course, "l01"), "learner@nimbus.test")
+        open_signed_in(instructor, console_url(local_stack), "instructor@nimbus.test")
+        expect(instructor.locator("#console")).to_have_attribute("data-state", "live",
+                                                                 timeout=LIVE)  # fmt: skip
+        title = f"Ban me {uuid.uuid4().hex[:6]}"
+        ask(learner, title)
+        tool = instructor.locator("#queue > .question", has_text=title).locator(".restrict-tool")
+        expect(tool).to_have_count(1, timeout=LIVE)
+        tool.locator('[data-act="restrict"]').click()
+        tool.locator(".restrict-reason").fill("Harassing other learners")
+        tool.locator(".restrict-for").select_option("ever")
+        tool.locator('[data-act="ban"]').click()
+        expect(tool.locator(".restrict-state")).to_contain_text("Author: banned until lifted",
+                                                                timeout=LIVE)  # fmt: skip
+        assert "until" not in record.get()
+
+        learner.reload()
+        expect(learner.locator("#forum-error")).to_have_text(
+            "The course staff banned you in this course: Harassing other learners, until "
+            "they lift it.",
+            timeout=LIVE,
+        )
+        expect(learner.locator("#questions > .question", has_text=title)).to_have_count(0)
+    finally:
+        record.delete()
