@@ -30,6 +30,12 @@
   cannot create questions, answers or comments; a banned one is no member at all (no forum,
   votes or search index) until ``until`` (epoch ms) passes; without ``until`` it holds until
   lifted. The course's instructor and admins cannot be muted or banned.
+- ``slowMode/$cid/course`` and ``slowMode/$cid/questions/$qid``: seconds (1 to
+  ``SLOW_MODE_MAX_S``) between one learner's posts in the course, or in one thread (its
+  answers and comments); staff set them with audit (action ``slow``), members read them.
+  ``slowStamps/$cid/$uid``: ``{at}``, only ever ticked to ``now`` by its owner (never deleted
+  or rewound); while a slow mode holds, a learner's new post must come at least that long
+  after ``at`` and tick it in the same update. Staff are not slowed.
 """
 
 from __future__ import annotations
