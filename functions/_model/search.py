@@ -523,9 +523,9 @@ def cue_list(cues) -> list:
         return []
     out = []
     for cue in cues:
-        if isinstance(cue, dict) and isinstance(cue.get("start"), (int, float)):
-            if isinstance(cue.get("text"), str) and cue["start"] >= 0:
-                out.append(cue)
+        timed = isinstance(cue, dict) and isinstance(cue.get("start"), (int, float))
+        if timed and isinstance(cue.get("text"), str) and cue["start"] >= 0:
+            out.append(cue)
     out.sort(key=lambda cue: cue["start"])
     return out
 
