@@ -1,4 +1,5 @@
-"""Slow mode on the lesson page: the ask form says the course's pace and counts down.
+"""Slow mode on the lesson page: the ask form says the course's pace and counts down, and
+a muted learner reads there, before writing anything, why and until when.
 
 slowMode/<cid> (members read it) and the learner's own slowStamps/<cid>/<uid> ({at}: the
 server time of their last post here) are listened to; once a second the note says how long until
@@ -35,6 +36,7 @@ class SlowModeNote:
         self.node = node
         self.mode = None
         self.stamp = None
+        self.restriction = None
         self.models = []
         self.timer = None
         self._tick = create_proxy(lambda *a: self.render())
@@ -46,6 +48,7 @@ class SlowModeNote:
         self.models = [
             LiveValue(paths.slow_mode(course_id), _Value(self, "mode")),
             LiveValue(paths.slow_stamp(course_id, uid), _Value(self, "stamp")),
+            LiveValue(paths.moderation(course_id, uid), _Value(self, "restriction")),
         ]
         for model in self.models:
             model.start()
@@ -58,10 +61,17 @@ class SlowModeNote:
         if self.timer is not None:
             window.clearInterval(self.timer)
             self.timer = None
-        self.mode = self.stamp = None
+        self.mode = self.stamp = self.restriction = None
         self.render()
 
     def render(self):
+        record = self.restriction if isinstance(self.restriction, dict) else None
+        words = moderation.restriction_words(record, forum.now_ms()) if record else None
+        set_attr(self.node, "data-restricted", bool(words) or None)
+        if words:
+            self.node.hidden = False
+            set_text(self.node, words)
+            return
         seconds = moderation.slow_seconds((self.mode or {}).get("course"))
         if not seconds:
             self.node.hidden = True

@@ -172,6 +172,10 @@ def test_a_muted_learner_is_told_why_and_until_when_and_keeps_the_draft(
         expect(instructor.locator("#console-audit .audit-entry").first).to_contain_text(
             "muted a learner", timeout=LIVE
         )
+        expect(learner.locator("#ask-form .slow-note")).to_contain_text(
+            "The course staff muted you in this course: Posting links to a shop. It ends",
+            timeout=LIVE,
+        )  # said before the learner writes anything
 
         draft = f"Still here {uuid.uuid4().hex[:6]}?"
         learner.fill("#ask-title", draft)
