@@ -58,7 +58,10 @@ def record() -> dict[str, Any]:
         f"(data.exists() ? data.val() + (now - {last_save}) / {limits.WATCH_MS_PER_S} : 0) + "
         f"{limits.WATCH_SLACK_S}"
     )
-    since_start = f"(now - {_sibling('startedAt')}) / {limits.WATCH_MS_PER_S} + {limits.WATCH_SLACK_S}"  # the per-save slack above, summed over rapid saves, stays within one slack of this
+    # The per-save slack above, summed over rapid saves, stays within one slack of this.
+    since_start = (
+        f"(now - {_sibling('startedAt')}) / {limits.WATCH_MS_PER_S} + {limits.WATCH_SLACK_S}"
+    )
     return {
         ".write": f"{OWNER} && newData.exists() && {MAY_WATCH}",
         ".validate": (
