@@ -17,7 +17,7 @@ from pyscript import document, window
 from pyscript.ffi import create_proxy
 
 from app.binding.live import LiveList, LiveValue
-from app.model import paths
+from app.model import gurubot, paths
 from app.pages import PAGES
 from app.services import database, errors, forum
 from app.ui import status
@@ -110,7 +110,7 @@ class _Course:
         self.window = forum.QUEUE_WINDOW
         self.keys = {}  # the questions in the window now
         self.model = LiveList(forum.queue_query(course_id, self.window), self)
-        self.answers = {}  # qid -> {aid: hidden}, for the window's questions (and newer)
+        self.answers = {}  # qid -> {aid: not answering}, for the window's questions (and newer)
         self.answers_from = None  # the key the answers listener starts at (None: the last)
         self.answers_model = None
         self.answers_in = False
@@ -308,7 +308,7 @@ class _CourseAnswers:
         value = value or {}
         if self.first:
             self.seen[qid] = True
-        self.course.answers[qid] = {aid: (value[aid] or {}).get("hidden") is True for aid in value}
+        self.course.answers[qid] = {aid: _not_answering(value[aid] or {}) for aid in value}
         self.course.answers_changed(qid)
 
     def remove(self, qid):
@@ -373,8 +373,13 @@ class _CardContext:
             window.location.href = lesson_url(self.course_id, lesson_id)
 
 
+def _not_answering(answer):
+    """Hidden, or Gurubot's suggestion: neither answers a question until it is accepted."""
+    return answer.get("hidden") is True or answer.get("authorRole") == gurubot.BOT_ROLE
+
+
 class _Answers:
-    """One question's answers as {aid: hidden}, from its course's answers listener."""
+    """One question's answers as {aid: not answering}, from its course's answers listener."""
 
     def __init__(self, course, qid):
         self.course = course
@@ -649,7 +654,7 @@ class ConsoleView:
 
     @staticmethod
     def answered(item):
-        """Answered for the learner: accepted, or an answer they can see (not hidden)."""
+        """Answered for the learner: accepted, or a visible answer not by Gurubot."""
         if item.value.get("acceptedAnswerId"):
             return True
         hidden = item.answers.hidden

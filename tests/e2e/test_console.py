@@ -277,3 +277,48 @@ def test_a_full_window_keeps_its_oldest_in_view_and_flags_work_from_the_line(
         expect(item).not_to_have_attribute("data-hidden", "", timeout=LIVE)
     finally:  # the session's other tests open serverless-101's lessons
         forum.update(dict.fromkeys(old))
+
+
+def test_gurubots_answer_leaves_a_question_unanswered_until_accepted(
+    users: dict[str, User], local_stack, admin_db
+):
+    """Gurubot's reply is a suggestion: the queue keeps the question waiting until the asker
+    accepts it (as the lesson page's unanswered filter does)."""
+    import time
+
+    from firebase_admin import auth
+
+    from app.model import gurubot
+    from tools.seed import admin_app
+
+    forum = admin_db.child("forum/serverless-101")
+    learner_uid = auth.get_user_by_email("learner@nimbus.test", app=admin_app(local_stack)).uid
+    now = int(time.time() * 1000)
+    qid, aid = f"-bot{uuid.uuid4().hex[:16]}", f"-bta{uuid.uuid4().hex[:16]}"
+    title = f"Bot-answered {qid[-6:]}"
+    forum.update(
+        {
+            f"questions/{qid}": {
+                "uid": learner_uid, "authorName": "Lena Learner", "title": title,
+                "body": "Is a suggestion an answer?", "createdAt": now, "score": 0,
+                "lessonId": "l01",
+            },
+            f"answers/{qid}/{aid}": {
+                "uid": gurubot.BOT_UID, "authorName": gurubot.BOT_NAME,
+                "authorRole": gurubot.BOT_ROLE, "body": "Perhaps this thread helps.",
+                "createdAt": now + 1, "score": 0,
+            },
+        }
+    )  # fmt: skip
+    try:
+        page = users["instructor"].page
+        open_signed_in(page, console_url(local_stack), "instructor@nimbus.test")
+        expect(page.locator("#console")).to_have_attribute("data-state", "live", timeout=LIVE)
+        item = page.locator("#queue > .question", has_text=title)
+        expect(item).to_be_visible(timeout=LIVE)  # the default filter is "Unanswered"
+        forum.child(f"questions/{qid}/acceptedAnswerId").set(aid)
+        expect(item).to_be_hidden(timeout=LIVE)
+        page.select_option("#console-show", "all")
+        expect(item.locator(".queue-wait")).to_have_text("answered")
+    finally:
+        forum.update({f"questions/{qid}": None, f"answers/{qid}": None})
