@@ -37,7 +37,8 @@ Hidden posts are found only by staff and by their author. Rules cannot filter a 
 they live in indexes of their own, with the same layout: ``searchHidden/$cid`` (read by the
 course's staff; its docs also name each post's author, ``u``) and
 ``searchOwnHidden/$cid/$uid`` (read by that author while a member). A post in a hidden
-thread (the question hidden) counts as hidden; a deleted question's answers are in no
+thread (the question hidden) counts as hidden, and so does a post held for review
+(``pendingReview``, see held()); a deleted question's answers are in no
 index. Hiding, unhiding and deleting move a post's entries between the indexes in the same
 one update.
 """
@@ -383,6 +384,13 @@ def split_post_key(key: str) -> tuple:
     return (key, key) if at < 0 else (key[:at], key[at + 1 :])
 
 
+def held(post) -> bool:
+    """Whether a post is out of the public index: hidden by staff, or held for review (the
+    report reaching REPORTS_TO_HIDE sets pendingReview; the UI shows it as hidden until staff
+    dismiss, which clears it, or hide it)."""
+    return post.get("hidden") is True or post.get("pendingReview") is True
+
+
 def _post_docs(question, post, fields) -> tuple:
     """(public doc, hidden doc) of a post of the thread ``question``; at most one is set."""
     if not isinstance(question, dict) or not isinstance(post, dict):
@@ -390,7 +398,7 @@ def _post_docs(question, post, fields) -> tuple:
     doc = weigh(fields)
     if not doc["t"]:
         return None, None
-    if question.get("hidden") is True or post.get("hidden") is True:
+    if held(question) or held(post):
         doc["u"] = str(post.get("uid") or "")
         return None, doc
     return doc, None
@@ -557,7 +565,8 @@ def transcript_update(paths, cid: str, lid: str, cues, docs) -> dict:
     return out
 
 
-INDEXED_FIELDS = ("title", "body", "hidden", "uid")  # what a post's entries depend on
+# what a post's entries depend on
+INDEXED_FIELDS = ("title", "body", "hidden", "pendingReview", "uid")
 
 
 def changes_entries(before, after) -> bool:

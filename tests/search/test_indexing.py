@@ -1,7 +1,8 @@
 """The search triggers through the real Functions emulator: questions and answers created,
-edited, hidden, unhidden and deleted in the database, the public index (search/$cid) and
-the hidden posts' indexes following each change; a redelivered event changing nothing;
-the backfill command indexing what the triggers never saw, exactly as they would have."""
+edited, hidden, unhidden, held for review and deleted in the database, the public index
+(search/$cid) and the hidden posts' indexes following each change; a redelivered event
+changing nothing; the backfill command indexing what the triggers never saw, exactly as
+they would have."""
 
 from __future__ import annotations
 
@@ -118,6 +119,41 @@ def test_a_question_and_its_answer_are_indexed_edited_hidden_and_deleted(root) -
     assert settled(root, qid) == {}
     assert qid not in term(root, "deployment") and qid not in prefix(root, "buck")
     assert root.child(paths.search_hidden_docs(CID, qid)).get() is None
+
+
+def test_a_post_held_for_review_leaves_the_public_index_until_dismissed(root) -> None:
+    """pendingReview (the report reaching REPORTS_TO_HIDE) hides a post from search as
+    hidden does: out of search/$cid, into the staff's and its author's hidden indexes;
+    staff dismissing the reports (clearing it) brings it back."""
+    qid, aid = push_id(), push_id()
+    akey = search.post_key(qid, aid)
+    root.child(paths.question(CID, qid)).set(question("Quota exceeded", "Spam spam offer."))
+    root.child(paths.answer(CID, qid, aid)).set(answer("Raise the quota in the console."))
+    until(lambda: akey in term(root, "raise") and qid in term(root, "quota"), "the thread")
+
+    # the answer held: it alone moves; its author and staff still find it
+    root.child(paths.answer(CID, qid, aid)).update({"reportCount": 3, "pendingReview": True})
+    until(lambda: akey not in term(root, "raise"), "the held answer out of the index")
+    assert qid in term(root, "quota")
+    assert set(hidden_term(root, "raise")) == {akey}
+    assert set(hidden_term(root, "raise", "u2")) == {akey}
+    assert hidden_term(root, "raise", "u1") == {}
+    root.child(paths.answer(CID, qid, aid)).update({"reportCount": None, "pendingReview": None})
+    until(lambda: akey in term(root, "raise"), "the dismissed answer back")
+    until(lambda: not hidden_term(root, "raise"), "it out of the hidden index")
+
+    # the question held: the thread leaves the public index, and comes back on dismiss
+    root.child(paths.question(CID, qid)).update({"reportCount": 3, "pendingReview": True})
+    until(lambda: not settled(root, qid), "the held thread out of the index")
+    assert qid not in term(root, "quota") and akey not in term(root, "raise")
+    assert qid not in prefix(root, "quot")
+    assert set(hidden_term(root, "quota")) == {qid, akey}
+    assert set(hidden_term(root, "spam", "u1")) == {qid}
+    assert backfill(root)[CID] == 0  # the backfill holds it back the same way
+    root.child(paths.question(CID, qid)).child("pendingReview").delete()
+    until(lambda: qid in term(root, "quota") and akey in term(root, "raise"), "the thread back")
+    until(lambda: not hidden_term(root, "quota"), "the thread out of the hidden index")
+    assert hidden_term(root, "spam", "u1") == {}
 
 
 def _event(stack: Stack, ref: str, before: Any, after: Any, event_id: str) -> dict[str, Any]:

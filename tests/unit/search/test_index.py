@@ -180,7 +180,8 @@ def test_only_writes_to_indexed_fields_need_the_index() -> None:
     assert not search.changes_entries(None, None)
     for moved in ({"score": 3}, {"pinned": True}, {"locked": True}, {"editedAt": 9}):
         assert not search.changes_entries(q, {**q, **moved}), moved
-    for moved in ({"title": "S3"}, {"body": "x"}, {"hidden": True}, {"uid": "otto"}):
+    moves = ({"title": "S3"}, {"body": "x"}, {"hidden": True}, {"pendingReview": True})
+    for moved in (*moves, {"uid": "otto"}):
         assert search.changes_entries(q, {**q, **moved}), moved
     # and the docs are built from those fields alone: the others change no entry
     others = {"score": 7, "pinned": True, "locked": True, "editedAt": 9, "lessonId": "x"}
