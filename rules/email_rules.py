@@ -39,7 +39,14 @@ def settings() -> dict[str, Any]:
     offered = " || ".join(
         f"($kind === '{kind}' && {_one_of(email.OFFERED[kind])})" for kind in email.KINDS
     )
-    return {".read": OWNER, ".write": OWNER, "$kind": {".validate": offered}}
+    # A choice is always under a kind: the whole node set to a bare "instant" or 5 is refused
+    # (a delete is not validated, so clearing the node or its last kind still works).
+    return {
+        ".read": OWNER,
+        ".write": OWNER,
+        ".validate": "newData.hasChildren()",
+        "$kind": {".validate": offered},
+    }
 
 
 def tree() -> dict[str, Any]:

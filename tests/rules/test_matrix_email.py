@@ -74,7 +74,12 @@ OPS: dict[str, Op] = {
     "set own whole settings node with a decoy unknown kind": _set(
         lambda a: paths.email_settings(a.uid), {**ALL_VALID, "marketing": email.INSTANT}
     ),
+    "set own whole email settings node to a bare string": _set(
+        lambda a: paths.email_settings(a.uid), email.INSTANT
+    ),
+    "set own whole email settings node to a number": _set(lambda a: paths.email_settings(a.uid), 5),
     "delete own activity choice": lambda a: a.ref(_own(a, email.ACTIVITY)).delete(),
+    "delete own whole settings node": lambda a: a.ref(paths.email_settings(a.uid)).delete(),
     "delete learner's settings, then set learner's replies to digest": _delete_then_set,
     "multi-path: own replies and learner's replies in one update": lambda a: a.update(
         {_own(a): email.OFF, paths.email_setting("learner", email.REPLIES): email.OFF}
