@@ -159,8 +159,15 @@ def slow_wait(seconds, stamp, now):
     return int((left + 999) // 1000) if left > 0 else 0
 
 
-def slow_words(seconds, wait):
-    sentence = "Slow mode: one post every " + str(seconds) + " s in this course."
+def slow_thread_binds(setting, thread_setting):
+    """Whether a thread's own slow mode is the one that holds there (longer than the course's)."""
+    return slow_seconds(None, thread_setting) > slow_seconds(setting)
+
+
+def slow_words(seconds, wait, thread=False):
+    """The slow mode in words (``thread``: the question's own one holds), and the wait."""
+    where = " in this thread." if thread else " in this course."
+    sentence = "Slow mode: one post every " + str(seconds) + " s" + where
     if wait:
         sentence += " You can post again in " + str(wait) + " s."
     return sentence
@@ -185,10 +192,12 @@ def slow_refusal(course_id, uid, path, err, on_error):
         if "mode" not in got or "stamp" not in got:
             return
         mode = got["mode"] or {}
-        seconds = slow_seconds(mode.get("course"), (mode.get("questions") or {}).get(qid))
+        thread = (mode.get("questions") or {}).get(qid)
+        seconds = slow_seconds(mode.get("course"), thread)
         wait = slow_wait(seconds, (got["stamp"] or {}).get("at"), forum.now_ms())
         if seconds and wait:
-            on_error(errors.ServiceError(err.kind, slow_words(seconds, wait)))
+            words = slow_words(seconds, wait, slow_thread_binds(mode.get("course"), thread))
+            on_error(errors.ServiceError(err.kind, words))
         else:
             on_error(err)
 

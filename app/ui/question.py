@@ -6,9 +6,11 @@ forms under a locked question and hides hidden posts from non-staff. A flag's ch
 one attribute update, never a re-render, so drafts and open editors survive it.
 """
 
+from pyscript import document
+
 from app.binding.live import LiveList, LiveValue
 from app.model import gurubot, limits, paths
-from app.services import forum, inbox
+from app.services import database, forum, inbox, moderation
 from app.services import gurubot as bot_feedback
 from app.ui import session
 from app.ui.dom import clock, element, find, on, set_attr, set_text
@@ -41,6 +43,8 @@ QUESTION_HTML = (
     '<button type="button" class="link staff-only" data-act="pin">Pin</button>'
     '<button type="button" class="link staff-only" data-act="lock">Lock</button>'
     '<button type="button" class="link staff-only" data-act="hide">Hide</button>'
+    '<label class="staff-only slow-q">Slow mode <select data-act="slow" '
+    'aria-label="Slow mode in this thread"></select></label>'
     "</div>"
     '<div class="q-comments"></div>'
     '<ol class="answers"></ol>'
@@ -49,6 +53,7 @@ QUESTION_HTML = (
     + str(limits.BODY_MAX)
     + '" '
     'placeholder="Your answer (Markdown)" aria-label="Your answer"></textarea>'
+    '<p class="slow-note meta" hidden></p>'
     '<button type="submit">Post answer</button><p class="form-error" role="alert"></p></form>'
     "</div></details>"
 )
@@ -295,14 +300,50 @@ class QuestionCard:
         on(find(self.details, '[data-act="pin"]'), "click", self.pin)
         on(find(self.details, '[data-act="lock"]'), "click", self.lock)
         on(find(self.details, '[data-act="hide"]'), "click", self.hide)
+        self.slow_select = find(self.details, '[data-act="slow"]')
+        for seconds in moderation.SLOW_CHOICES:
+            option = document.createElement("option")
+            option.value = str(seconds)
+            option.textContent = "off" if not seconds else "one post every " + str(seconds) + " s"
+            self.slow_select.appendChild(option)
+        on(self.slow_select, "change", self.set_slow)
+        self.slow_note = find(self.answer_form, ".slow-note")
+        self.slow_home = getattr(ctx, "slow", None)  # the lesson page's; the console has none
 
     def start(self):
         self.answers_model.start()
         self.votes_model.start()
         if self.opened:
             self.follow.start()
+        if self.slow_home is not None:
+            self.slow_home.add(self.qid, self)
+        else:  # the console: staff, so only the setting, read once
+
+            def got(value):
+                self.show_slow(value, None, 0)
+
+            database.read_once(paths.slow_mode_question(self.ctx.course_id, self.qid), got)
+
+    def show_slow(self, setting, words, wait):
+        """This thread's own slow mode (the staff control) and, for a learner, the answer
+        form's note and countdown (words None: nothing holds)."""
+        self.slow_select.value = str(int(setting)) if isinstance(setting, (int, float)) else "0"
+        self.slow_note.hidden = not words
+        set_text(self.slow_note, words or "")
+        set_attr(self.slow_note, "data-wait", wait or None)
+
+    def set_slow(self, *args):
+        """Staff set (or turn off) this question's own slow mode; audited like the course's."""
+
+        def refused(err):
+            self.report("Slow mode not changed: " + err.message)
+
+        seconds = int(self.slow_select.value)
+        moderation.set_slow_mode(self.ctx.course_id, seconds, None, refused, self.qid)
 
     def stop(self):
+        if self.slow_home is not None:
+            self.slow_home.discard(self.qid)
         self.answers_model.stop()
         self.votes_model.stop()
         self.follow.stop()

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import User, open_signed_in
 from tests.e2e.test_console import LIVE, ask, console_url, lesson_url
+from tools.testing.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -249,6 +250,85 @@ def test_slow_mode_counts_down_in_the_ask_form_and_the_rules_refuse_a_post_too_s
             "Slow mode: one post every 30 s in this course. You can post again in", timeout=LIVE
         )
         expect(learner.locator("#ask-title")).to_have_value(draft)
+    finally:
+        admin_db.child(f"slowMode/{course}").delete()
+
+
+def test_a_questions_own_slow_mode_from_its_staff_tools_counts_down_in_its_answer_form(
+    users: dict[str, User], local_stack, admin_db
+) -> None:
+    """The instructor sets one thread's slow mode (one post every 30 s) from the question's
+    staff tools on the lesson page (audited): the learner's answer form under that question
+    says so and counts down, an answer too soon is refused in words with the draft kept,
+    and the thread's slow mode alone holds (the course is not slowed)."""
+    import time
+
+    from firebase_admin import auth
+
+    from tools.seed import admin_app
+
+    course = "thick-front-ends"
+    uid = auth.get_user_by_email("learner@nimbus.test", app=admin_app(local_stack)).uid
+    stamp = admin_db.child(f"slowStamps/{course}/{uid}")
+    stamp.set({"at": int(time.time() * 1000) - 60_000})
+    learner, instructor = users["learner"].page, users["instructor"].page
+    url = lesson_url(local_stack, course, "l01")
+    title = f"Slow thread {uuid.uuid4().hex[:6]}"
+    try:
+        open_signed_in(learner, url, "learner@nimbus.test")
+        ask(learner, title)
+        qid = learner.locator("#questions > .question", has_text=title).get_attribute("data-key")
+        assert qid
+
+        open_signed_in(instructor, url, "instructor@nimbus.test")
+        staff_card = instructor.locator("#questions > .question", has_text=title)
+        expect(staff_card).to_have_count(1, timeout=LIVE)
+        staff_card.locator("summary").click()
+        control = staff_card.locator('.q-tools [data-act="slow"]')
+        expect(control).to_be_visible()
+        expect(control).to_have_value("0")
+        control.select_option("30")
+        wait_until(lambda: admin_db.child(f"slowMode/{course}/questions/{qid}").get() == 30,
+                   timeout=LIVE / 1000, what="the thread's slow mode stored")  # fmt: skip
+        target = f"slowMode/{course}/questions/{qid}"
+        trail = (admin_db.child(f"audit/{course}").get() or {}).values()
+        assert any(e.get("action") == "slow" and e.get("target") == target for e in trail)
+        assert admin_db.child(f"slowMode/{course}/course").get() is None
+        expect(staff_card.locator(".answer-form .slow-note")).to_be_hidden()  # staff: not slowed
+
+        card = learner.locator("#questions > .question", has_text=title)
+        card.locator("summary").click()
+        note = card.locator(".answer-form .slow-note")
+        expect(note).to_contain_text(
+            "Slow mode: one post every 30 s in this thread. You can post again in", timeout=LIVE
+        )
+        first = int(note.inner_text().split("again in ")[1].split(" s")[0])
+        assert 15 <= first <= 30, first
+        learner.wait_for_timeout(2_000)
+        later = int(note.inner_text().split("again in ")[1].split(" s")[0])
+        assert later < first  # it counts down
+        expect(learner.locator("#ask-form .slow-note")).to_be_hidden()  # the course is not slow
+
+        draft = f"Too soon here {uuid.uuid4().hex[:6]}"
+        card.locator(".answer-body").fill(draft)
+        card.locator('.answer-form button[type="submit"]').click()
+        expect(card.locator(".answer-form .form-error")).to_contain_text(
+            "Slow mode: one post every 30 s in this thread. You can post again in", timeout=LIVE
+        )
+        expect(card.locator(".answer-body")).to_have_value(draft)
+
+        # their last post a minute back: the wait is over, the note says only the pace and
+        # the same answer goes through
+        stamp.set({"at": int(time.time() * 1000) - 60_000})
+        expect(note).to_have_text("Slow mode: one post every 30 s in this thread.", timeout=LIVE)
+        card.locator('.answer-form button[type="submit"]').click()
+        expect(card.locator(".answer", has_text=draft)).to_have_count(1, timeout=LIVE)
+        expect(note).to_contain_text("You can post again in", timeout=LIVE)
+
+        control.select_option("0")
+        wait_until(lambda: admin_db.child(f"slowMode/{course}/questions/{qid}").get() is None,
+                   timeout=LIVE / 1000, what="the thread's slow mode off")  # fmt: skip
+        expect(note).to_be_hidden(timeout=LIVE)
     finally:
         admin_db.child(f"slowMode/{course}").delete()
 
