@@ -9,7 +9,8 @@ is where their entry stands among the others'):
 - ``queue/$uid``: ``{question, joinedAt}``, one entry per member, keyed by their uid, so
   one per learner. Only that member creates it, only while the session is open, with a
   one-line question of at most ``OFFICE_QUESTION_MAX`` characters and ``joinedAt`` the
-  server's ``now``: nobody joins ahead of those already waiting. A member never changes
+  server's ``now``: nobody joins ahead of those already waiting. A muted learner does not
+  join (every member reads the question; a banned one is no member at all). A member never changes
   their entry (no later ``joinedAt``, no forged ``takenAt``); they delete it to leave
   (also what the SDK's onDisconnect does when their page closes) and join again at the
   back. Staff *take* an entry by adding ``takenAt`` (``now``) and ``takenBy`` (themselves)
@@ -46,6 +47,7 @@ from rules._common import (
     text,
     up,
 )
+from rules.moderation_rules import silenced
 
 assert 60 % limits.CONFUSION_BUCKET_S == 0, "a lesson's minutes must make whole buckets"
 
@@ -62,7 +64,8 @@ def _session_field(check: str) -> dict[str, Any]:
 def _queue_entry() -> dict[str, Any]:
     own = f"{MEMBER} && auth.uid === $uid"
     join = (
-        f"!data.exists() && {OPEN} && newData.hasChildren(['question', 'joinedAt']) && "
+        f"!data.exists() && {OPEN} && ({STAFF} || !{silenced()}) && "
+        "newData.hasChildren(['question', 'joinedAt']) && "
         "!newData.hasChild('takenAt') && !newData.hasChild('takenBy')"
     )
     taking = (

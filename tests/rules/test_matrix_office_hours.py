@@ -13,7 +13,7 @@ from forum_world import NOW, T0, USERS, Actor, forum_namespace, push_id
 from matrix_runner import Op, Setup, parse_matrix, run_cell
 from matrix_runner import rest as _rest
 
-from app.model import limits
+from app.model import limits, paths
 
 HERE = Path(__file__).parent
 OH = "officeHours/c1"
@@ -86,6 +86,13 @@ def _joined(owner: db.Reference, actor: Actor) -> None:
     _fixture(owner, actor, **queue)
 
 
+def _moderated(kind: str, **extra: Any) -> dict[str, Any]:
+    """Every signed-in user muted or banned in c1, as staff's record says (the rules refuse
+    one for staff, so theirs show that staff are not silenced by a stray record)."""
+    record = {"kind": kind, "reason": "Flooding.", "by": "instructor", "at": T0, **extra}
+    return {paths.moderation("c1", uid): record for uid in SIGNED_IN}
+
+
 def _tapped(owner: db.Reference, actor: Actor) -> None:
     _fixture(owner, actor, **{f"confusion/c1/l1/3/{actor.uid}": T0})
 
@@ -124,6 +131,9 @@ OPS: dict[str, Op] = {
     ),
     "join c1's open queue with an empty question": _join(question=""),
     "join c1's open queue already taken (own takenAt)": _join(takenAt=NOW, takenBy="instructor"),
+    "join c1's office hours queue with a question while muted": _join(),
+    "join c1's open queue while banned": _join(),
+    "join c1's open queue after own mute has expired": _join(),
     "join c1's open queue with an extra field": _join(priority=1),
     "join c1's open queue for self and another in one update": lambda a: a.update(
         {f"{OH}/queue/{a.uid}": entry(), f"{OH}/queue/{_other(a)}": entry()}
@@ -205,6 +215,9 @@ for _op in OPS:
         SETUP[_op] = _then(**TAKEN)
     elif _op.startswith("after own tap"):
         SETUP[_op] = _tapped
+SETUP["join c1's office hours queue with a question while muted"] = _then(**_moderated("mute"))
+SETUP["join c1's open queue while banned"] = _then(**_moderated("ban"))
+SETUP["join c1's open queue after own mute has expired"] = _then(**_moderated("mute", until=T0))
 SETUP["close c1's open session, clearing its queue"] = _then(**LEARNER_ENTRY)
 SETUP["after a served entry, change it"] = _then(**_SERVED)
 SETUP["after a served entry, delete it"] = _then(**_SERVED)
