@@ -148,7 +148,12 @@ def test_a_bounce_suppresses_the_address_shows_why_and_stops_the_next_mail(
     )
     assert status["suppressed"]["address"] == "b\u2026@\u2026"
     assert status["suppressed"]["reason"] == "bounced"
-    assert messages(mail_stack, bouncy.email)[0]["webhooks"][-1]["status"] == 200
+    # The sink records the webhook's answer once the POST returns: after the function wrote.
+    hooks = wait_until(
+        lambda: messages(mail_stack, bouncy.email)[0]["webhooks"],
+        what="the sink's record of the bounce webhook's answer",
+    )
+    assert hooks[-1]["status"] == 200
     nid = notify(root, bouncy, qid, snippet="must not be sent")
     wait_until(lambda: settled(root, bouncy.uid, "entry-" + nid), what="the second mail settled")
     assert settled(root, bouncy.uid, "entry-" + nid) == "suppressed"
