@@ -66,6 +66,8 @@ def _course(root) -> tuple[str, str]:
     moment = search.moment_key(LESSON, 192)
     until(lambda: moment in term(root, "fan"), "the moment indexed")
     until(lambda: search.post_key(old, aid) in term(root, "uid"), "the accepted answer indexed")
+    # the question's own trigger has its own queue: it may still be behind the answer's
+    until(lambda: old in term(root, "reach"), "the answered question indexed")
     return old, aid
 
 
