@@ -243,8 +243,12 @@ FRESH_QUESTION = (
     f"!root.child({path_expr(paths.answers, '$cid', '$qid')}).exists() && "
     f"!root.child({path_expr(paths.comments, '$cid', '$qid')}).exists() && "
     f"!root.child({path_expr(paths.thread_votes, '$cid', '$qid')}).exists() && "
-    f"!root.child({path_expr(paths.thread_reports, '$cid', '$qid')}).exists()"
-)  # clean slate: nothing of an earlier question under this key survives
+    f"!root.child({path_expr(paths.thread_reports, '$cid', '$qid')}).exists() && "
+    f"!root.child({path_expr(paths.follows, '$cid', '$qid')}).exists() && "
+    f"!root.child({path_expr(paths.gurubot_feedback, '$cid', '$qid')}).exists() && "
+    f"!root.child({path_expr(paths.gurubot, '$cid', '$qid')}).exists()"
+)  # clean slate: nothing of an earlier question under this key survives (the functions
+# clear its follows, Gurubot feedback and record when it goes: notifications/fanout.py)
 FRESH_ANSWER = (
     f"!root.child({path_expr(paths.comments, '$cid', '$qid', '$aid')}).exists() && "
     f"!root.child({path_expr(paths.post_votes, '$cid', '$qid', '$aid')}).exists() && "

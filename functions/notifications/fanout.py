@@ -1,6 +1,6 @@
 """Inbox fan-out: a new question, answer or comment, an accepted or endorsed answer becomes
 one entry in each recipient's ``inbox/$uid`` (who: _model/notices.py ``recipients``);
-a hidden or deleted post's entries go again.
+a hidden (or pending review) or deleted post's entries go again.
 
 Each trigger below is one decorated module-level def (main.py exposes them). Why it holds:
 
@@ -127,16 +127,41 @@ def remove(cid: str, qid: str, keep: Any = None) -> int:
     return removed
 
 
+def _hidden(post: Any) -> bool:
+    """Hidden by staff, or pending review (reports reached REPORTS_TO_HIDE,
+    rules/moderation_rules.py): the UI shows neither, so neither keeps or gets entries."""
+    return _flag(post, "hidden") or _flag(post, "pendingReview")
+
+
 def _gone(post: Any) -> bool:
-    return not isinstance(post, dict) or _flag(post, "hidden")
+    return not isinstance(post, dict) or _hidden(post)
+
+
+def clear_deleted(cid: str, qid: str) -> None:
+    """The question is gone: its follows, Gurubot feedback and Gurubot's once-per-question
+    record go too, so that the rules' clean slate (FRESH_QUESTION) lets a question under
+    this key again (no browser may delete the last two). Idempotent; a question that is
+    there again keeps them."""
+    if _get(paths.question(cid, qid)) is not None:
+        return
+    db.reference().update(
+        {
+            paths.follows(cid, qid): None,
+            paths.gurubot_feedback(cid, qid): None,
+            paths.gurubot(cid, qid): None,
+        }
+    )
+    log.info("notifications: cleared follows and gurubot records of deleted %s/%s", cid, qid)
 
 
 def question_written(cid: str, qid: str, before: Any, after: Any) -> None:
     """New question: "all" watchers. Accepted answer: its author. Hidden or deleted: the
     thread's entries go."""
-    if after is None or (_flag(after, "hidden") and not _flag(before, "hidden")):
+    if after is None or (_hidden(after) and not _hidden(before)):
         if _gone(_get(paths.question(cid, qid))):
             remove(cid, qid)
+        if after is None:
+            clear_deleted(cid, qid)
         return
     accepted = after.get("acceptedAnswerId") if isinstance(after, dict) else None
     was = before.get("acceptedAnswerId") if isinstance(before, dict) else None
@@ -162,7 +187,7 @@ def question_written(cid: str, qid: str, before: Any, after: Any) -> None:
 def answer_written(cid: str, qid: str, aid: str, before: Any, after: Any, by: str) -> None:
     """New answer: the thread's followers. Endorsed: its author. Hidden or deleted: its
     entries (and its comments') go."""
-    if after is None or (_flag(after, "hidden") and not _flag(before, "hidden")):
+    if after is None or (_hidden(after) and not _hidden(before)):
         if _gone(_get(paths.answer(cid, qid, aid))):
             comments = {notices.nid(notices.COMMENT, c)
                         for c in _shallow_keys(paths.comments(cid, qid, aid))}  # fmt: skip

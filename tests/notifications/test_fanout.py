@@ -1,7 +1,8 @@
 """The inbox fan-out triggers through the real Functions emulator: who gets an entry for a
 new question, answer and comment, an accepted and an endorsed answer (never the actor, never
-the muted, only members), what the entry says, entries of hidden and deleted posts removed,
-and a redelivered event changing nothing (a read entry stays read, a deleted one stays gone).
+the muted, only members), what the entry says, entries of hidden, pending-review and deleted
+posts removed (a deleted question's follows and Gurubot records too), and a redelivered
+event changing nothing (a read entry stays read, a deleted one stays gone).
 """
 
 from __future__ import annotations
@@ -195,6 +196,52 @@ def test_hidden_and_deleted_posts_take_their_entries_with_them(root) -> None:
     until(lambda: second not in inbox(root, asker), "the deleted thread's entries removed")
     assert only(settled(root, asker, fan), first, second, cnid) == {asker: {}, fan: {}}
     assert root.child(paths.inbox_by_post(CID, qid)).get() is None
+
+
+def test_posts_pending_review_lose_their_entries_and_notify_nobody(root) -> None:
+    """Reports past REPORTS_TO_HIDE set pendingReview, which the UI treats as hidden."""
+    asker, answerer, fan = (uid(x) for x in ("asker", "ans", "fan"))
+    course(root, asker, answerer, fan)
+    qid, aid, aid2, aid3 = push_id(), push_id(), push_id(), push_id()
+    ask(root, qid, asker, fan)
+    root.child(paths.answer(CID, qid, aid)).set(post(answerer, "First.", score=0))
+    root.child(paths.answer(CID, qid, aid2)).set(post(answerer, "Second.", score=0))
+    first, second = notices.nid(notices.ANSWER, aid), notices.nid(notices.ANSWER, aid2)
+    until(lambda: {first, second} <= set(inbox(root, fan)), "the thread's entries")
+
+    root.child(paths.answer(CID, qid, aid)).update({"reportCount": 3, "pendingReview": True})
+    until(lambda: first not in inbox(root, fan), "the reported answer's entry removed")
+    assert second in inbox(root, fan) and first not in inbox(root, asker)
+
+    root.child(paths.question(CID, qid)).update({"reportCount": 3, "pendingReview": True})
+    until(lambda: second not in inbox(root, fan), "the reported thread's entries removed")
+    root.child(paths.answer(CID, qid, aid3)).set(post(answerer, "Third.", score=0))
+    third = notices.nid(notices.ANSWER, aid3)
+    assert only(settled(root, asker, fan), first, second, third) == {asker: {}, fan: {}}
+
+
+def test_a_deleted_question_takes_its_follows_and_gurubot_records_with_it(root) -> None:
+    """So the rules' clean slate lets a question under that key again (no browser may delete
+    Gurubot's records; a follower deletes only their own follow)."""
+    asker, fan = uid("asker"), uid("fan")
+    course(root, asker, fan)
+    qid, other = push_id(), push_id()
+    ask(root, qid, asker, fan)
+    ask(root, other, asker, fan)
+    feedback = {"uid": asker, "answerId": push_id(), "helpful": True, "at": 1_700_000_002_000}
+    root.update(
+        {
+            paths.gurubot_feedback(CID, qid): feedback,
+            paths.gurubot(CID, qid): {"posted": True},
+            paths.gurubot(CID, other): {"posted": True},
+        }
+    )
+    root.child(paths.question(CID, qid)).delete()
+    until(lambda: root.child(paths.follows(CID, qid)).get() is None, "the follows cleared")
+    until(lambda: root.child(paths.gurubot(CID, qid)).get() is None, "Gurubot's record cleared")
+    assert root.child(paths.gurubot_feedback(CID, qid)).get() is None
+    assert set(root.child(paths.follows(CID, other)).get() or {}) == {asker, fan}
+    assert root.child(paths.gurubot(CID, other)).get() == {"posted": True}
 
 
 def _event(stack: Stack, ref: str, before: Any, after: Any, event_id: str) -> dict[str, Any]:

@@ -289,6 +289,15 @@ OPS: dict[str, Op] = {
     "recreate locked q2 after its deletion, without the lock": lambda a: a.create(
         f"forum/c1/questions/{Q2}", a.question()
     ),
+    "recreate a deleted question while its follows survive": lambda a: a.create(
+        f"forum/c1/questions/{Q1}", a.question()
+    ),
+    "recreate q1 after its deletion (only its Gurubot feedback remains)": lambda a: a.create(
+        f"forum/c1/questions/{Q1}", a.question()
+    ),
+    "recreate q1 after its deletion (only Gurubot's once-per-question record remains)": (
+        lambda a: a.create(f"forum/c1/questions/{Q1}", a.question())
+    ),
     "recreate q1 once its answers, comments and votes are gone": lambda a: a.create(
         f"forum/c1/questions/{Q1}", a.question()
     ),
@@ -524,6 +533,23 @@ SETUP: dict[str, Setup] = {
     ),
     "recreate locked q2 after its deletion, without the lock": _owner_sets(
         {f"forum/c1/questions/{Q2}": None}
+    ),
+    "recreate a deleted question while its follows survive": _owner_sets(
+        {**_Q1_THREAD_GONE, f"follows/c1/{Q1}/learner": True}
+    ),
+    "recreate q1 after its deletion (only its Gurubot feedback remains)": _owner_sets(
+        {
+            **_Q1_THREAD_GONE,
+            f"gurubotFeedback/c1/{Q1}": {
+                "uid": "learner",
+                "answerId": A1,
+                "helpful": True,
+                "at": 1,
+            },
+        }
+    ),
+    "recreate q1 after its deletion (only Gurubot's once-per-question record remains)": (
+        _owner_sets({**_Q1_THREAD_GONE, f"gurubot/c1/{Q1}": {"posted": True}})
     ),
     "recreate q1 once its answers, comments and votes are gone": _owner_sets(_Q1_THREAD_GONE),
     "clear the votes of q1 after its deletion": _owner_sets(_Q1_GONE),
