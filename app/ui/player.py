@@ -76,6 +76,7 @@ class PlayerView:
         self._uid = None  # the signed-in learner whose progress this page saves
         self.tracker = Tracker()
         self._start_at = None  # the saved place to seek to once the metadata is in
+        self._touched = False  # the learner chose a place: a saved place read late is ignored
         self._linked = fragment_second(window.location.hash)  # #t=<s>: beats the saved place
         on(document.defaultView, "hashchange", lambda *a: self._hash_changed())
         on(self.video, "seeking", lambda *a: self.tracker.seeking())
@@ -224,7 +225,7 @@ class PlayerView:
     def _got_progress(self, record):
         self.tracker.load(record, _now())
         video = self.video
-        untouched = video.paused and video.currentTime < 1
+        untouched = not self._touched and video.paused and video.currentTime < 1
         if not video.getAttribute("src") or not untouched or self._linked is not None:
             return  # _got_url resumes, or the learner is already watching
         second = resume_at(record)
@@ -273,6 +274,9 @@ class PlayerView:
         return int(self.video.currentTime)
 
     def seek(self, second):
+        """The learner (or a link) chose this place: a saved place read late must not move it."""
+        self._touched = True
+        self._start_at = None
         self.video.currentTime = second
         self._time()
 
