@@ -211,7 +211,14 @@ def post_write(
         f"(!data.exists() && newData.child('uid').val() === auth.uid && {COURSE_EXISTS} && "
         f"{moderation_rules.may_post(new_root)} && {create_check})"
     )  # a muted or banned learner creates nothing; slow mode spaces a learner's posts
-    own = f"(data.exists() && data.child('uid').val() === auth.uid{flags_kept(flags)})"
+    unsaid = (
+        "newData.child('title').val() === data.child('title').val() && "
+        "newData.child('body').val() === data.child('body').val()"
+    )
+    own = (
+        f"(data.exists() && data.child('uid').val() === auth.uid{flags_kept(flags)} && "
+        f"(!newData.exists() || {STAFF} || !{moderation_rules.silenced()} || ({unsaid})))"
+    )  # a muted author may still delete, accept or tidy, but not rewrite what a post says
     audit = moderation_rules.audited(new_root, "'delete'", post_path)
     moderate = f"(!newData.exists() && {STAFF} && {audit})"
     deleting = f" && (newData.exists() || {delete_check})" if delete_check else ""

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from firebase_admin import db
-from forum_world import A1, AUDIT, INC, NEW, NOW, Q1, Actor, forum_namespace, push_id
+from forum_world import A1, A2, AUDIT, INC, NEW, NOW, Q1, Q2, Actor, forum_namespace, push_id
 from matrix_runner import Op, Setup, parse_matrix, run_cell
 
 from app.model import limits
@@ -231,6 +231,15 @@ OPS: dict[str, Op] = {
     "ask a question while muted": lambda a: a.create(f"forum/c1/questions/{NEW}", a.question()),
     "answer q1 while muted": lambda a: a.create(f"forum/c1/answers/{Q1}/{NEW}", a.post(score=0)),
     "comment on q1 while muted": lambda a: a.create(f"forum/c1/comments/{Q1}/{Q1}/{NEW}", a.post()),
+    "edit q1's title while muted": lambda a: a.ref(f"forum/c1/questions/{Q1}").update(
+        {"title": "Why not?", "editedAt": NOW}
+    ),
+    "edit a2's body while muted": lambda a: a.ref(f"forum/c1/answers/{Q2}/{A2}").update(
+        {"body": "Rewritten while muted", "editedAt": NOW}
+    ),
+    "accept a1 on q1 while muted": lambda a: a.ref(f"forum/c1/questions/{Q1}/acceptedAnswerId").set(
+        A1
+    ),
     "upvote a1 while muted": lambda a: a.update(
         {f"votes/c1/{Q1}/{A1}/{a.uid}": 1, f"{AP}/score": INC(1)}
     ),
@@ -399,6 +408,9 @@ SETUP: dict[str, Setup] = {
     "answer q1 while muted": _MUTED,
     "comment on q1 while muted": _MUTED,
     "upvote a1 while muted": _MUTED,
+    "edit q1's title while muted": _MUTED,
+    "edit a2's body while muted": _MUTED,
+    "accept a1 on q1 while muted": _MUTED,
     "ask a question once the mute has ended": _on_everyone("mute", until=1),
     "read the c1 forum while banned": _on_everyone("ban"),
     "read c1 votes while banned": _on_everyone("ban"),
