@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from firebase_admin import db, exceptions
 from forum_world import USERS, Actor, fixture_data
 
@@ -73,3 +74,23 @@ def run_cell(
     assert outcome == allowed, f"{operation!r} as {column}: expected {expected}"
     if not outcome:
         assert owner.get() == before, "a denied request changed data"
+
+
+def matrix_tests(
+    table: Path, ops: dict[str, Op], setup: dict[str, Setup]
+) -> tuple[Callable[[], None], Callable[..., None]]:
+    """The two tests every matrix module runs: each row of ``table`` has its operation, and
+    each cell holds (with the ``world`` fixture of tests/rules/conftest.py)."""
+    cells = parse_matrix(table)
+
+    def test_every_operation_in_the_table_is_implemented() -> None:
+        assert {op for op, _, _ in cells} == set(ops)
+        assert set(setup) <= set(ops)
+
+    @pytest.mark.parametrize(
+        ("operation", "column", "allowed"), cells, ids=[f"{o} / {c}" for o, c, _ in cells]
+    )
+    def test_cell(world, operation: str, column: str, allowed: bool) -> None:
+        run_cell(world, ops, setup, operation, column, allowed)
+
+    return test_every_operation_in_the_table_is_implemented, test_cell

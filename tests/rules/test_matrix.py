@@ -8,11 +8,9 @@ table. Every operation is the attacker's own request: what a browser or curl can
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from firebase_admin import db
 from forum_world import (
     A1,
@@ -27,10 +25,9 @@ from forum_world import (
     Q2,
     Actor,
     fixture_data,
-    forum_namespace,
     push_id,
 )
-from matrix_runner import Op, Setup, parse_matrix, run_cell
+from matrix_runner import Op, Setup, matrix_tests
 from matrix_runner import rest as _rest
 
 from rules.nimbus_rules import name_key
@@ -645,22 +642,6 @@ for _row in (
     SETUP[_row] = _owner_sets({**_INDEX, "enrollments/learner/c1": None})
 
 
-CELLS = parse_matrix(HERE / "matrix.md")
-
-
-def test_every_operation_in_the_table_is_implemented() -> None:
-    assert {op for op, _, _ in CELLS} == set(OPS)
-    assert set(SETUP) <= set(OPS)
-
-
-@pytest.fixture(scope="module")
-def world(rtdb_server) -> Iterator[dict[str, Any]]:
-    with forum_namespace(rtdb_server.url) as w:
-        yield w
-
-
-@pytest.mark.parametrize(
-    ("operation", "column", "allowed"), CELLS, ids=[f"{o} / {c}" for o, c, _ in CELLS]
+test_every_operation_in_the_table_is_implemented, test_cell = matrix_tests(
+    HERE / "matrix.md", OPS, SETUP
 )
-def test_cell(world, operation: str, column: str, allowed: bool) -> None:
-    run_cell(world, OPS, SETUP, operation, column, allowed)

@@ -3,14 +3,12 @@ server, each from the attacker's side (what a browser or curl can send)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from firebase_admin import db
-from forum_world import T0, USERS, Actor, forum_namespace
-from matrix_runner import Op, Setup, parse_matrix, run_cell
+from forum_world import T0, USERS, Actor
+from matrix_runner import Op, Setup, matrix_tests
 from matrix_runner import rest as _rest
 
 from app.model import email, paths
@@ -108,22 +106,6 @@ OPS: dict[str, Op] = {
 }
 SETUP: dict[str, Setup] = dict.fromkeys(OPS, _world)
 
-CELLS = parse_matrix(HERE / "matrix_email.md")
-
-
-def test_every_operation_in_the_table_is_implemented() -> None:
-    assert {op for op, _, _ in CELLS} == set(OPS)
-    assert set(SETUP) <= set(OPS)
-
-
-@pytest.fixture(scope="module")
-def world(rtdb_server) -> Iterator[dict[str, Any]]:
-    with forum_namespace(rtdb_server.url) as w:
-        yield w
-
-
-@pytest.mark.parametrize(
-    ("operation", "column", "allowed"), CELLS, ids=[f"{o} / {c}" for o, c, _ in CELLS]
+test_every_operation_in_the_table_is_implemented, test_cell = matrix_tests(
+    HERE / "matrix_email.md", OPS, SETUP
 )
-def test_cell(world, operation: str, column: str, allowed: bool) -> None:
-    run_cell(world, OPS, SETUP, operation, column, allowed)

@@ -4,14 +4,12 @@ curl can send, a forged token included)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from firebase_admin import db
-from forum_world import A1, NEW, NOW, Q1, Q2, T0, Actor, User, forum_namespace, push_id
-from matrix_runner import Op, Setup, parse_matrix, run_cell
+from forum_world import A1, NEW, NOW, Q1, Q2, T0, Actor, User, push_id
+from matrix_runner import Op, Setup, matrix_tests
 from matrix_runner import rest as _rest
 
 from app.model import gurubot, paths
@@ -184,22 +182,6 @@ SETUP["rename oneself Gurubot, after its name entry is gone"] = _world(
     **{paths.display_name(name_key(gurubot.BOT_NAME)): None}
 )
 
-CELLS = parse_matrix(HERE / "matrix_gurubot.md")
-
-
-def test_every_operation_in_the_table_is_implemented() -> None:
-    assert {op for op, _, _ in CELLS} == set(OPS)
-    assert set(SETUP) <= set(OPS)
-
-
-@pytest.fixture(scope="module")
-def world(rtdb_server) -> Iterator[dict[str, Any]]:
-    with forum_namespace(rtdb_server.url) as w:
-        yield w
-
-
-@pytest.mark.parametrize(
-    ("operation", "column", "allowed"), CELLS, ids=[f"{o} / {c}" for o, c, _ in CELLS]
+test_every_operation_in_the_table_is_implemented, test_cell = matrix_tests(
+    HERE / "matrix_gurubot.md", OPS, SETUP
 )
-def test_cell(world, operation: str, column: str, allowed: bool) -> None:
-    run_cell(world, OPS, SETUP, operation, column, allowed)

@@ -7,14 +7,12 @@ side (tests/rules/matrix_runner.py runs a cell: fixture, the row's setup, the re
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from firebase_admin import db
-from forum_world import A1, A2, AUDIT, INC, NEW, NOW, Q1, Q2, Actor, forum_namespace, push_id
-from matrix_runner import Op, Setup, parse_matrix, run_cell
+from forum_world import A1, A2, AUDIT, INC, NEW, NOW, Q1, Q2, Actor, push_id
+from matrix_runner import Op, Setup, matrix_tests
 
 from app.model import limits
 
@@ -441,22 +439,6 @@ SETUP: dict[str, Setup] = {
     "read c1's slow mode": _owner_sets({"slowMode/c1/course": 30}),
 }
 
-CELLS = parse_matrix(HERE / "matrix_moderation.md")
-
-
-def test_every_operation_in_the_table_is_implemented() -> None:
-    assert {op for op, _, _ in CELLS} == set(OPS)
-    assert set(SETUP) <= set(OPS)
-
-
-@pytest.fixture(scope="module")
-def world(rtdb_server) -> Iterator[dict[str, Any]]:
-    with forum_namespace(rtdb_server.url) as w:
-        yield w
-
-
-@pytest.mark.parametrize(
-    ("operation", "column", "allowed"), CELLS, ids=[f"{o} / {c}" for o, c, _ in CELLS]
+test_every_operation_in_the_table_is_implemented, test_cell = matrix_tests(
+    HERE / "matrix_moderation.md", OPS, SETUP
 )
-def test_cell(world, operation: str, column: str, allowed: bool) -> None:
-    run_cell(world, OPS, SETUP, operation, column, allowed)

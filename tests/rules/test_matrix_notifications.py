@@ -3,14 +3,12 @@ against the real server, each from the attacker's side (what a browser or curl c
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from firebase_admin import db
-from forum_world import A1, NEW, Q1, Q2, T0, USERS, Actor, forum_namespace
-from matrix_runner import Op, Setup, parse_matrix, run_cell
+from forum_world import A1, NEW, Q1, Q2, T0, USERS, Actor
+from matrix_runner import Op, Setup, matrix_tests
 from matrix_runner import rest as _rest
 
 from app.model import notices, paths
@@ -219,22 +217,6 @@ SETUP["after q1 is deleted, follow it again"] = _world(
 for _row in ("after own entry is deleted, recreate it", "after own entry is deleted, mark it read"):
     SETUP[_row] = _without_own(lambda uid: paths.inbox_entry(uid, UNREAD))
 
-CELLS = parse_matrix(HERE / "matrix_notifications.md")
-
-
-def test_every_operation_in_the_table_is_implemented() -> None:
-    assert {op for op, _, _ in CELLS} == set(OPS)
-    assert set(SETUP) <= set(OPS)
-
-
-@pytest.fixture(scope="module")
-def world(rtdb_server) -> Iterator[dict[str, Any]]:
-    with forum_namespace(rtdb_server.url) as w:
-        yield w
-
-
-@pytest.mark.parametrize(
-    ("operation", "column", "allowed"), CELLS, ids=[f"{o} / {c}" for o, c, _ in CELLS]
+test_every_operation_in_the_table_is_implemented, test_cell = matrix_tests(
+    HERE / "matrix_notifications.md", OPS, SETUP
 )
-def test_cell(world, operation: str, column: str, allowed: bool) -> None:
-    run_cell(world, OPS, SETUP, operation, column, allowed)

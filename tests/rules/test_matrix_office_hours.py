@@ -3,14 +3,12 @@ matrix_office_hours.md against the real server, each from the attacker's side.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from firebase_admin import db
-from forum_world import NOW, T0, USERS, Actor, forum_namespace, push_id
-from matrix_runner import Op, Setup, parse_matrix, run_cell
+from forum_world import NOW, T0, USERS, Actor, push_id
+from matrix_runner import Op, Setup, matrix_tests
 from matrix_runner import rest as _rest
 
 from app.model import limits, paths
@@ -225,22 +223,6 @@ SETUP["after learner's enrollment in c1 is removed, tap I'm lost in c1/l1 bucket
     **{"enrollments/learner/c1": None}
 )
 
-CELLS = parse_matrix(HERE / "matrix_office_hours.md")
-
-
-def test_every_operation_in_the_table_is_implemented() -> None:
-    assert {op for op, _, _ in CELLS} == set(OPS)
-    assert set(SETUP) <= set(OPS)
-
-
-@pytest.fixture(scope="module")
-def world(rtdb_server) -> Iterator[dict[str, Any]]:
-    with forum_namespace(rtdb_server.url) as w:
-        yield w
-
-
-@pytest.mark.parametrize(
-    ("operation", "column", "allowed"), CELLS, ids=[f"{o} / {c}" for o, c, _ in CELLS]
+test_every_operation_in_the_table_is_implemented, test_cell = matrix_tests(
+    HERE / "matrix_office_hours.md", OPS, SETUP
 )
-def test_cell(world, operation: str, column: str, allowed: bool) -> None:
-    run_cell(world, OPS, SETUP, operation, column, allowed)
