@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from firebase_admin import exceptions
+from forum_machine import WORLD, WorldMachine, attempt, read, run_machine
 from forum_world import (
     A1,
     AUDIT,
@@ -23,19 +23,14 @@ from forum_world import (
     NEW,
     NOW,
     Q1,
-    Actor,
-    fixture_data,
-    forum_namespace,
     post_path,
 )
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from hypothesis.stateful import invariant, rule
 
 from app.model.limits import REPORTS_TO_HIDE
 
 MEMBERS = ["learner", "other learner", "instructor", "admin"]
-WORLD: dict[str, Any] = {}
 users = st.sampled_from(MEMBERS * 3 + ["other instructor", "signed out"])
 targets = st.sampled_from([(Q1, Q1)] * 3 + [(Q1, A1)] * 3 + [(Q1, NEW), (NEW, NEW)])
 Target = tuple[str, str]
@@ -46,35 +41,13 @@ def reports_path(qid: str, post: str) -> str:
     return f"reports/c1/{qid}/{post}"
 
 
-def attempt(write) -> bool:
-    try:
-        write()
-    except exceptions.UnauthenticatedError:
-        return False
-    return True
-
-
-def read(actor: Actor, path: str) -> Any:
-    try:
-        return actor.ref(path).get()
-    except exceptions.UnauthenticatedError:
-        return None
-
-
 def entry_id() -> str:
     """A fresh push-ID-shaped audit key (each staff action needs a new entry)."""
     _seq[0] += 1
     return (AUDIT[:12] + str(_seq[0]).rjust(8, "0"))[:20]
 
 
-class ReportMachine(RuleBasedStateMachine):
-    @initialize()
-    def reset(self) -> None:
-        WORLD["owner"].set(fixture_data())
-
-    def actor(self, column: str) -> Actor:
-        return WORLD["actors"][column]
-
+class ReportMachine(WorldMachine):
     @rule(user=users, at=targets, reason=st.sampled_from(["spam", "other"]))
     def report(self, user: str, at: Target, reason: str) -> None:
         """An honest report: the counter +1, and pendingReview when it reaches the threshold."""
@@ -211,19 +184,7 @@ class ReportMachine(RuleBasedStateMachine):
 
 
 def test_report_count_is_the_number_of_reports_under_any_writes(rtdb_server) -> None:
-    with forum_namespace(rtdb_server.url) as world:
-        WORLD.update(world)
-        try:
-            ReportMachine.TestCase.settings = settings(
-                max_examples=30,
-                stateful_step_count=40,
-                deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-                database=None,
-            )
-            ReportMachine.TestCase("runTest").runTest()
-        finally:
-            WORLD.clear()
+    run_machine(ReportMachine, rtdb_server.url)
 
 
 pytestmark = pytest.mark.timeout(180)

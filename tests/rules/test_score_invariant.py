@@ -17,17 +17,15 @@ import time
 from typing import Any
 
 import pytest
-from firebase_admin import exceptions
-from forum_world import A1, INC, NEW, NOW, Q1, Actor, fixture_data, forum_namespace, post_path
-from hypothesis import HealthCheck, settings
+from forum_machine import WORLD, WorldMachine, attempt, read, run_machine
+from forum_world import A1, INC, NEW, NOW, Q1, Actor, post_path
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from hypothesis.stateful import invariant, rule
 
 from app.model.limits import POSTS_PER_WINDOW, WINDOW_MS
 
 KEYS = [Q1, A1, NEW]  # questions and answers draw from one pool: keys collide on purpose
 MEMBERS = ["learner", "other learner", "instructor", "admin"]
-WORLD: dict[str, Any] = {}
 
 users = st.sampled_from(MEMBERS * 3 + ["other instructor", "signed out"])
 keys = st.sampled_from(KEYS)
@@ -38,23 +36,6 @@ targets = st.sampled_from(
 )
 values = st.sampled_from([1, -1, None])
 Target = tuple[str, str]
-
-
-def attempt(write) -> bool:
-    """Run one write; False when the rules refused it."""
-    try:
-        write()
-    except exceptions.UnauthenticatedError:
-        return False
-    return True
-
-
-def read(actor: Actor, path: str) -> Any:
-    """The value at path as actor sees it (None when absent or not readable)."""
-    try:
-        return actor.ref(path).get()
-    except exceptions.UnauthenticatedError:
-        return None
 
 
 def stamp(actor: Actor, path: str) -> dict[str, Any]:
@@ -68,14 +49,7 @@ def stamp(actor: Actor, path: str) -> dict[str, Any]:
     )
 
 
-class ForumMachine(RuleBasedStateMachine):
-    @initialize()
-    def reset(self) -> None:
-        WORLD["owner"].set(fixture_data())
-
-    def actor(self, column: str) -> Actor:
-        return WORLD["actors"][column]
-
+class ForumMachine(WorldMachine):
     @rule(user=users, qid=keys)
     def ask(self, user: str, qid: str) -> None:
         a = self.actor(user)
@@ -170,19 +144,7 @@ class ForumMachine(RuleBasedStateMachine):
 
 
 def test_score_is_the_sum_of_votes_under_any_writes(rtdb_server) -> None:
-    with forum_namespace(rtdb_server.url) as world:
-        WORLD.update(world)
-        try:
-            ForumMachine.TestCase.settings = settings(
-                max_examples=30,
-                stateful_step_count=40,
-                deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-                database=None,
-            )
-            ForumMachine.TestCase("runTest").runTest()
-        finally:
-            WORLD.clear()
+    run_machine(ForumMachine, rtdb_server.url)
 
 
 pytestmark = pytest.mark.timeout(120)
