@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench._table import percentile, print_table
+from bench._table import Rows, ms, percentile, print_table
 from bench.lesson_bench import post_latencies, window_reset
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS
 from tools.testing.browser import fill_sign_in
@@ -38,7 +37,8 @@ STEPS = [
     ("console-windows", "every window's questions in and placed"),
 ]
 CONSOLE = "/console.html"
-ROWS: list[tuple[str, str, str]] = []
+ROWS = Rows()
+row = ROWS.add
 
 # The moment (performance.now(), taken in the page as the condition first holds) when every
 # course is in (nimbus:console-live) and every item is placed, the waiting ones first.
@@ -53,15 +53,6 @@ SETTLED_JS = """(n) => {
 }"""
 MARKS_JS = """(names) => names.map(
   n => (performance.getEntriesByName('nimbus:' + n)[0] || {startTime: 0}).startTime)"""
-
-
-def row(what: str, value: str, note: str = "") -> None:
-    ROWS.append((what, value, note))
-    print(f"  {what}: {value} {note}", file=sys.stderr, flush=True)
-
-
-def ms(x: float) -> str:
-    return f"{x:.0f} ms"
 
 
 def sign_in(page, url: str, email: str, ready: str) -> None:

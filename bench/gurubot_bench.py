@@ -16,12 +16,11 @@ emulator starts the function's Python worker on its first event).
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench._table import percentile, print_table
+from bench._table import Rows, ms, percentile, print_table
 from bench.lesson_bench import window_reset
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS
 from tools.testing.browser import fill_sign_in
@@ -30,7 +29,8 @@ from tools.testing.stacks import local_stack
 COURSE = "serverless-101"
 LESSON = f"/course/{COURSE}/lesson/l01.html"
 WARMUP = 3
-ROWS: list[tuple[str, str, str]] = []
+ROWS = Rows()
+row = ROWS.add
 TOPICS = [
     ("cold starts", "The first request after a quiet hour takes seconds: a cold start."),
     ("idle billing", "Do I pay for idle machines, or only for each request my code handles?"),
@@ -61,15 +61,6 @@ OBSERVE_JS = """() => {
     }
   }).observe(document.getElementById('questions'), {childList: true, subtree: true});
 }"""
-
-
-def row(what: str, value: str, note: str = "") -> None:
-    ROWS.append((what, value, note))
-    print(f"  {what}: {value} {note}", file=sys.stderr, flush=True)
-
-
-def ms(x: float) -> str:
-    return f"{x:.0f} ms"
 
 
 def seed_threads(stack, count: int) -> None:

@@ -43,14 +43,13 @@ import re
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench._table import percentile, print_table
+from bench._table import Rows, ms, percentile, print_table
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS
 from tools.project import DEMO_PASSWORD
 from tools.site import DEFAULT_RUNTIME, ESBUILD, ROOT, RUNTIMES
@@ -60,7 +59,8 @@ from tools.testing.stacks import local_stack
 
 LESSON = "/course/serverless-101/lesson/l04.html"
 CONTROL_JS = Path(__file__).with_name("js") / "control.mjs"
-ROWS: list[tuple[str, str, str]] = []
+ROWS = Rows()
+row = ROWS.add
 
 CONTROL_PHASES_JS = r"""() => {
   const nav = performance.getEntriesByType('navigation')[0];
@@ -115,15 +115,6 @@ POST_JS = """(title) => {
   document.getElementById('ask-submit').click();
   return t;
 }"""
-
-
-def row(what: str, value: str, note: str = "") -> None:
-    ROWS.append((what, value, note))
-    print(f"  {what}: {value} {note}", file=sys.stderr, flush=True)
-
-
-def ms(x: float) -> str:
-    return f"{x:.0f} ms"
 
 
 def sign_in(page, url: str, email: str) -> None:

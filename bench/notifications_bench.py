@@ -20,21 +20,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
 from app.model import notices, paths
-from bench._table import percentile, print_table
+from bench._table import Rows, ms, percentile, print_table
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS
 from tools.testing.browser import open_signed_in
 from tools.testing.stacks import admin_root, local_stack
 
 COURSE = "serverless-101"
 WARM = 3
-ROWS: list[tuple[str, str, str]] = []
+ROWS = Rows()
+row = ROWS.add
 
 OBSERVE_JS = """() => {
   window.__bell = [];
@@ -42,15 +42,6 @@ OBSERVE_JS = """() => {
   new MutationObserver(() => window.__bell.push(Date.now()))
     .observe(count, {childList: true, characterData: true, subtree: true});
 }"""
-
-
-def row(what: str, value: str, note: str = "") -> None:
-    ROWS.append((what, value, note))
-    print(f"  {what}: {value} {note}", file=sys.stderr, flush=True)
-
-
-def ms(x: float) -> str:
-    return f"{x:.0f} ms"
 
 
 def push_id() -> str:
