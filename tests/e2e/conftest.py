@@ -6,7 +6,7 @@ here under the names the e2e modules use (``from tests.e2e.conftest import User,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -34,3 +34,20 @@ def users(browser: Browser) -> Iterator[dict[str, User]]:
     yield made
     for user in made.values():
         user.page.context.close()
+
+
+@pytest.fixture
+def people(browser: Browser, local_stack) -> Iterator[Callable[[str], User]]:
+    """Browser contexts by name, each guarded (loopback only); closed at the end."""
+    made: dict[str, User] = {}
+
+    def open_as(name: str) -> User:
+        context = browser.new_context(viewport={"width": 1280, "height": 1000})
+        made[name] = User(context.new_page(), guard(context))
+        return made[name]
+
+    yield open_as
+    for user in made.values():
+        user.page.context.close()
+        assert user.watch.foreign == [], f"requests left loopback: {user.watch.foreign}"
+        assert user.watch.dialogs == [] and user.watch.page_errors == [], user.watch

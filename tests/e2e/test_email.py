@@ -17,10 +17,10 @@ import uuid
 
 import pytest
 from firebase_admin import auth
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from app.model import email, paths
-from tests.e2e.conftest import User, guard, open_signed_in
+from tests.e2e.conftest import open_signed_in
 from tests.mail.conftest import messages, wait_messages
 from tools.project import DEMO_PASSWORD
 from tools.seed import admin_app
@@ -30,22 +30,6 @@ from tools.testing.waiting import wait_until
 pytestmark = pytest.mark.e2e
 COURSE, LESSON = "serverless-101", "l01"
 LIVE = 60_000  # ms: a trigger, the sink, the webhook, the function, the page's listener
-
-
-@pytest.fixture
-def people(browser: Browser, local_stack) -> dict:
-    made: dict[str, User] = {}
-
-    def open_as(name: str) -> User:
-        context = browser.new_context(viewport={"width": 1280, "height": 1000})
-        made[name] = User(context.new_page(), guard(context))
-        return made[name]
-
-    yield open_as
-    for user in made.values():
-        user.page.context.close()
-        assert user.watch.foreign == [], f"requests left loopback: {user.watch.foreign}"
-        assert user.watch.page_errors == [], user.watch
 
 
 def account(stack, domain: str = "nimbus.test") -> tuple[str, str]:

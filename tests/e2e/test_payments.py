@@ -12,9 +12,9 @@ from __future__ import annotations
 import urllib.request
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import User, guard, open_signed_in
+from tests.e2e.conftest import open_signed_in
 from tools.testing.stacks import new_account
 
 pytestmark = pytest.mark.e2e
@@ -27,23 +27,6 @@ THREE_D_SECURE_CARD = "4000002500003155"  # the bank asks for 3-D Secure
 
 def course_url(stack, course: str = COURSE) -> str:
     return f"{stack.hosting_url}/course/{course}.html"
-
-
-@pytest.fixture
-def people(browser: Browser, local_stack) -> dict:
-    """Browser contexts by name, each guarded (loopback only); closed at the end."""
-    made: dict[str, User] = {}
-
-    def open_as(name: str) -> User:
-        context = browser.new_context(viewport={"width": 1280, "height": 1000})
-        made[name] = User(context.new_page(), guard(context))
-        return made[name]
-
-    yield open_as
-    for user in made.values():
-        user.page.context.close()
-        assert user.watch.foreign == [], f"requests left loopback: {user.watch.foreign}"
-        assert user.watch.dialogs == [] and user.watch.page_errors == [], user.watch
 
 
 def new_learner(stack) -> tuple[str, str]:
