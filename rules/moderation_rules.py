@@ -43,12 +43,10 @@ from __future__ import annotations
 from typing import Any
 
 from app.model import limits, paths
+from app.model.moderation import ACTIONS, FLAG_ACTIONS, REASONS
 from rules._common import ADMIN, MEMBER, PUSH_ID, SIGNED_IN, instructor, path_expr, text, up
 
 STAFF = f"({instructor()} || {ADMIN})"
-FLAG_ACTIONS = ("pinned", "locked", "hidden", "endorsed")
-ACTIONS = (*FLAG_ACTIONS, "delete", "dismiss", "mute", "ban", "lift", "slow")
-REASONS = ("spam", "abusive", "off-topic", "other")
 KINDS = ("mute", "ban")
 LAST = path_expr(paths.audit_last, "$cid", "auth.uid")
 

@@ -12,7 +12,6 @@ from app.model import limits, paths
 from app.services import database, errors, firebase
 from app.services.jsutil import is_nullish
 
-REASONS = ("spam", "abusive", "off-topic", "other")
 REASON_WORDS = {
     "spam": "Spam",
     "abusive": "Abusive",

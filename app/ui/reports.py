@@ -6,6 +6,7 @@ lists a thread's reported posts with their count and reasons and the three resol
 """
 
 from app.model import limits
+from app.model.moderation import REASONS
 from app.services import errors, moderation
 from app.ui import session
 from app.ui.dom import element, find, on, set_attr, set_text
@@ -14,8 +15,7 @@ from app.ui.forms import FormState, check_text
 FORM_HTML = (
     '<label>Why? <select class="report-reason">'
     + "".join(
-        '<option value="' + r + '">' + moderation.REASON_WORDS[r] + "</option>"
-        for r in moderation.REASONS
+        '<option value="' + r + '">' + moderation.REASON_WORDS[r] + "</option>" for r in REASONS
     )
     + '</select></label> <input class="report-note" maxlength="'
     + str(limits.REPORT_NOTE_MAX)
@@ -106,7 +106,7 @@ def summary(reports):
         reason = (reports[uid] or {}).get("reason", "other")
         counts[reason] = counts.get(reason, 0) + 1
     parts = []
-    for reason in moderation.REASONS:
+    for reason in REASONS:
         if reason in counts:
             word = moderation.REASON_WORDS[reason]
             parts.append(word + (" ×" + str(counts[reason]) if counts[reason] > 1 else ""))
